@@ -1,0 +1,1 @@
+"""Authentication: password hashing, users, tokens, API keys."""

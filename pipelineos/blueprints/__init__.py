@@ -1,0 +1,1 @@
+"""Blueprints: uploaded drawing files, their pages and their processing status."""

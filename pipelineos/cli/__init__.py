@@ -1,0 +1,1 @@
+"""The ``pipelineos`` command line (typer + rich)."""

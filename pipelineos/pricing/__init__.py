@@ -1,0 +1,1 @@
+"""Estimating: price catalogs, assemblies, the bid engine, fixture units and the bid lifecycle."""

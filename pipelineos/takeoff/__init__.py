@@ -1,0 +1,1 @@
+"""Takeoff engine: find plumbing fixtures on vector, scanned and CAD drawings."""
