@@ -75,3 +75,10 @@ class RateLimited(DomainError):
 
     status = 429
     title = "Too many requests"
+
+
+class Unavailable(DomainError):
+    """A component this action needs is not installed or not reachable right now."""
+
+    status = 503
+    title = "Service unavailable"

@@ -42,7 +42,7 @@ class PageUsage:
 
 
 class VisionProviderError(RuntimeError):
-    """The vision service could not analyse a page (after retries); the takeoff should fall back to offline."""
+    """The vision service could not analyse a page (after retries); the takeoff falls back to offline."""
 
 
 class VisionConfigError(ValueError):

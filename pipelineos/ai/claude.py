@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import anthropic
+from anthropic.types import Message, MessageParam
 from PIL import Image, UnidentifiedImageError
 
 from pipelineos.settings import Settings
@@ -69,7 +70,11 @@ class ClaudeVisionProvider:
     name = METHOD
 
     def __init__(
-        self, api_key: str, config: ClaudeVisionConfig | None = None, *, client: anthropic.Anthropic | None = None
+        self,
+        api_key: str,
+        config: ClaudeVisionConfig | None = None,
+        *,
+        client: anthropic.Anthropic | None = None,
     ) -> None:
         self.config = config or ClaudeVisionConfig()
         self.usage: list[PageUsage] = []
@@ -83,7 +88,7 @@ class ClaudeVisionProvider:
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> ClaudeVisionProvider:
-        """Provider configured from PipelineOS settings; ``overrides`` set other :class:`ClaudeVisionConfig` fields."""
+        """Provider built from settings; ``overrides`` replace :class:`ClaudeVisionConfig` fields."""
         key = settings.anthropic_api_key.get_secret_value().strip() if settings.anthropic_api_key else ""
         config = ClaudeVisionConfig(
             model=settings.anthropic_model,
@@ -141,7 +146,11 @@ class ClaudeVisionProvider:
         )
         logger.info(
             "claude vision page %d: %d fixtures from %d tiles, %d+%d tokens",
-            page_index, len(merged), len(tiles), usage.input_tokens, usage.output_tokens,
+            page_index,
+            len(merged),
+            len(tiles),
+            usage.input_tokens,
+            usage.output_tokens,
         )
         return merged
 
@@ -152,12 +161,17 @@ class ClaudeVisionProvider:
         try:
             image = Image.open(io.BytesIO(png))
             image.load()
-        except (UnidentifiedImageError, OSError) as exc:
-            raise TakeoffInputError(f"page {page_index}: the rendered image is not a readable PNG ({exc})") from exc
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+            raise TakeoffInputError(
+                f"page {page_index}: the rendered image is not a readable PNG ({exc})"
+            ) from exc
         if image.size != (width_px, height_px):
             logger.warning(
                 "page %d: image is %dx%d px, caller said %dx%d; using the image's size",
-                page_index, *image.size, width_px, height_px,
+                page_index,
+                *image.size,
+                width_px,
+                height_px,
             )
         regions = list(self.config.redact_regions) if self.config.redact_title_block else []
         return redact(flatten(image), [*regions, *extra])
@@ -169,26 +183,37 @@ class ClaudeVisionProvider:
         where = f"page {page_index} tile {enc.tile.index + 1}/{count}"
         cfg = self.config
         image = base64.b64encode(enc.png).decode("ascii")
-        content = [
-            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": image}},
-            {"type": "text", "text": tile_instruction(enc.tile.index + 1, count, enc.sent_width, enc.sent_height)},
+        text = tile_instruction(enc.tile.index + 1, count, enc.sent_width, enc.sent_height)
+        messages: list[MessageParam] = [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": image}},
+                    {"type": "text", "text": text},
+                ],
+            }
         ]
 
-        def send() -> anthropic.types.Message:
+        def send() -> Message:
             result.requests += 1
             return self._client.messages.create(
                 model=cfg.model,
                 max_tokens=cfg.max_tokens,
                 system=self._prompt,
-                tools=[report_fixtures_tool()],  # type: ignore[list-item]
-                tool_choice=forced_tool_choice(),  # type: ignore[arg-type]
-                messages=[{"role": "user", "content": content}],  # type: ignore[typeddict-item]
+                tools=[report_fixtures_tool()],
+                tool_choice=forced_tool_choice(),
+                messages=messages,
             )
 
         message, _ = call_with_retries(send, cfg.retry, where=where, errors=result.errors)
         usage = getattr(message, "usage", None)
         result.input_tokens = int(getattr(usage, "input_tokens", 0) or 0)
         result.output_tokens = int(getattr(usage, "output_tokens", 0) or 0)
+        if message.stop_reason == "max_tokens":
+            result.errors.append(
+                f"{where}: answer cut off at max_tokens={cfg.max_tokens}; fixtures may be missing"
+            )
+            logger.warning("claude vision %s: answer cut off at max_tokens=%d", where, cfg.max_tokens)
         fixtures, problems = parse_tool_output(message.content or [], enc.sent_width, enc.sent_height, where)
         result.errors.extend(problems)
         result.detections = [

@@ -1,4 +1,4 @@
-"""Checking Claude's `report_fixtures` answer item by item: bad items are dropped and reported, never raised."""
+"""Checking Claude's `report_fixtures` answer item by item: bad items are dropped and reported, not raised."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from pipelineos.takeoff.models import FIXTURE_CLASSES
 
@@ -24,8 +24,13 @@ class TileFixture:
     confidence: float
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def _is_number(value: object) -> TypeGuard[float]:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _field(block: Any, name: str) -> Any:
@@ -45,10 +50,11 @@ def _check_item(item: Any, width: int, height: int) -> TileFixture | str:
     x0, y0, x1, y1 = (float(v) for v in box)
     if not (0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height):
         return f"box {box!r} is empty or outside the {width}x{height} tile"
-    confidence = item.get("confidence")
-    if not _is_number(confidence) or not 0.0 <= confidence <= 1.0:
-        return f"confidence {confidence!r} is not a number in 0..1"
-    return TileFixture(cls, (x0, y0, x1, y1), float(confidence))
+    raw = item.get("confidence")
+    confidence = float(raw) if _is_number(raw) else math.nan
+    if not 0.0 <= confidence <= 1.0:
+        return f"confidence {raw!r} is not a number in 0..1"
+    return TileFixture(cls, (x0, y0, x1, y1), confidence)
 
 
 def parse_tool_output(
@@ -69,7 +75,9 @@ def parse_tool_output(
     return fixtures, problems
 
 
-def _parse_calls(calls: list[Any], width: int, height: int, where: str) -> tuple[list[TileFixture], list[str]]:
+def _parse_calls(
+    calls: list[Any], width: int, height: int, where: str
+) -> tuple[list[TileFixture], list[str]]:
     fixtures: list[TileFixture] = []
     problems: list[str] = []
     for call in calls:

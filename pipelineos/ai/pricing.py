@@ -28,17 +28,19 @@ _warned: set[str] = set()
 
 
 def price_for(model: str) -> tuple[float, float] | None:
-    """Price of ``model``: its alias, or the alias followed by a snapshot date (``claude-sonnet-4-5-20250929``)."""
+    """Price of ``model``: an alias, or an alias plus snapshot date (``claude-sonnet-4-5-20250929``)."""
     alias = re.sub(r"-\d{8}$", "", model)
     return PRICES_USD_PER_MTOK.get(alias)
 
 
 def cost_usd(model: str, input_tokens: int, output_tokens: int) -> float | None:
-    """Dollar cost of the given token counts, or ``None`` (logged once per model) when the price is unknown."""
+    """Dollar cost of the token counts, or ``None`` (logged once per model) when the price is unknown."""
     price = price_for(model)
     if price is None:
         if model not in _warned:
             _warned.add(model)
-            logger.warning("no price for model %r in pipelineos.ai.pricing; cost is reported as unknown", model)
+            logger.warning(
+                "no price for model %r in pipelineos.ai.pricing; cost is reported as unknown", model
+            )
         return None
     return (input_tokens * price[0] + output_tokens * price[1]) / 1_000_000

@@ -6,6 +6,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from anthropic.types import ToolChoiceToolParam, ToolParam
+
 from pipelineos.takeoff.models import FIXTURE_CLASSES
 
 PROMPT_VERSION = "fixture_detection_v1"
@@ -21,9 +23,9 @@ def load_prompt(version: str = PROMPT_VERSION) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def report_fixtures_tool() -> dict[str, Any]:
+def report_fixtures_tool() -> ToolParam:
     """Tool definition whose input schema is the only shape of answer we accept."""
-    fixture = {
+    fixture: dict[str, Any] = {
         "type": "object",
         "properties": {
             "class": {"type": "string", "enum": list(FIXTURE_CLASSES), "description": "Fixture class."},
@@ -51,7 +53,7 @@ def report_fixtures_tool() -> dict[str, Any]:
     }
 
 
-def forced_tool_choice() -> dict[str, Any]:
+def forced_tool_choice() -> ToolChoiceToolParam:
     """`tool_choice` that makes the model answer with exactly one `report_fixtures` call."""
     return {"type": "tool", "name": TOOL_NAME, "disable_parallel_tool_use": True}
 

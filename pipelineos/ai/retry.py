@@ -42,21 +42,30 @@ def is_retryable(exc: BaseException) -> bool:
     return False
 
 
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
 def retry_after_seconds(exc: BaseException) -> float | None:
     """The wait the server asked for (`retry-after-ms`, or `retry-after` in seconds or as an HTTP date)."""
     response = getattr(exc, "response", None)
     if response is None:
         return None
-    headers = response.headers
+    milliseconds, value = _number(response.headers.get("retry-after-ms")), response.headers.get("retry-after")
+    if milliseconds is not None:
+        return max(0.0, milliseconds / 1000.0)
+    if value is None:
+        return None
+    if (seconds := _number(value)) is not None:
+        return max(0.0, seconds)
     try:
-        if (value := headers.get("retry-after-ms")) is not None:
-            return max(0.0, float(value) / 1000.0)
-        if (value := headers.get("retry-after")) is None:
-            return None
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        logger.warning("ignoring unreadable retry-after header %r", value)
+        return None
 
 
 def backoff_delay(exc: BaseException, attempt: int, policy: RetryPolicy, rng: random.Random) -> float:
@@ -112,7 +121,9 @@ def call_with_retries(
             reason = describe(exc)
             if not is_retryable(exc):
                 errors.append(f"{where}: {reason} (not retried)")
-                raise VisionProviderError(f"Claude API rejected the request for {where}: {reason}.{_fatal_hint(exc)}") from exc
+                raise VisionProviderError(
+                    f"Claude API rejected the request for {where}: {reason}.{_fatal_hint(exc)}"
+                ) from exc
             if attempt == policy.max_attempts:
                 errors.append(f"{where}: attempt {attempt} failed: {reason}; giving up")
                 raise VisionProviderError(

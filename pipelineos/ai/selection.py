@@ -37,7 +37,8 @@ def get_vision_provider(
             return None
         raise VisionConfigError(
             "AI provider 'claude' needs an Anthropic API key: set ANTHROPIC_API_KEY "
-            "(or PIPELINEOS_ANTHROPIC_API_KEY), or set PIPELINEOS_AI_PROVIDER=offline to use the offline takeoff."
+            "(or PIPELINEOS_ANTHROPIC_API_KEY), or set PIPELINEOS_AI_PROVIDER=offline "
+            "to use the offline takeoff."
         )
     from .claude import ClaudeVisionProvider
 

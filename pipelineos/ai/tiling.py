@@ -40,7 +40,7 @@ class EncodedTile:
 
 
 def axis_starts(length: int, tile_size: int, overlap: float) -> list[int]:
-    """Start offsets of tiles along one axis: first at 0, last flush with the end, overlap at least ``overlap``."""
+    """Tile start offsets along one axis: first at 0, last flush with the end, overlap >= ``overlap``."""
     if length <= tile_size:
         return [0]
     stride = max(1, int(tile_size * (1.0 - overlap)))
@@ -88,7 +88,7 @@ def redact(image: Image.Image, regions: Sequence[BBox]) -> Image.Image:
 
 
 def send_size(width: int, height: int, max_edge: int, max_pixels: int) -> tuple[int, int]:
-    """Size to send a ``width`` × ``height`` tile at so the API never rescales it (which would shift boxes)."""
+    """Size to send a ``width`` × ``height`` tile at, so the API never rescales it (shifting boxes)."""
     scale = min(1.0, max_edge / max(width, height), math.sqrt(max_pixels / (width * height)))
     if scale >= 1.0:
         return width, height
@@ -96,7 +96,7 @@ def send_size(width: int, height: int, max_edge: int, max_pixels: int) -> tuple[
 
 
 def encode_tile(page: Image.Image, tile: Tile, max_edge: int, max_pixels: int) -> EncodedTile:
-    """Crop ``tile`` from the page, downscale if needed, and encode a fresh PNG (no metadata is carried over)."""
+    """Crop ``tile`` from the page, downscale if needed, encode a fresh PNG (no metadata carried over)."""
     crop = page.crop((tile.x0, tile.y0, tile.x0 + tile.width, tile.y0 + tile.height))
     sent_w, sent_h = send_size(tile.width, tile.height, max_edge, max_pixels)
     if (sent_w, sent_h) != crop.size:

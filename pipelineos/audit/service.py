@@ -21,7 +21,8 @@ def record(
 ) -> None:
     """Append one audit entry (commits with the caller's transaction)."""
     conn.execute(
-        "insert into audit_log (organization_id, actor_user_id, action, entity, entity_id, details, request_id) "
+        "insert into audit_log"
+        " (organization_id, actor_user_id, action, entity, entity_id, details, request_id) "
         "values (%(org)s, %(actor)s, %(action)s, %(entity)s, %(entity_id)s, %(details)s, %(request_id)s)",
         {
             "org": organization_id,
@@ -36,7 +37,10 @@ def record(
 
 
 def list_entries(
-    conn: psycopg.Connection, organization_id: str, entity: str | None = None, entity_id: str | None = None,
+    conn: psycopg.Connection,
+    organization_id: str,
+    entity: str | None = None,
+    entity_id: str | None = None,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
     """Recent audit entries for the organization, newest first."""

@@ -1,8 +1,8 @@
 """Users, logins, refresh-token families and API keys.
 
-Refresh tokens are opaque random strings stored only as SHA-256 hashes. Each use marks the token used and issues a
-new one in the same family; presenting an already used (or revoked) token revokes the whole family, so a stolen
-token stops working for everyone the moment it is replayed.
+Refresh tokens are opaque random strings stored only as SHA-256 hashes. Each use marks the token used and
+issues a new one in the same family; presenting an already used (or revoked) token revokes the whole family,
+so a stolen token stops working for everyone the moment it is replayed.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ Row = dict[str, Any]
 _DUMMY_HASH: list[str] = []
 
 
-def _fetch(conn: psycopg.Connection, name: str, **params: Any) -> list[Row]:
+def _fetch(conn: psycopg.Connection, query: str, /, **params: Any) -> list[Row]:
     with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
-        cur.execute(Q[name], params)
+        cur.execute(Q[query], params)
         return list(cur.fetchall()) if cur.description else []
 
 
@@ -44,7 +44,13 @@ def sha256_hex(value: str) -> str:
 
 
 def create_user(
-    conn: psycopg.Connection, *, organization_id: str, email: str, password: str, role: str, full_name: str = ""
+    conn: psycopg.Connection,
+    *,
+    organization_id: str,
+    email: str,
+    password: str,
+    role: str,
+    full_name: str = "",
 ) -> Row:
     """Create a user with an argon2 password hash; ConflictError when the email is taken."""
     if role not in ROLES:
@@ -56,8 +62,15 @@ def create_user(
         raise ValidationError("The password must be at least 8 characters long.")
     try:
         with conn.transaction():
-            rows = _fetch(conn, "insert_user", organization_id=organization_id, email=email,
-                          full_name=full_name, role=role, password_hash=hash_password(password))
+            rows = _fetch(
+                conn,
+                "insert_user",
+                organization_id=organization_id,
+                email=email,
+                full_name=full_name,
+                role=role,
+                password_hash=hash_password(password),
+            )
     except psycopg.errors.UniqueViolation as exc:
         raise ConflictError(f"A user with email {email} already exists.") from exc
     return _public(rows[0])
@@ -117,16 +130,23 @@ def issue_refresh_token(
     """A new refresh token (returned once in clear), in ``family_id`` or a new family."""
     token = secrets.token_urlsafe(32)
     family = family_id or str(uuid.uuid4())
-    _fetch(conn, "insert_refresh_token", organization_id=organization_id, user_id=user_id, family_id=family,
-           token_hash=sha256_hex(token), seconds=days * 86400)
+    _fetch(
+        conn,
+        "insert_refresh_token",
+        organization_id=organization_id,
+        user_id=user_id,
+        family_id=family,
+        token_hash=sha256_hex(token),
+        seconds=days * 86400,
+    )
     return IssuedRefresh(token, family, str(user_id))
 
 
 def rotate_refresh_token(conn: psycopg.Connection, token: str, days: int) -> tuple[Row, IssuedRefresh]:
     """Spend ``token`` and issue its successor; reuse revokes the family. Returns (user, new token).
 
-    Must run in its own transaction that the caller commits even when AuthenticationFailed is raised for reuse,
-    so the revocation sticks: this function commits the revocation itself before raising.
+    On reuse this function commits the family revocation itself before raising AuthenticationFailed, so the
+    revocation sticks even though the caller's transaction then rolls back.
     """
     rows = _fetch(conn, "refresh_token_for_update", token_hash=sha256_hex(token))
     if not rows:
@@ -135,16 +155,22 @@ def rotate_refresh_token(conn: psycopg.Connection, token: str, days: int) -> tup
     if current["used_at"] is not None or current["revoked_at"] is not None:
         _fetch(conn, "revoke_family", family_id=current["family_id"])
         conn.commit()
-        raise AuthenticationFailed("The refresh token was already used; every session from it is now revoked. "
-                                   "Log in again.")
+        raise AuthenticationFailed(
+            "The refresh token was already used; every session from it is now revoked. Log in again."
+        )
     if current["expired"]:
         raise AuthenticationFailed("The refresh token has expired. Log in again.")
     user_rows = _fetch(conn, "get_user", user_id=current["user_id"])
     if not user_rows or not user_rows[0]["is_active"]:
         raise AuthenticationFailed("The account is disabled.")
     _fetch(conn, "mark_refresh_used", id=current["id"])
-    issued = issue_refresh_token(conn, organization_id=str(current["organization_id"]),
-                                 user_id=str(current["user_id"]), days=days, family_id=str(current["family_id"]))
+    issued = issue_refresh_token(
+        conn,
+        organization_id=str(current["organization_id"]),
+        user_id=str(current["user_id"]),
+        days=days,
+        family_id=str(current["family_id"]),
+    )
     return _public(user_rows[0]), issued
 
 
@@ -165,8 +191,16 @@ def create_api_key(
         raise ValidationError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.")
     prefix = secrets.token_hex(4)
     key = f"pos_{prefix}_{secrets.token_urlsafe(32)}"
-    rows = _fetch(conn, "insert_api_key", organization_id=organization_id, name=name, prefix=prefix,
-                  key_hash=sha256_hex(key), role=role, created_by=created_by)
+    rows = _fetch(
+        conn,
+        "insert_api_key",
+        organization_id=organization_id,
+        name=name,
+        prefix=prefix,
+        key_hash=sha256_hex(key),
+        role=role,
+        created_by=created_by,
+    )
     return _public(rows[0]), key
 
 

@@ -74,3 +74,24 @@ select line_no, fixture_class, description, quantity, unit_material, material_co
 from bid_lines
 where organization_id = %(organization_id)s and bid_id = %(bid_id)s
 order by line_no;
+
+-- name: list_bids --
+select * from bids
+where organization_id = %(organization_id)s
+  and (%(blueprint_id)s::uuid is null or blueprint_id = %(blueprint_id)s::uuid)
+  and (%(status)s::text is null or status = %(status)s::text)
+order by created_at desc, id
+limit %(limit)s offset %(offset)s;
+
+-- name: count_bids --
+select count(*) as n from bids
+where organization_id = %(organization_id)s
+  and (%(blueprint_id)s::uuid is null or blueprint_id = %(blueprint_id)s::uuid)
+  and (%(status)s::text is null or status = %(status)s::text);
+
+-- name: get_bid --
+select * from bids where organization_id = %(organization_id)s and id = %(bid_id)s;
+
+-- name: latest_proposal --
+select * from proposals where organization_id = %(organization_id)s and bid_id = %(bid_id)s
+order by created_at desc limit 1;

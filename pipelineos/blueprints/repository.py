@@ -13,7 +13,7 @@ Q = queries_beside(__file__)
 Row = dict[str, Any]
 
 
-def _rows(conn: psycopg.Connection, name: str, **params: Any) -> list[Row]:
+def _rows(conn: psycopg.Connection, name: str, /, **params: Any) -> list[Row]:
     try:
         with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
             cur.execute(Q[name], params)
@@ -26,7 +26,7 @@ def _rows(conn: psycopg.Connection, name: str, **params: Any) -> list[Row]:
         raise ValidationError(f"Rejected by a database rule: {exc.diag.constraint_name or 'check'}.") from exc
 
 
-def _one(conn: psycopg.Connection, name: str, **params: Any) -> Row | None:
+def _one(conn: psycopg.Connection, name: str, /, **params: Any) -> Row | None:
     rows = _rows(conn, name, **params)
     return rows[0] if rows else None
 
@@ -47,8 +47,9 @@ def get_blueprint(conn: psycopg.Connection, organization_id: str, blueprint_id: 
 def list_blueprints(
     conn: psycopg.Connection, organization_id: str, status: str | None, limit: int, offset: int
 ) -> tuple[list[Row], int]:
-    rows = _rows(conn, "list_blueprints", organization_id=organization_id, status=status, limit=limit,
-                 offset=offset)
+    rows = _rows(
+        conn, "list_blueprints", organization_id=organization_id, status=status, limit=limit, offset=offset
+    )
     total = _one(conn, "count_blueprints", organization_id=organization_id, status=status)
     return rows, int(total["n"]) if total else 0
 
@@ -65,9 +66,19 @@ def list_detections(conn: psycopg.Connection, organization_id: str, blueprint_id
     return _rows(conn, "list_detections", organization_id=organization_id, blueprint_id=blueprint_id)
 
 
-def detection_exists(conn: psycopg.Connection, organization_id: str, blueprint_id: str, detection_id: str) -> bool:
-    return _one(conn, "detection_exists", organization_id=organization_id, blueprint_id=blueprint_id,
-                detection_id=detection_id) is not None
+def detection_exists(
+    conn: psycopg.Connection, organization_id: str, blueprint_id: str, detection_id: str
+) -> bool:
+    return (
+        _one(
+            conn,
+            "detection_exists",
+            organization_id=organization_id,
+            blueprint_id=blueprint_id,
+            detection_id=detection_id,
+        )
+        is not None
+    )
 
 
 def insert_review_decision(conn: psycopg.Connection, **params: Any) -> Row:
@@ -86,3 +97,21 @@ def latest_bid(conn: psycopg.Connection, organization_id: str, blueprint_id: str
 
 def bid_lines(conn: psycopg.Connection, organization_id: str, bid_id: str) -> list[Row]:
     return _rows(conn, "bid_lines", organization_id=organization_id, bid_id=bid_id)
+
+
+def list_bids(
+    conn: psycopg.Connection, organization_id: str, blueprint_id: str | None, status: str | None, limit: int,
+    offset: int,
+) -> tuple[list[Row], int]:
+    params = {"organization_id": organization_id, "blueprint_id": blueprint_id, "status": status}
+    rows = _rows(conn, "list_bids", limit=limit, offset=offset, **params)
+    total = _one(conn, "count_bids", **params)
+    return rows, int(total["n"]) if total else 0
+
+
+def get_bid(conn: psycopg.Connection, organization_id: str, bid_id: str) -> Row | None:
+    return _one(conn, "get_bid", organization_id=organization_id, bid_id=bid_id)
+
+
+def latest_proposal(conn: psycopg.Connection, organization_id: str, bid_id: str) -> Row | None:
+    return _one(conn, "latest_proposal", organization_id=organization_id, bid_id=bid_id)

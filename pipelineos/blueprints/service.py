@@ -13,7 +13,12 @@ from typing import Any
 import psycopg
 
 from pipelineos.blueprints import repository as repo
-from pipelineos.blueprints.filetypes import SNIFF_BYTES, sanitize_filename, sniff_content_type, unsupported_message
+from pipelineos.blueprints.filetypes import (
+    SNIFF_BYTES,
+    sanitize_filename,
+    sniff_content_type,
+    unsupported_message,
+)
 from pipelineos.errors import NotFoundError, UnsupportedMediaType, ValidationError
 from pipelineos.storage import Storage
 
@@ -98,7 +103,7 @@ def register_file(
     customer_name: str | None = None,
     customer_email: str | None = None,
 ) -> Row:
-    """Store the file at ``path`` and insert a ``pending`` blueprint row (the same key returns the first row)."""
+    """Store the file at ``path`` and insert a ``pending`` blueprint row (same key → first row)."""
     existing = find_by_idempotency_key(conn, organization_id, idempotency_key)
     if existing is not None:
         return existing

@@ -1,4 +1,4 @@
-"""``pipelineos users create``: add a user to an organization (password generated and printed once if omitted)."""
+"""``pipelineos users create``: add a user to an organization (generated password printed once)."""
 
 from __future__ import annotations
 
@@ -27,11 +27,20 @@ def create(
         with connection() as conn:
             organization = organization_by_slug(conn, org)
             if organization is None:
-                typer.echo(f"No organization with slug {org!r}. Run `pipelineos db migrate` and "
-                           "`pipelineos demo` (or seed) first, or pass --org.", err=True)
+                typer.echo(
+                    f"No organization with slug {org!r}. Run `pipelineos db migrate` and "
+                    "`pipelineos demo` (or seed) first, or pass --org.",
+                    err=True,
+                )
                 raise typer.Exit(code=1)
-            user = create_user(conn, organization_id=organization["id"], email=email, password=secret, role=role,
-                               full_name=full_name)
+            user = create_user(
+                conn,
+                organization_id=organization["id"],
+                email=email,
+                password=secret,
+                role=role,
+                full_name=full_name,
+            )
     except DomainError as exc:
         typer.echo(f"Error: {exc.message}", err=True)
         raise typer.Exit(code=1) from exc

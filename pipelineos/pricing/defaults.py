@@ -73,48 +73,146 @@ DEFAULT_ITEMS: tuple[tuple[str, str, str, str, str, str], ...] = (
 
 # fixture class -> (assembly name, labor hours, [(sku, phase, quantity)])
 DEFAULT_ASSEMBLIES: dict[str, tuple[str, str, tuple[tuple[str, str, str], ...]]] = {
-    "water_closet": ("Water closet, floor-mount flushometer", "4.50", (
-        ("PVC-DWV-3", "rough_in", "1"), ("PEX-A-34", "rough_in", "1"), ("FLANGE-WC", "rough_in", "1"),
-        ("WAX-BOLTS", "finish", "1"), ("FIX-WC", "fixture", "1"), ("FLUSH-VALVE-WC", "trim", "1"),
-        ("SEAT-WC", "trim", "1"))),
-    "urinal": ("Urinal, wall-hung flushometer", "4.00", (
-        ("PVC-DWV-2", "rough_in", "1"), ("PEX-A-34", "rough_in", "1"), ("FIX-UR", "fixture", "1"),
-        ("FLUSH-VALVE-UR", "trim", "1"))),
-    "lavatory": ("Lavatory, wall-hung on carrier", "3.50", (
-        ("PVC-DWV-15", "rough_in", "1"), ("PEX-A-12", "rough_in", "1"), ("CARRIER-LAV", "rough_in", "1"),
-        ("STOP-ANGLE", "finish", "2"), ("SUPPLY-FLEX", "finish", "2"), ("TRAP-P-15", "finish", "1"),
-        ("FIX-LAV", "fixture", "1"), ("FAUCET-LAV", "trim", "1"), ("GRID-STRAINER", "trim", "1"))),
-    "kitchen_sink": ("Kitchen sink, double bowl", "3.00", (
-        ("PVC-DWV-2", "rough_in", "1"), ("PEX-A-12", "rough_in", "1"), ("STOP-ANGLE", "finish", "2"),
-        ("SUPPLY-FLEX", "finish", "2"), ("TRAP-P-15", "finish", "1"), ("FIX-KS", "fixture", "1"),
-        ("FAUCET-KS", "trim", "1"), ("BASKET-STR", "trim", "1"))),
-    "service_sink": ("Service sink, floor mop basin", "3.50", (
-        ("PVC-DWV-3", "rough_in", "1"), ("PEX-A-12", "rough_in", "1"), ("FIX-SS", "fixture", "1"),
-        ("FAUCET-SS", "trim", "1"))),
-    "bathtub": ("Bathtub with shower", "5.50", (
-        ("PVC-DWV-15", "rough_in", "1"), ("PEX-A-12", "rough_in", "1"), ("SHOWER-VALVE", "rough_in", "1"),
-        ("TUB-WASTE", "finish", "1"), ("TRAP-P-15", "finish", "1"), ("FIX-TUB", "fixture", "1"),
-        ("TRIM-TUB", "trim", "1"))),
-    "shower": ("Shower stall", "5.00", (
-        ("PVC-DWV-2", "rough_in", "1"), ("PEX-A-12", "rough_in", "1"), ("SHOWER-VALVE", "rough_in", "1"),
-        ("SHOWER-DRAIN", "finish", "1"), ("TRAP-P-2", "finish", "1"), ("FIX-SHWR", "fixture", "1"),
-        ("TRIM-SHOWER", "trim", "1"))),
-    "floor_drain": ("Floor drain, 2 in", "2.50", (
-        ("PVC-DWV-2", "rough_in", "1"), ("CI-DRAIN-2", "rough_in", "1"), ("TRAP-P-2", "finish", "1"),
-        ("STRAINER-FD", "trim", "1"))),
-    "drinking_fountain": ("Drinking fountain, bi-level", "4.00", (
-        ("PVC-DWV-15", "rough_in", "1"), ("PEX-A-12", "rough_in", "1"), ("STOP-ANGLE", "finish", "1"),
-        ("TRAP-P-15", "finish", "1"), ("FIX-DF", "fixture", "1"))),
-    "water_heater": ("Water heater, 50 gal gas", "6.00", (
-        ("PEX-A-34", "rough_in", "2"), ("VALVE-BALL-34", "finish", "2"), ("WH-EXP-TANK", "finish", "1"),
-        ("WH-VENT-KIT", "finish", "1"), ("FIX-WH50", "fixture", "1"))),
-    "hose_bibb": ("Hose bibb, frost-free", "1.25", (
-        ("PEX-A-12", "rough_in", "1"), ("FIX-HB", "fixture", "1"))),
-    "clothes_washer": ("Clothes washer outlet", "2.00", (
-        ("PVC-DWV-2", "rough_in", "1"), ("PEX-A-12", "rough_in", "1"), ("WASHER-BOX", "finish", "1"),
-        ("TRAP-P-2", "finish", "1"))),
-    "dishwasher": ("Dishwasher connection", "1.50", (
-        ("PEX-A-12", "rough_in", "1"), ("DW-CONN-KIT", "finish", "1"))),
+    "water_closet": (
+        "Water closet, floor-mount flushometer",
+        "4.50",
+        (
+            ("PVC-DWV-3", "rough_in", "1"),
+            ("PEX-A-34", "rough_in", "1"),
+            ("FLANGE-WC", "rough_in", "1"),
+            ("WAX-BOLTS", "finish", "1"),
+            ("FIX-WC", "fixture", "1"),
+            ("FLUSH-VALVE-WC", "trim", "1"),
+            ("SEAT-WC", "trim", "1"),
+        ),
+    ),
+    "urinal": (
+        "Urinal, wall-hung flushometer",
+        "4.00",
+        (
+            ("PVC-DWV-2", "rough_in", "1"),
+            ("PEX-A-34", "rough_in", "1"),
+            ("FIX-UR", "fixture", "1"),
+            ("FLUSH-VALVE-UR", "trim", "1"),
+        ),
+    ),
+    "lavatory": (
+        "Lavatory, wall-hung on carrier",
+        "3.50",
+        (
+            ("PVC-DWV-15", "rough_in", "1"),
+            ("PEX-A-12", "rough_in", "1"),
+            ("CARRIER-LAV", "rough_in", "1"),
+            ("STOP-ANGLE", "finish", "2"),
+            ("SUPPLY-FLEX", "finish", "2"),
+            ("TRAP-P-15", "finish", "1"),
+            ("FIX-LAV", "fixture", "1"),
+            ("FAUCET-LAV", "trim", "1"),
+            ("GRID-STRAINER", "trim", "1"),
+        ),
+    ),
+    "kitchen_sink": (
+        "Kitchen sink, double bowl",
+        "3.00",
+        (
+            ("PVC-DWV-2", "rough_in", "1"),
+            ("PEX-A-12", "rough_in", "1"),
+            ("STOP-ANGLE", "finish", "2"),
+            ("SUPPLY-FLEX", "finish", "2"),
+            ("TRAP-P-15", "finish", "1"),
+            ("FIX-KS", "fixture", "1"),
+            ("FAUCET-KS", "trim", "1"),
+            ("BASKET-STR", "trim", "1"),
+        ),
+    ),
+    "service_sink": (
+        "Service sink, floor mop basin",
+        "3.50",
+        (
+            ("PVC-DWV-3", "rough_in", "1"),
+            ("PEX-A-12", "rough_in", "1"),
+            ("FIX-SS", "fixture", "1"),
+            ("FAUCET-SS", "trim", "1"),
+        ),
+    ),
+    "bathtub": (
+        "Bathtub with shower",
+        "5.50",
+        (
+            ("PVC-DWV-15", "rough_in", "1"),
+            ("PEX-A-12", "rough_in", "1"),
+            ("SHOWER-VALVE", "rough_in", "1"),
+            ("TUB-WASTE", "finish", "1"),
+            ("TRAP-P-15", "finish", "1"),
+            ("FIX-TUB", "fixture", "1"),
+            ("TRIM-TUB", "trim", "1"),
+        ),
+    ),
+    "shower": (
+        "Shower stall",
+        "5.00",
+        (
+            ("PVC-DWV-2", "rough_in", "1"),
+            ("PEX-A-12", "rough_in", "1"),
+            ("SHOWER-VALVE", "rough_in", "1"),
+            ("SHOWER-DRAIN", "finish", "1"),
+            ("TRAP-P-2", "finish", "1"),
+            ("FIX-SHWR", "fixture", "1"),
+            ("TRIM-SHOWER", "trim", "1"),
+        ),
+    ),
+    "floor_drain": (
+        "Floor drain, 2 in",
+        "2.50",
+        (
+            ("PVC-DWV-2", "rough_in", "1"),
+            ("CI-DRAIN-2", "rough_in", "1"),
+            ("TRAP-P-2", "finish", "1"),
+            ("STRAINER-FD", "trim", "1"),
+        ),
+    ),
+    "drinking_fountain": (
+        "Drinking fountain, bi-level",
+        "4.00",
+        (
+            ("PVC-DWV-15", "rough_in", "1"),
+            ("PEX-A-12", "rough_in", "1"),
+            ("STOP-ANGLE", "finish", "1"),
+            ("TRAP-P-15", "finish", "1"),
+            ("FIX-DF", "fixture", "1"),
+        ),
+    ),
+    "water_heater": (
+        "Water heater, 50 gal gas",
+        "6.00",
+        (
+            ("PEX-A-34", "rough_in", "2"),
+            ("VALVE-BALL-34", "finish", "2"),
+            ("WH-EXP-TANK", "finish", "1"),
+            ("WH-VENT-KIT", "finish", "1"),
+            ("FIX-WH50", "fixture", "1"),
+        ),
+    ),
+    "hose_bibb": (
+        "Hose bibb, frost-free",
+        "1.25",
+        (("PEX-A-12", "rough_in", "1"), ("FIX-HB", "fixture", "1")),
+    ),
+    "clothes_washer": (
+        "Clothes washer outlet",
+        "2.00",
+        (
+            ("PVC-DWV-2", "rough_in", "1"),
+            ("PEX-A-12", "rough_in", "1"),
+            ("WASHER-BOX", "finish", "1"),
+            ("TRAP-P-2", "finish", "1"),
+        ),
+    ),
+    "dishwasher": (
+        "Dishwasher connection",
+        "1.50",
+        (("PEX-A-12", "rough_in", "1"), ("DW-CONN-KIT", "finish", "1")),
+    ),
 }
 
 
@@ -138,9 +236,17 @@ def seed_default_catalog(conn: psycopg.Connection, organization_id: str) -> str:
         "insert into price_catalogs (organization_id, name, version, effective_from, is_active, currency, "
         "labor_rate, overhead_pct, markup_pct, tax_pct, contingency_pct) "
         "values (%s, %s, %s, %s, true, 'USD', %s, %s, %s, %s, %s) returning id",
-        (organization_id, DEFAULT_CATALOG_NAME, DEFAULT_CATALOG_VERSION, DEFAULT_EFFECTIVE_FROM,
-         DEFAULT_RATES["labor_rate"], DEFAULT_RATES["overhead_pct"], DEFAULT_RATES["markup_pct"],
-         DEFAULT_RATES["tax_pct"], DEFAULT_RATES["contingency_pct"]),
+        (
+            organization_id,
+            DEFAULT_CATALOG_NAME,
+            DEFAULT_CATALOG_VERSION,
+            DEFAULT_EFFECTIVE_FROM,
+            DEFAULT_RATES["labor_rate"],
+            DEFAULT_RATES["overhead_pct"],
+            DEFAULT_RATES["markup_pct"],
+            DEFAULT_RATES["tax_pct"],
+            DEFAULT_RATES["contingency_pct"],
+        ),
     ).fetchone()
     catalog_id = str(_scalar(catalog_row))
     item_ids: dict[str, str] = {}
@@ -149,8 +255,17 @@ def seed_default_catalog(conn: psycopg.Connection, organization_id: str) -> str:
             "insert into price_items (organization_id, catalog_id, sku, description, unit, material_cost, "
             "supplier, discount_multiplier, price_changed_at) values (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "returning id",
-            (organization_id, catalog_id, sku, description, unit, Decimal(cost), supplier,
-             Decimal(multiplier), DEFAULT_PRICE_DATE),
+            (
+                organization_id,
+                catalog_id,
+                sku,
+                description,
+                unit,
+                Decimal(cost),
+                supplier,
+                Decimal(multiplier),
+                DEFAULT_PRICE_DATE,
+            ),
         ).fetchone()
         item_ids[sku] = str(_scalar(row))
     for fixture_class, (name, hours, parts) in DEFAULT_ASSEMBLIES.items():
@@ -164,7 +279,9 @@ def seed_default_catalog(conn: psycopg.Connection, organization_id: str) -> str:
             cur.executemany(
                 "insert into assembly_items (organization_id, assembly_id, item_id, phase, quantity) "
                 "values (%s, %s, %s, %s, %s)",
-                [(organization_id, assembly_id, item_ids[sku], phase, Decimal(qty))
-                 for sku, phase, qty in parts],
+                [
+                    (organization_id, assembly_id, item_ids[sku], phase, Decimal(qty))
+                    for sku, phase, qty in parts
+                ],
             )
     return catalog_id

@@ -46,11 +46,12 @@ from price_catalogs
 where organization_id = %(organization_id)s
 order by is_active desc, version desc;
 
--- name: assembly_costs --
-select a.catalog_id::text as catalog_id, a.fixture_class, a.variant, a.labor_hours::float8 as labor_hours,
-       coalesce(sum(ai.quantity * i.material_cost * i.discount_multiplier), 0)::float8 as material_cost
+-- name: assembly_items --
+select a.catalog_id::text as catalog_id, a.fixture_class, a.name as assembly_name,
+       a.labor_hours::float8 as labor_hours, ai.quantity::float8 as quantity,
+       i.material_cost::float8 as material_cost, i.discount_multiplier::float8 as discount_multiplier
 from assemblies a
 left join assembly_items ai on ai.assembly_id = a.id
 left join price_items i on i.id = ai.item_id
-where a.organization_id = %(organization_id)s
-group by a.catalog_id, a.fixture_class, a.variant, a.labor_hours;
+where a.organization_id = %(organization_id)s and a.variant = 'standard'
+order by a.catalog_id, a.fixture_class, i.sku;

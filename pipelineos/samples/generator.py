@@ -108,7 +108,8 @@ def generate_sheet(out_path: Path, *, sheet: str = "P-101", level: int = 1, seed
     opts = options or SheetOptions()
     rng = random.Random(f"{seed}:{sheet}")
     style = opts.style or rng.choice(STYLES)
-    scale = opts.scale or rng.choice([0.125, 0.1875, 0.25]) if opts.dense else opts.scale or rng.choice(list(SCALES))
+    scales = [0.125, 0.1875] if opts.dense else list(SCALES)
+    scale = opts.scale or rng.choice(scales)
     scheme = opts.tag_scheme or rng.choice(["type", "type", "p"])
     ratio = 1.0 if opts.tag_ratio is None else opts.tag_ratio
     tagger = Tagger(rng, scheme, ratio)
@@ -116,19 +117,7 @@ def generate_sheet(out_path: Path, *, sheet: str = "P-101", level: int = 1, seed
     page = doc.new_page(width=PAGE_W, height=PAGE_H)
     draw_frame(page)
     drawer = PlanDrawer(page, rng, style, scale * 6.0, tagger)
-    types: dict[int, str] = {}
-    original = tagger.tag_for
-
-    def remember(cls: str) -> str:
-        tag = original(cls)
-        types[len(drawer.result.fixtures)] = tag
-        return tag
-
-    tagger.tag_for = remember  # type: ignore[method-assign]
-    tagger.ratio = 2.0
-    written = {i for i in range(10_000) if rng.random() < ratio}
     result = drawer.draw((MARGIN + 36, MARGIN + 36, COLUMN_X - 36, PAGE_H - MARGIN - 36), opts.dense)
-    _ = written
     classes = sorted({f.fixture_class for f in result.fixtures}, key=list(LABELS).index)
     rows = []
     for cls in classes:
@@ -139,8 +128,9 @@ def generate_sheet(out_path: Path, *, sheet: str = "P-101", level: int = 1, seed
     bottom, legend_refs = draw_legend(page, bottom + 16, classes, style, drawer.line_width)
     references = [{"class": cls, "bbox": _norm(box), "where": "legend"} for cls, box in legend_refs]
     if bottom + 190 < PAGE_H - MARGIN - 260:
-        _, box = draw_detail(page, bottom + 16, rng.choice(classes), style, drawer.line_width)
-        references.append({"class": LABELS and _class_of(box, classes, rng), "bbox": _norm(box), "where": "detail"})
+        detail_class = rng.choice(classes)
+        _, box = draw_detail(page, bottom + 16, detail_class, style, drawer.line_width)
+        references.append({"class": detail_class, "bbox": _norm(box), "where": "detail"})
     block = _title_block(rng, sheet, level, scale)
     draw_title_block(page, block)
     doc.set_metadata({"title": f"{sheet} {block.title}", "creator": "PipelineOS sample generator"})
@@ -151,18 +141,14 @@ def generate_sheet(out_path: Path, *, sheet: str = "P-101", level: int = 1, seed
         "sheet": sheet, "title": block.title, "discipline": "plumbing", "kind": "plan",
         "page_size_pt": [PAGE_W, PAGE_H], "style": style, "scale_in_per_ft": scale, "tag_scheme": scheme,
         "project": block.project, "architect": block.architect, "firm": block.firm,
-        "fixtures": [{"class": f.fixture_class, "bbox": _norm(f.bbox), "tag": f.tag, "rotation": f.rotation,
-                      "mirror": f.mirror} for f in result.fixtures],
+        "fixtures": [{"class": f.fixture_class, "bbox": _norm(f.bbox), "tag": f.tag, "tagged": f.tagged,
+                      "rotation": f.rotation, "mirror": f.mirror} for f in result.fixtures],
         "schedule": [{"tag": t, "fixture": d, "manufacturer": m, "model": mo, "qty": q} for t, d, m, mo, q in rows],
         "references": references,
         "distractors": [_norm(b) for b in result.distractors],
     }
     out_path.with_suffix(".truth.json").write_text(json.dumps(truth, indent=1))
     return out_path
-
-
-def _class_of(box: tuple, classes: list[str], rng: random.Random) -> str:
-    return classes[0]
 
 
 def generate_plan_set(out_dir: Path, *, sheets: int = 2, seed: int = 0, style: str | None = None,

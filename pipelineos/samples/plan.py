@@ -18,7 +18,7 @@ ROOM_PROGRAMS: dict[str, list[tuple[str, str, int]]] = {
     "MEN": [("top", "water_closet", 3), ("right", "urinal", 3), ("bottom", "lavatory", 3), ("center", "floor_drain", 1)],
     "WOMEN": [("top", "water_closet", 4), ("bottom", "lavatory", 3), ("center", "floor_drain", 1)],
     "JANITOR": [("top", "service_sink", 1), ("right", "water_heater", 1), ("center", "floor_drain", 1)],
-    "BREAK ROOM": [("top", "kitchen_sink", 1), ("top", "dishwasher", 1), ("bottom", "drinking_fountain", 1)],
+    "BREAK ROOM": [("top@0.35", "kitchen_sink", 1), ("top@0.68", "dishwasher", 1), ("bottom", "drinking_fountain", 1)],
     "UNIT BATH": [("top", "bathtub", 1), ("right", "water_closet", 1), ("bottom", "lavatory", 2),
                   ("left", "clothes_washer", 1)],
     "LOCKER ROOM": [("top", "shower", 3), ("bottom", "lavatory", 2), ("center", "floor_drain", 1)],
@@ -36,13 +36,14 @@ SIDE_ROTATION = {"top": 0, "right": 1, "bottom": 2, "left": 3}
 
 @dataclass
 class PlacedFixture:
-    """A fixture drawn on the page, with its box in points and its tag (if tagged)."""
+    """A fixture drawn on the page: box in points, type tag, and whether the tag is written."""
 
     fixture_class: str
     bbox: tuple[float, float, float, float]
     tag: str | None
     rotation: int
     mirror: bool
+    tagged: bool = True
 
 
 @dataclass
@@ -126,8 +127,10 @@ class PlanDrawer:
             cx, cy = x0 + rw * s / 2 + self.rng.uniform(-20, 20) * s, y0 + rd * s / 2
             self._place(cls, symbol, Placement(cx, cy - depth_in * s / 2, k, 0, False))
             return
+        side, _, at = side.partition("@")
         length = rw if side in ("top", "bottom") else rd
-        for pos in _row_positions(length, width_in, count, spacing):
+        positions = [float(at) * length] if at else _row_positions(length, width_in, count, spacing)
+        for pos in positions:
             mirror = self.rng.random() < 0.5
             rot = SIDE_ROTATION[side]
             if side == "top":
@@ -142,10 +145,11 @@ class PlanDrawer:
 
     def _place(self, cls: str, symbol: list, where: Placement) -> None:
         box = draw_symbol(self.page, symbol, where, self.line_width)
-        tag = self.tagger.tag_for(cls) if self.rng.random() < self.tagger.ratio else None
-        if tag:
+        tag = self.tagger.tag_for(cls)
+        written = self.rng.random() < self.tagger.ratio
+        if written:
             self._write_tag(tag, box, where.rotation)
-        self.result.fixtures.append(PlacedFixture(cls, box, tag, where.rotation, where.mirror))
+        self.result.fixtures.append(PlacedFixture(cls, box, tag, where.rotation, where.mirror, written))
 
     def _write_tag(self, tag: str, box: tuple, rotation: int) -> None:
         fontsize = 6.0

@@ -75,6 +75,8 @@ class PageTakeoff:
     regions: dict[str, list[BBox]] = field(default_factory=dict)
     mismatches: list[str] = field(default_factory=list)
     error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
 
 @dataclass

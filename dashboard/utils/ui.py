@@ -1,0 +1,76 @@
+"""Small Streamlit helpers shared by the pages: the signed-in user, safe text, cached reads."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import streamlit as st
+
+from dashboard.utils.db import fetch_all, fetch_one
+from dashboard.utils.session import current_user
+from pipelineos.storage import StorageError, get_storage
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_md(text: object) -> str:
+    """``text`` with every Markdown/HTML-significant character escaped, safe inside ``st.markdown``."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text if text is not None else ""))
+
+
+def require_user() -> dict[str, Any]:
+    """The signed-in user; stops the page (the router then shows the login) when there is none."""
+    user = current_user(st.session_state)
+    if user is None:
+        st.warning("Please sign in again.")
+        st.stop()
+    return user  # type: ignore[return-value]
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def blueprint_list(organization_id: str, status: str | None, search: str | None, limit: int) -> list[dict[str, Any]]:
+    return fetch_all("blueprint_list", organization_id=organization_id, status=status, search=search, limit=limit)
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def status_counts(organization_id: str) -> dict[str, int]:
+    return {r["status"]: int(r["n"]) for r in fetch_all("blueprint_status_counts", organization_id=organization_id)}
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def reviewable_blueprints(organization_id: str, limit: int = 500) -> list[dict[str, Any]]:
+    return fetch_all("reviewable_blueprints", organization_id=organization_id, limit=limit)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def blueprint_detail(organization_id: str, blueprint_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    row = fetch_one("blueprint_one", organization_id=organization_id, blueprint_id=blueprint_id)
+    pages = fetch_all("blueprint_pages", organization_id=organization_id, blueprint_id=blueprint_id)
+    return row, pages
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def stored_image(sha256: str) -> bytes | None:
+    """A rendered page image from content-addressed storage (None when missing)."""
+    try:
+        return get_storage().read_bytes(sha256.strip())
+    except StorageError:
+        return None
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def catalogs(organization_id: str) -> list[dict[str, Any]]:
+    return fetch_all("catalogs", organization_id=organization_id)
+
+
+def blueprint_label(row: dict[str, Any]) -> str:
+    """How a blueprint is named in selectors: file name, project and status."""
+    project = f" · {row['project_name']}" if row.get("project_name") else ""
+    return f"{row['original_name']}{project} ({row['status']})"
+
+
+def clear_data_caches() -> None:
+    """Forget cached reads after a write so the next render shows it."""
+    for fn in (blueprint_list, status_counts, reviewable_blueprints, blueprint_detail, catalogs):
+        fn.clear()

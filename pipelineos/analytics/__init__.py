@@ -1,0 +1,1 @@
+"""Analytics: plain SQL summaries (win rate, revenue, funnel, response times, fixture mix, precision)."""

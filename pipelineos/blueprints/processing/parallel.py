@@ -1,0 +1,52 @@
+"""Run one function over a blueprint's pages on every core, keeping page order and per-page errors."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def worker_count(requested: int | None = None) -> int:
+    """Workers to use: ``requested`` or one per available core."""
+    if requested:
+        return max(1, requested)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def map_pages(
+    fn: Callable[..., T],
+    calls: Sequence[tuple[Any, ...]],
+    *,
+    workers: int | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> list[T]:
+    """``[fn(*args) for args in calls]`` in a process pool (spawned, so no inherited locks or threads).
+
+    A single call, or ``workers=1``, runs in this process. ``fn`` must be a module-level function; its
+    exceptions propagate (catch them inside ``fn`` to keep one bad page from sinking the rest).
+    ``on_done(i)`` is called in this process as each call finishes.
+    """
+    count = min(worker_count(workers), len(calls))
+    if count <= 1:
+        results = []
+        for i, args in enumerate(calls):
+            results.append(fn(*args))
+            if on_done:
+                on_done(i)
+        return results
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        futures = [pool.submit(fn, *args) for args in calls]
+        for i, future in enumerate(futures):
+            future.result()
+            if on_done:
+                on_done(i)
+        return [f.result() for f in futures]

@@ -1,0 +1,138 @@
+-- name: blueprint_for_processing --
+select id, organization_id, original_name, content_type, size_bytes, sha256, status, error, page_count,
+       customer_name, customer_email, project_name, run_id
+from blueprints where id = %(blueprint_id)s;
+
+-- name: lock_blueprint --
+select id, status from blueprints where id = %(blueprint_id)s for update;
+
+-- name: mark_processing --
+update blueprints
+set status = 'processing', error = null, run_id = %(run_id)s, started_at = now(), completed_at = null,
+    updated_at = now()
+where id = %(blueprint_id)s
+returning id;
+
+-- name: mark_completed --
+update blueprints
+set status = 'completed', error = null, completed_at = now(), updated_at = now()
+where id = %(blueprint_id)s
+returning id;
+
+-- name: mark_failed --
+update blueprints
+set status = 'failed', error = %(error)s, updated_at = now()
+where id = %(blueprint_id)s
+returning id;
+
+-- name: set_page_count --
+update blueprints set page_count = %(page_count)s, updated_at = now() where id = %(blueprint_id)s;
+
+-- name: delete_pages --
+delete from blueprint_pages where blueprint_id = %(blueprint_id)s;
+
+-- name: insert_page --
+insert into blueprint_pages (organization_id, blueprint_id, page_index, width_pt, height_pt, render_dpi,
+                             image_sha256, text_sha256, is_vector, error, run_id, code_version, data_version)
+values (%(organization_id)s, %(blueprint_id)s, %(page_index)s, %(width_pt)s, %(height_pt)s, %(render_dpi)s,
+        %(image_sha256)s, %(text_sha256)s, %(is_vector)s, %(error)s, %(run_id)s, %(code_version)s,
+        %(data_version)s);
+
+-- name: pages_of --
+select page_index, width_pt, height_pt, render_dpi, image_sha256, text_sha256, is_vector, sheet_number,
+       sheet_title, discipline, sheet_kind, error
+from blueprint_pages where blueprint_id = %(blueprint_id)s order by page_index;
+
+-- name: update_sheet --
+update blueprint_pages
+set sheet_number = %(sheet_number)s, sheet_title = %(sheet_title)s, discipline = %(discipline)s,
+    sheet_kind = %(sheet_kind)s, error = coalesce(%(error)s, error)
+where blueprint_id = %(blueprint_id)s and page_index = %(page_index)s;
+
+-- name: detections_of --
+select id::text as detection_id, page_index, fixture_class, tag, confidence, method
+from fixture_detections where blueprint_id = %(blueprint_id)s order by page_index, id;
+
+-- name: decisions_of --
+select id::text as decision_id, detection_id::text as detection_id, action, fixture_class, page_index,
+       created_at
+from review_decisions where blueprint_id = %(blueprint_id)s order by created_at, id;
+
+-- name: pending_blueprints --
+select id::text as id, sha256, created_at
+from blueprints
+where status = 'pending' and (created_at, id::text) > (%(after_at)s, %(after_id)s)
+order by created_at, id::text
+limit %(limit)s;
+
+-- name: insert_bid_request --
+insert into bid_requests (organization_id, blueprint_id, variant, catalog_id, customer_name, customer_email,
+                          send_proposal, reason)
+values (%(organization_id)s, %(blueprint_id)s, %(variant)s, %(catalog_id)s, %(customer_name)s,
+        %(customer_email)s, %(send_proposal)s, %(reason)s)
+returning seq, organization_id::text as organization_id, blueprint_id::text as blueprint_id, variant,
+          catalog_id::text as catalog_id, customer_name, customer_email, send_proposal, reason, requested_at;
+
+-- name: bid_requests_after --
+select seq, blueprint_id::text as blueprint_id, variant, send_proposal, reason
+from bid_requests where seq > %(after_seq)s order by seq limit %(limit)s;
+
+-- name: latest_bid_request --
+select seq, organization_id::text as organization_id, blueprint_id::text as blueprint_id, variant,
+       catalog_id::text as catalog_id, customer_name, customer_email, send_proposal, reason
+from bid_requests
+where blueprint_id = %(blueprint_id)s and variant = %(variant)s
+order by seq desc limit 1;
+
+-- name: reviewed_blueprints_after --
+select blueprint_id::text as blueprint_id, max(created_at) as last_at
+from review_decisions
+where created_at > %(after_at)s
+group by blueprint_id
+order by max(created_at);
+
+-- name: bid_variants_of --
+select distinct variant from bid_requests where blueprint_id = %(blueprint_id)s order by variant;
+
+-- name: bid_by_variant --
+select id::text as id, organization_id::text as organization_id, blueprint_id::text as blueprint_id, variant,
+       total, catalog_id::text as catalog_id, catalog_version, status, customer_email, run_id,
+       detector_version, code_version
+from bids where blueprint_id = %(blueprint_id)s and variant = %(variant)s;
+
+-- name: stamp_bid --
+update bids
+set variant = %(variant)s, run_id = %(run_id)s, takeoff_run_id = %(takeoff_run_id)s,
+    detector_version = %(detector_version)s, code_version = %(code_version)s, data_version = %(data_version)s,
+    updated_at = now()
+where id = %(bid_id)s;
+
+-- name: stamp_bid_lines --
+update bid_lines
+set run_id = %(run_id)s, code_version = %(code_version)s, data_version = %(data_version)s
+where bid_id = %(bid_id)s;
+
+-- name: stamp_proposal --
+update proposals
+set run_id = %(run_id)s, code_version = %(code_version)s, data_version = %(data_version)s
+where id = %(proposal_id)s;
+
+-- name: takeoff_run_of --
+select max(run_id) as run_id from fixture_detections where blueprint_id = %(blueprint_id)s;
+
+-- name: bid_totals --
+select b.id::text as bid_id, b.total, b.material_cost, b.labor_cost, b.overhead, b.markup, b.contingency, b.tax,
+       coalesce((b.settings -> 'summary' ->> 'rounding')::numeric, 0) as rounding,
+       coalesce(sum(l.total), 0) as lines_total, coalesce(sum(l.material_cost), 0) as lines_material,
+       coalesce(sum(l.labor_cost), 0) as lines_labor, count(l.*) as line_count
+from bids b left join bid_lines l on l.bid_id = b.id
+where b.id = %(bid_id)s
+group by b.id;
+
+-- name: plumbing_sheets_without_detections --
+select p.page_index, p.sheet_number
+from blueprint_pages p
+where p.blueprint_id = %(blueprint_id)s and p.discipline = 'plumbing' and coalesce(p.sheet_kind, 'plan') = 'plan'
+  and not exists (select 1 from fixture_detections d
+                  where d.blueprint_id = p.blueprint_id and d.page_index = p.page_index)
+order by p.page_index;

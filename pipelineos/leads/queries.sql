@@ -1,0 +1,74 @@
+-- name: insert_lead --
+insert into leads (organization_id, name, email, phone, company, address, message, source, client_ip,
+                   idempotency_key)
+values (%(organization_id)s, %(name)s, %(email)s, %(phone)s, %(company)s, %(address)s, %(message)s, %(source)s,
+        %(client_ip)s, %(idempotency_key)s)
+on conflict (organization_id, idempotency_key) do nothing
+returning *;
+
+-- name: lead_by_idempotency_key --
+select * from leads where organization_id = %(organization_id)s and idempotency_key = %(idempotency_key)s;
+
+-- name: get_lead --
+select * from leads where organization_id = %(organization_id)s and id = %(lead_id)s;
+
+-- name: get_lead_for_update --
+select * from leads where organization_id = %(organization_id)s and id = %(lead_id)s for update;
+
+-- name: list_leads --
+select * from leads
+where organization_id = %(organization_id)s
+  and (%(status)s::text is null or status = %(status)s::text)
+  and (%(assigned_to)s::uuid is null or assigned_to = %(assigned_to)s::uuid)
+  and (%(q)s::text is null or name ilike %(q)s::text or email ilike %(q)s::text or company ilike %(q)s::text)
+order by created_at desc, id
+limit %(limit)s offset %(offset)s;
+
+-- name: count_leads --
+select count(*) as n from leads
+where organization_id = %(organization_id)s
+  and (%(status)s::text is null or status = %(status)s::text)
+  and (%(assigned_to)s::uuid is null or assigned_to = %(assigned_to)s::uuid)
+  and (%(q)s::text is null or name ilike %(q)s::text or email ilike %(q)s::text or company ilike %(q)s::text);
+
+-- name: update_lead --
+update leads set
+    status = %(status)s,
+    assigned_to = %(assigned_to)s,
+    status_changed_at = case when status <> %(status)s then now() else status_changed_at end,
+    first_response_at = case when first_response_at is null and %(status)s <> 'new' then now()
+                             else first_response_at end,
+    updated_at = now()
+where organization_id = %(organization_id)s and id = %(lead_id)s
+returning *;
+
+-- name: insert_note --
+insert into lead_notes (organization_id, lead_id, user_id, body)
+values (%(organization_id)s, %(lead_id)s, %(user_id)s, %(body)s)
+returning id, lead_id, user_id, body, created_at;
+
+-- name: list_notes --
+select id, lead_id, user_id, body, created_at from lead_notes
+where organization_id = %(organization_id)s and lead_id = %(lead_id)s
+order by created_at, id;
+
+-- name: user_in_org --
+select 1 as ok from users where organization_id = %(organization_id)s and id = %(user_id)s and is_active;
+
+-- name: sync_first_responses --
+update leads l set first_response_at = m.sent_at, updated_at = now()
+from (select lead_id, min(sent_at) as sent_at from messages
+      where lead_id is not null and status = 'sent' and kind = 'lead_auto_reply' group by lead_id) m
+where l.id = m.lead_id and l.first_response_at is null
+returning l.id;
+
+-- name: insert_message_fallback --
+insert into messages (organization_id, channel, kind, recipient, subject, body_text, body_html, dedupe_key,
+                      lead_id)
+values (%(organization_id)s, %(channel)s, %(kind)s, %(recipient)s, %(subject)s, %(body_text)s, %(body_html)s,
+        %(dedupe_key)s, %(lead_id)s)
+on conflict (dedupe_key) do nothing
+returning id;
+
+-- name: org_contact --
+select name, email, phone from organizations where id = %(organization_id)s;

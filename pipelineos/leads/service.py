@@ -1,0 +1,181 @@
+"""Lead intake and the sales pipeline.
+
+A public lead is stored together with its auto-reply in the outbox in one transaction, so either both exist or
+neither does; the API's dispatcher loop sends the reply within seconds. Organization scoping is on every query.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import psycopg
+
+from pipelineos.errors import NotFoundError, ValidationError
+from pipelineos.leads import repository as repo
+from pipelineos.leads.models import STATUSES, LeadInput, check_transition
+from pipelineos.leads.replies import auto_reply
+
+Row = dict[str, Any]
+
+
+def _id(value: str, what: str = "lead") -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError as exc:
+        raise NotFoundError(f"No {what} with id {str(value)[:64]!r}.") from exc
+
+
+def _clean(row: Row) -> Row:
+    out = dict(row)
+    for key in ("id", "organization_id", "assigned_to", "lead_id", "user_id"):
+        if out.get(key) is not None:
+            out[key] = str(out[key])
+    if out.get("client_ip") is not None:
+        out["client_ip"] = str(out["client_ip"])
+    return out
+
+
+def create_lead(
+    conn: psycopg.Connection,
+    *,
+    organization_id: str,
+    lead: LeadInput,
+    client_ip: str | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Row, bool]:
+    """Store the lead and queue its auto-reply (same transaction). Returns (lead, created).
+
+    A repeated ``idempotency_key`` returns the first lead and queues nothing new.
+    """
+    if idempotency_key is not None and len(idempotency_key) > 200:
+        raise ValidationError("Idempotency-Key is longer than 200 characters; send a shorter key.")
+    row = repo.fetch_one(
+        conn,
+        "insert_lead",
+        organization_id=organization_id,
+        name=lead.name,
+        email=lead.email,
+        phone=lead.phone,
+        company=lead.company,
+        address=lead.address,
+        message=lead.message,
+        source=lead.source,
+        client_ip=client_ip,
+        idempotency_key=idempotency_key,
+    )
+    if row is None:
+        first = repo.fetch_one(
+            conn, "lead_by_idempotency_key", organization_id=organization_id, idempotency_key=idempotency_key
+        )
+        assert first is not None
+        return _clean(first), False
+    org = repo.fetch_one(conn, "org_contact", organization_id=organization_id) or {"name": "our team"}
+    _enqueue_auto_reply(conn, organization_id, _clean(row), org)
+    return _clean(row), True
+
+
+def _enqueue_auto_reply(conn: psycopg.Connection, organization_id: str, lead: Row, org: Row) -> None:
+    channel, recipient = ("email", lead["email"]) if lead.get("email") else ("sms", lead["phone"])
+    reply = auto_reply(lead, org, channel)
+    params: dict[str, Any] = {
+        "organization_id": organization_id,
+        "channel": channel,
+        "kind": "lead_auto_reply",
+        "recipient": recipient,
+        "subject": reply.subject,
+        "body_text": reply.body_text,
+        "body_html": reply.body_html,
+        "dedupe_key": f"lead-auto-reply:{lead['id']}",
+        "lead_id": lead["id"],
+    }
+    try:
+        from pipelineos.notify.outbox import enqueue
+    except ImportError:
+        repo.fetch(conn, "insert_message_fallback", **params)
+        return
+    enqueue(conn, **params)
+
+
+def get_lead(conn: psycopg.Connection, organization_id: str, lead_id: str) -> Row:
+    """The lead with its notes; NotFoundError outside the organization."""
+    row = repo.fetch_one(conn, "get_lead", organization_id=organization_id, lead_id=_id(lead_id))
+    if row is None:
+        raise NotFoundError(f"No lead with id {lead_id} in your organization.")
+    lead = _clean(row)
+    lead["notes"] = [
+        _clean(n) for n in repo.fetch(conn, "list_notes", organization_id=organization_id, lead_id=lead["id"])
+    ]
+    return lead
+
+
+def list_leads(
+    conn: psycopg.Connection,
+    organization_id: str,
+    *,
+    status: str | None = None,
+    assigned_to: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Row], int]:
+    """One page of leads (newest first) and the total for the filter."""
+    if status is not None and status not in STATUSES:
+        raise ValidationError(f"Unknown status {status!r}; use one of {', '.join(STATUSES)}.")
+    if not 1 <= limit <= 500 or offset < 0:
+        raise ValidationError("limit must be 1..500 and offset ≥ 0.")
+    params = {
+        "organization_id": organization_id,
+        "status": status,
+        "assigned_to": _id(assigned_to, "user") if assigned_to else None,
+        "q": "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" if q else None,
+    }
+    rows = repo.fetch(conn, "list_leads", limit=limit, offset=offset, **params)
+    total = repo.fetch_one(conn, "count_leads", **params)
+    return [_clean(r) for r in rows], int(total["n"]) if total else 0
+
+
+def update_lead(
+    conn: psycopg.Connection,
+    organization_id: str,
+    lead_id: str,
+    *,
+    status: str | None = None,
+    assigned_to: str | None = None,
+    unassign: bool = False,
+) -> tuple[Row, Row]:
+    """Move the lead along the pipeline and/or (re)assign it. Returns (before, after)."""
+    before = repo.fetch_one(conn, "get_lead_for_update", organization_id=organization_id, lead_id=_id(lead_id))
+    if before is None:
+        raise NotFoundError(f"No lead with id {lead_id} in your organization.")
+    new_status = status or before["status"]
+    check_transition(before["status"], new_status)
+    assignee = None if unassign else before["assigned_to"]
+    if assigned_to is not None:
+        assignee = _id(assigned_to, "user")
+        if repo.fetch_one(conn, "user_in_org", organization_id=organization_id, user_id=assignee) is None:
+            raise ValidationError(f"No active user with id {assigned_to} in your organization to assign.")
+    after = repo.fetch_one(
+        conn, "update_lead", organization_id=organization_id, lead_id=before["id"], status=new_status,
+        assigned_to=assignee,
+    )
+    assert after is not None
+    return _clean(before), _clean(after)
+
+
+def add_note(conn: psycopg.Connection, organization_id: str, lead_id: str, user_id: str | None, body: str) -> Row:
+    """Attach a note to the lead."""
+    body = body.strip()
+    if not body or len(body) > 5000 or "\x00" in body:
+        raise ValidationError("A note needs 1 to 5000 characters of text.")
+    get_lead(conn, organization_id, lead_id)
+    row = repo.fetch_one(
+        conn, "insert_note", organization_id=organization_id, lead_id=_id(lead_id), user_id=user_id, body=body
+    )
+    assert row is not None
+    return _clean(row)
+
+
+def sync_first_responses(conn: psycopg.Connection) -> int:
+    """Set ``first_response_at`` from sent auto-replies; returns how many leads changed."""
+    return len(repo.fetch(conn, "sync_first_responses"))

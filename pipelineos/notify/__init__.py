@@ -1,0 +1,1 @@
+"""Messaging: a transactional outbox, an SMTP/SMS dispatcher and the message templates."""

@@ -1,0 +1,99 @@
+"""The transactional outbox: a message is a ``messages`` row written in the caller's transaction.
+
+Whatever business event causes a message (a lead arrives, a proposal is rendered) commits together with the
+row, or not at all; the dispatcher sends committed rows later. A ``dedupe_key`` makes a repeated enqueue (a
+retried request, a re-run pipeline) return the existing message instead of sending twice. An invalid recipient
+is stored straight away as ``failed`` with the reason, so the business transaction still succeeds and the
+failure is visible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from pipelineos.db.queries import queries_beside
+from pipelineos.errors import ValidationError
+from pipelineos.notify.models import CHANNELS, InvalidRecipient, normalize_recipient
+
+Q = queries_beside(__file__)
+
+
+def _attachments(items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    out = []
+    for index, item in enumerate(items):
+        missing = [k for k in ("sha256", "filename", "content_type") if not item.get(k)]
+        if missing:
+            raise ValidationError(
+                f"Attachment {index + 1} lacks {', '.join(missing)}: each attachment names "
+                "a stored file by sha256, a filename and a content type."
+            )
+        out.append({k: str(item[k]) for k in ("sha256", "filename", "content_type")})
+    return out
+
+
+def enqueue(
+    conn: psycopg.Connection,
+    *,
+    organization_id: str,
+    channel: str,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str | None = None,
+    attachments: Iterable[Mapping[str, Any]] = (),
+    dedupe_key: str | None = None,
+    lead_id: str | None = None,
+    bid_id: str | None = None,
+    proposal_id: str | None = None,
+    max_attempts: int | None = None,
+    send_at: dt.datetime | None = None,
+) -> str:
+    """Write one outgoing message in the caller's transaction and return its id (the existing one on a dupe)."""
+    if channel not in CHANNELS:
+        raise ValidationError(f"Unknown channel {channel!r}: use one of {', '.join(CHANNELS)}.")
+    status, last_error = "queued", None
+    try:
+        recipient = normalize_recipient(channel, recipient)
+    except InvalidRecipient as exc:
+        status, last_error = "failed", exc.message
+    if max_attempts is None:
+        from pipelineos.settings import get_settings
+
+        max_attempts = get_settings().outbox_max_attempts
+    params = {
+        "organization_id": organization_id,
+        "channel": channel,
+        "kind": kind,
+        "recipient": recipient,
+        "subject": subject,
+        "body_text": body_text,
+        "body_html": body_html,
+        "attachments": Jsonb(_attachments(attachments)),
+        "status": status,
+        "max_attempts": max_attempts,
+        "send_at": send_at,
+        "last_error": last_error,
+        "dedupe_key": dedupe_key,
+        "lead_id": lead_id,
+        "bid_id": bid_id,
+        "proposal_id": proposal_id,
+    }
+    with conn.cursor(row_factory=dict_row) as cur:
+        row = cur.execute(Q["insert_message"], params).fetchone()
+        if row is None:
+            row = cur.execute(Q["message_by_dedupe_key"], {"dedupe_key": dedupe_key}).fetchone()
+    assert row is not None
+    return str(row["id"])
+
+
+def get_message(conn: psycopg.Connection, message_id: str) -> dict[str, Any] | None:
+    """One message row (any organization), for status pages and tests."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute(Q["get_message"], {"message_id": message_id}).fetchone()

@@ -1,0 +1,1 @@
+"""Platform wiring shared by the CLI and the Dagster code location (no Dagster imports)."""

@@ -1,0 +1,110 @@
+-- name: active_catalog --
+select * from price_catalogs
+where organization_id = %(organization_id)s and is_active and effective_from <= current_date
+order by effective_from desc, version desc, created_at desc
+limit 1;
+
+-- name: get_catalog --
+select * from price_catalogs where organization_id = %(organization_id)s and id = %(catalog_id)s;
+
+-- name: assembly_rows --
+select a.fixture_class, a.name as assembly_name, a.labor_hours, ai.quantity, i.material_cost,
+       i.discount_multiplier
+from assemblies a
+left join assembly_items ai on ai.assembly_id = a.id
+left join price_items i on i.id = ai.item_id
+where a.catalog_id = %(catalog_id)s and a.variant = %(variant)s
+order by a.fixture_class, i.sku;
+
+-- name: get_bid --
+select * from bids where organization_id = %(organization_id)s and id = %(bid_id)s;
+
+-- name: get_bid_any_org --
+select * from bids where id = %(bid_id)s;
+
+-- name: lock_bid --
+select * from bids where organization_id = %(organization_id)s and id = %(bid_id)s for update;
+
+-- name: insert_bid --
+insert into bids (organization_id, blueprint_id, catalog_id, catalog_version, name, customer_name,
+                  customer_email, run_id, detector_version, code_version, created_by)
+values (%(organization_id)s, %(blueprint_id)s, %(catalog_id)s, %(catalog_version)s, %(name)s,
+        %(customer_name)s, %(customer_email)s, %(run_id)s, %(detector_version)s, %(code_version)s,
+        %(created_by)s)
+returning *;
+
+-- name: update_bid_totals --
+update bids set catalog_id = %(catalog_id)s, catalog_version = %(catalog_version)s, name = %(name)s,
+    customer_name = %(customer_name)s, customer_email = %(customer_email)s,
+    material_cost = %(material_cost)s, labor_hours = %(labor_hours)s, labor_cost = %(labor_cost)s,
+    overhead = %(overhead)s, markup = %(markup)s, contingency = %(contingency)s, tax = %(tax)s,
+    total = %(total)s, settings = %(settings)s, run_id = coalesce(%(run_id)s, run_id),
+    detector_version = coalesce(%(detector_version)s, detector_version),
+    code_version = coalesce(%(code_version)s, code_version), priced_at = now(), updated_at = now()
+where id = %(bid_id)s
+returning *;
+
+-- name: delete_lines --
+delete from bid_lines where bid_id = %(bid_id)s;
+
+-- name: insert_line --
+insert into bid_lines (organization_id, bid_id, line_no, fixture_class, description, quantity, unit_material,
+                       material_cost, labor_hours, labor_cost, total, source, flag, run_id)
+values (%(organization_id)s, %(bid_id)s, %(line_no)s, %(fixture_class)s, %(description)s, %(quantity)s,
+        %(unit_material)s, %(material_cost)s, %(labor_hours)s, %(labor_cost)s, %(total)s, %(source)s,
+        %(flag)s, %(run_id)s);
+
+-- name: list_lines --
+select * from bid_lines where bid_id = %(bid_id)s order by line_no;
+
+-- name: list_overrides --
+select fixture_class, quantity, unit_price, reason, user_id, created_at from bid_line_overrides
+where bid_id = %(bid_id)s order by fixture_class;
+
+-- name: upsert_override --
+insert into bid_line_overrides (organization_id, bid_id, fixture_class, quantity, unit_price, reason, user_id)
+values (%(organization_id)s, %(bid_id)s, %(fixture_class)s, %(quantity)s, %(unit_price)s, %(reason)s,
+        %(user_id)s)
+on conflict (bid_id, fixture_class) do update set quantity = excluded.quantity,
+    unit_price = excluded.unit_price, reason = excluded.reason, user_id = excluded.user_id, created_at = now()
+returning *;
+
+-- name: delete_override --
+delete from bid_line_overrides where bid_id = %(bid_id)s and fixture_class = %(fixture_class)s;
+
+-- name: set_bid_status --
+update bids set status = %(status)s, status_changed_by = %(user_id)s, updated_at = now(),
+    sent_at = case when %(status)s = 'sent' then now() else sent_at end,
+    accepted_at = case when %(status)s = 'accepted' then now() else accepted_at end,
+    declined_at = case when %(status)s = 'declined' then now() else declined_at end,
+    expired_at = case when %(status)s = 'expired' then now() else expired_at end
+where id = %(bid_id)s and status = %(from_status)s
+returning *;
+
+-- name: expire_due_bids --
+select id from bids
+where status = 'sent' and sent_at < now() - make_interval(days => %(days)s)
+order by sent_at
+for update skip locked;
+
+-- name: blueprint_counts --
+select fixture_class, count(*)::int as n from fixture_detections
+where blueprint_id = %(blueprint_id)s group by fixture_class order by fixture_class;
+
+-- name: blueprint_detections --
+select id, page_index, fixture_class, x0, y0, x1, y1 from fixture_detections
+where blueprint_id = %(blueprint_id)s order by page_index, fixture_class, x0, y0;
+
+-- name: blueprint_pages --
+select page_index, image_sha256, sheet_number from blueprint_pages
+where blueprint_id = %(blueprint_id)s order by page_index;
+
+-- name: get_blueprint --
+select id, organization_id, project_name, previous_blueprint_id from blueprints where id = %(blueprint_id)s;
+
+-- name: takeoff_rows --
+select d.id::text as detection_id, d.page_index, p.sheet_number, d.fixture_class, d.method as source
+from fixture_detections d
+left join blueprint_pages p on p.blueprint_id = d.blueprint_id and p.page_index = d.page_index
+where d.blueprint_id = %(blueprint_id)s
+order by d.page_index, d.id;

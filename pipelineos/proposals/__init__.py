@@ -1,0 +1,1 @@
+"""Proposals: branded PDF rendering (Jinja2 + WeasyPrint), storage and the proposal email."""

@@ -1,0 +1,239 @@
+"""Open drawings of every supported kind and turn each page into pixels (plus text for vector pages).
+
+Supported: PDF (vector or scanned, decided per page), multi-page TIFF (1-bit too), PNG, JPEG, SVG and DXF.
+Every failure a user can cause raises :class:`TakeoffInputError` naming the file (and page).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+from PIL import Image, ImageSequence
+
+from pipelineos.takeoff.models import TakeoffInputError
+
+DEFAULT_MAX_PIXELS = 200_000_000
+MAX_PAGE_PT = 200 * 72.0
+MIN_PAGE_PT = 72.0 * 0.5
+RASTER_DEFAULT_DPI = 150.0
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/tiff")
+MIN_FRAME_PT = 40.0
+
+Word = tuple[float, float, float, float, str, int, int]
+"""x0, y0, x1, y1 (points), text, block number, line number."""
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The content type of a drawing from its first bytes, or None when it is not one we read."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "image/tiff"
+    if head.startswith(b"AutoCAD Binary DXF"):
+        return "image/vnd.dxf"
+    text = head.lstrip(b" \t\r\n\xef\xbb\xbf")
+    lines = text.replace(b"\r\n", b"\n").split(b"\n")
+    if len(lines) >= 2 and lines[0].strip() == b"0" and lines[1].strip() == b"SECTION":
+        return "image/vnd.dxf"
+    return None
+
+
+def _kind(path: Path) -> str:
+    try:
+        head = path.read_bytes()[:64] if path.stat().st_size < 64 else path.open("rb").read(64)
+    except OSError as exc:
+        raise TakeoffInputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+    if not head:
+        raise TakeoffInputError(f"{path}: the file is empty; upload the drawing again.")
+    kind = sniff_content_type(head)
+    if kind is None and (path.suffix.lower() == ".svg" or b"<svg" in head or head.lstrip().startswith(b"<?xml")):
+        kind = "image/svg+xml"
+    if kind is None:
+        raise TakeoffInputError(f"{path}: not a PDF, TIFF, PNG, JPEG, SVG or DXF drawing.")
+    return kind
+
+
+@dataclass
+class LoadedPage:
+    """One page ready for analysis: grayscale pixels and, for vector pages, words with positions."""
+
+    index: int
+    width_pt: float
+    height_pt: float
+    is_vector: bool
+    gray: np.ndarray
+    px_per_pt: float
+    words: list[Word] = field(default_factory=list)
+    frames: list[tuple[float, float, float, float]] = field(default_factory=list)
+    cad_fixtures: list[tuple[str, tuple[float, float, float, float], str]] = field(default_factory=list)
+
+
+def _open_pdf_like(path: Path, kind: str) -> pymupdf.Document:
+    try:
+        if kind == "image/vnd.dxf":
+            from pipelineos.takeoff.cad import dxf_to_pdf
+
+            return pymupdf.open("pdf", dxf_to_pdf(path))
+        doc = pymupdf.open(path, filetype="svg" if kind == "image/svg+xml" else "pdf")
+    except TakeoffInputError:
+        raise
+    except Exception as exc:
+        raise TakeoffInputError(f"{path}: cannot be opened as a drawing ({exc}).") from exc
+    if doc.needs_pass or doc.is_encrypted:
+        doc.close()
+        raise TakeoffInputError(f"{path}: the PDF is password-protected; export it without a password.")
+    if doc.page_count == 0:
+        doc.close()
+        raise TakeoffInputError(f"{path}: the document has no pages.")
+    return doc
+
+
+def _open_image(path: Path, max_pixels: int) -> Image.Image:
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        image = Image.open(path)
+    except Exception as exc:
+        raise TakeoffInputError(f"{path}: the image cannot be read ({exc}).") from exc
+    return image
+
+
+def _check_pixels(path: Path, index: int, width: int, height: int, max_pixels: int) -> None:
+    if width * height > max_pixels:
+        raise TakeoffInputError(
+            f"{path}, page {index + 1}: {width}×{height} pixels is over the limit of {max_pixels:,} "
+            "(possible decompression bomb); rescan at a lower resolution."
+        )
+    if width < 16 or height < 16:
+        raise TakeoffInputError(f"{path}, page {index + 1}: the image is only {width}×{height} pixels.")
+
+
+def _check_size(path: Path, index: int, width_pt: float, height_pt: float) -> None:
+    if not (MIN_PAGE_PT <= width_pt <= MAX_PAGE_PT and MIN_PAGE_PT <= height_pt <= MAX_PAGE_PT):
+        raise TakeoffInputError(
+            f"{path}, page {index + 1}: page size {width_pt / 72:.1f}×{height_pt / 72:.1f} in is not a "
+            "drawing sheet (expected 0.5 to 200 in per side)."
+        )
+
+
+def page_count(path: Path) -> int:
+    """Number of pages (1 for PNG/JPEG/SVG/DXF, frames for TIFF)."""
+    kind = _kind(path)
+    if kind in IMAGE_TYPES:
+        with _open_image(path, DEFAULT_MAX_PIXELS) as image:
+            return getattr(image, "n_frames", 1)
+    doc = _open_pdf_like(path, kind)
+    try:
+        return int(doc.page_count)
+    finally:
+        doc.close()
+
+
+def _image_frame(path: Path, index: int, max_pixels: int) -> tuple[Image.Image, float]:
+    image = _open_image(path, max_pixels)
+    frames = getattr(image, "n_frames", 1)
+    if not 0 <= index < frames:
+        raise TakeoffInputError(f"{path}: page {index + 1} does not exist (the file has {frames}).")
+    for i, frame in enumerate(ImageSequence.Iterator(image)):
+        if i == index:
+            _check_pixels(path, index, frame.width, frame.height, max_pixels)
+            dpi = frame.info.get("dpi", (RASTER_DEFAULT_DPI,))[0] or RASTER_DEFAULT_DPI
+            dpi = float(dpi) if 50 <= float(dpi) <= 1200 else RASTER_DEFAULT_DPI
+            try:
+                gray = frame.convert("L")
+            except Exception as exc:
+                raise TakeoffInputError(f"{path}, page {index + 1}: the image data is damaged ({exc}).") from exc
+            return gray, dpi
+    raise TakeoffInputError(f"{path}: page {index + 1} cannot be read.")
+
+
+def _pdf_page_is_scan(page: pymupdf.Page) -> bool:
+    area = page.rect.width * page.rect.height
+    covered = 0.0
+    for info in page.get_image_info():
+        x0, y0, x1, y1 = info["bbox"]
+        covered = max(covered, (x1 - x0) * (y1 - y0) / area)
+    return covered > 0.5 and len(page.get_text("words")) < 20
+
+
+def _frames(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
+    frames = []
+    for drawing in page.get_drawings():
+        for item in drawing["items"]:
+            if item[0] in ("re", "qu"):
+                rect = item[1] if item[0] == "re" else item[1].rect
+                if rect.width >= MIN_FRAME_PT and rect.height >= MIN_FRAME_PT:
+                    frames.append((rect.x0, rect.y0, rect.x1, rect.y1))
+    return frames
+
+
+def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedPage:
+    """Load one page for analysis at ``dpi`` (raster pages keep at most that resolution)."""
+    kind = _kind(path)
+    if kind in IMAGE_TYPES:
+        frame, native = _image_frame(path, index, max_pixels)
+        width_pt, height_pt = frame.width / native * 72, frame.height / native * 72
+        _check_size(path, index, width_pt, height_pt)
+        factor = min(1.0, dpi / native)
+        if factor < 0.99:
+            frame = frame.resize((round(frame.width * factor), round(frame.height * factor)), Image.Resampling.BOX)
+        gray = np.asarray(frame, dtype=np.uint8)
+        return LoadedPage(index, width_pt, height_pt, False, gray, gray.shape[1] / width_pt)
+    doc = _open_pdf_like(path, kind)
+    try:
+        if not 0 <= index < doc.page_count:
+            raise TakeoffInputError(f"{path}: page {index + 1} does not exist (the file has {doc.page_count}).")
+        page = doc[index]
+        width_pt, height_pt = page.rect.width, page.rect.height
+        _check_size(path, index, width_pt, height_pt)
+        scan = kind == "application/pdf" and _pdf_page_is_scan(page)
+        zoom = dpi / 72.0
+        _check_pixels(path, index, int(width_pt * zoom), int(height_pt * zoom), max_pixels)
+        try:
+            pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
+        except Exception as exc:
+            raise TakeoffInputError(f"{path}, page {index + 1}: cannot be rendered ({exc}).") from exc
+        gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+        words = [] if scan else [(w[0], w[1], w[2], w[3], w[4], w[5], w[6]) for w in page.get_text("words")]
+        loaded = LoadedPage(index, width_pt, height_pt, not scan, gray, pix.width / width_pt, words)
+        if not scan:
+            loaded.frames = _frames(page)
+        if kind == "image/vnd.dxf":
+            from pipelineos.takeoff.cad import dxf_fixtures
+
+            loaded.cad_fixtures = dxf_fixtures(path)
+        return loaded
+    finally:
+        doc.close()
+
+
+def render_page_png(path: Path, index: int, dpi: int = 100) -> bytes:
+    """PNG bytes of one page at ``dpi`` (raster inputs are resampled to that resolution)."""
+    kind = _kind(path)
+    if kind in IMAGE_TYPES:
+        frame, native = _image_frame(path, index, DEFAULT_MAX_PIXELS)
+        factor = dpi / native
+        if abs(factor - 1) > 0.01:
+            frame = frame.resize((max(1, round(frame.width * factor)), max(1, round(frame.height * factor))),
+                                 Image.Resampling.BOX if factor < 1 else Image.Resampling.BILINEAR)
+        buffer = io.BytesIO()
+        frame.save(buffer, format="PNG", dpi=(dpi, dpi))
+        return buffer.getvalue()
+    doc = _open_pdf_like(path, kind)
+    try:
+        if not 0 <= index < doc.page_count:
+            raise TakeoffInputError(f"{path}: page {index + 1} does not exist (the file has {doc.page_count}).")
+        page = doc[index]
+        _check_size(path, index, page.rect.width, page.rect.height)
+        zoom = dpi / 72.0
+        _check_pixels(path, index, int(page.rect.width * zoom), int(page.rect.height * zoom), DEFAULT_MAX_PIXELS)
+        return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")
+    finally:
+        doc.close()

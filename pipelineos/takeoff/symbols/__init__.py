@@ -1,0 +1,1 @@
+"""Symbol search: the built-in fixture library, exemplar loading and page-level search."""

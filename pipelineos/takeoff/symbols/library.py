@@ -1,0 +1,53 @@
+"""Built-in zero-shot symbol library: common US plan-view fixture symbols, plus non-fixture negatives.
+
+The drawings come from :mod:`pipelineos.samples.symbols` (styles ``classic`` and ``modern``; the ``cad`` style is
+held out so the benchmark can measure zero-shot on a style the library has never seen). Doors, furniture and
+equipment are kept as negatives: a candidate that looks most like a bed is not reported as a bathtub.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pymupdf
+
+from pipelineos.samples.draw import Placement, transform
+from pipelineos.samples.draw import stroke as stroke_prims
+from pipelineos.samples.symbols import FIXTURE_SYMBOLS, FURNITURE_KINDS, Symbol, bounds, furniture
+from pipelineos.takeoff.matcher import NEGATIVE, TemplateSet, as_canvas, crop_to_ink
+
+LIBRARY_STYLES = ("classic", "modern")
+ZERO_SHOT_CLASSES = ("water_closet", "urinal", "lavatory", "kitchen_sink", "bathtub", "shower", "floor_drain",
+                     "water_heater")
+
+
+def render_symbol(symbol: Symbol, size_px: int = 36, line_px: float = 1.2) -> np.ndarray:
+    """Binary mask of a symbol drawn with its longer side ``size_px`` pixels."""
+    x0, y0, x1, y1 = bounds(symbol)
+    scale = size_px / max(x1 - x0, y1 - y0)
+    doc = pymupdf.open()
+    page = doc.new_page(width=size_px + 8, height=size_px + 8)
+    where = Placement(4 - x0 * scale, 4 - y0 * scale, scale)
+    stroke_prims(page, transform(symbol, where), line_px)
+    pix = page.get_pixmap(colorspace=pymupdf.csGRAY, alpha=False)
+    gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, : pix.width]
+    doc.close()
+    return (gray < 190).astype(np.uint8)
+
+
+@lru_cache(maxsize=4)
+def builtin_templates(classes: tuple[str, ...] = tuple(FIXTURE_SYMBOLS), negatives: bool = True) -> TemplateSet:
+    """Templates for the library's classes (and its negatives), built once per process."""
+    templates = TemplateSet()
+    for cls in classes:
+        for style in LIBRARY_STYLES:
+            crop = crop_to_ink(render_symbol(FIXTURE_SYMBOLS[cls](style)))
+            if crop is not None:
+                templates.add(cls, as_canvas(crop), "library")
+    if negatives:
+        for kind in FURNITURE_KINDS:
+            crop = crop_to_ink(render_symbol(furniture(kind)))
+            if crop is not None:
+                templates.add(f"{NEGATIVE}_{kind}", as_canvas(crop), "library")
+    return templates

@@ -1,0 +1,63 @@
+"""Fixture tags written on vector plans (WC-1, LAV-2, P-3 …) and the drawn symbol each one labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipelineos.takeoff.inputs import Word
+from pipelineos.takeoff.layout import Box, in_regions
+from pipelineos.takeoff.models import ScheduleRow
+from pipelineos.takeoff.schedule import normalize_tag, tag_class
+
+MAX_LEADER_PT = 24.0
+
+
+@dataclass(frozen=True)
+class TagHit:
+    """A tag on the plan, its class, its text box and the candidate symbol it labels (if any)."""
+
+    tag: str
+    fixture_class: str
+    box: Box
+    candidate: int | None
+
+
+def find_tags(words: list[Word], schedule: list[ScheduleRow], regions: dict[str, list[Box]]) -> list[tuple]:
+    """(tag, class, box) for every fixture tag outside reference regions."""
+    found = []
+    listed = {row.tag for row in schedule}
+    for x0, y0, x1, y1, text, *_ in words:
+        tag = normalize_tag(text)
+        if tag is None or in_regions(((x0 + x1) / 2, (y0 + y1) / 2), regions):
+            continue
+        cls = tag_class(tag, schedule)
+        if cls is None or (schedule and tag not in listed and tag.startswith("P-")):
+            continue
+        found.append((tag, cls, (x0, y0, x1, y1)))
+    return found
+
+
+def _gaps(box: Box, boxes: np.ndarray) -> np.ndarray:
+    dx = np.maximum(0, np.maximum(boxes[:, 0] - box[2], box[0] - boxes[:, 2]))
+    dy = np.maximum(0, np.maximum(boxes[:, 1] - box[3], box[1] - boxes[:, 3]))
+    return np.hypot(dx, dy)
+
+
+def associate(tags: list[tuple], boxes_pt: np.ndarray, eligible: np.ndarray) -> list[TagHit]:
+    """Pair each tag with the nearest free eligible candidate symbol (greedy over all pairs by distance)."""
+    pairs = []
+    for t, (_tag, _cls, box) in enumerate(tags):
+        if len(boxes_pt):
+            gaps = _gaps(box, boxes_pt)
+            for c in np.flatnonzero((gaps <= MAX_LEADER_PT) & eligible):
+                pairs.append((float(gaps[c]), t, int(c)))
+    pairs.sort()
+    chosen: dict[int, int] = {}
+    used: set[int] = set()
+    for _gap, t, c in pairs:
+        if t not in chosen and c not in used:
+            chosen[t] = c
+            used.add(c)
+    return [TagHit(tag, cls, box, chosen.get(t)) for t, (tag, cls, box) in enumerate(tags)]

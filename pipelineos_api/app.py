@@ -1,0 +1,74 @@
+"""The Litestar application factory: routes, DI, exception map, middleware, OpenAPI.
+
+Run with ``uvicorn --factory pipelineos_api.app:create_app --port 5000`` or ``python -m pipelineos_api``.
+"""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+
+from pipelineos.settings import get_settings
+from pipelineos_api.analytics.controllers import AnalyticsController
+from pipelineos_api.auth.controllers import ApiKeysController, AuthController, UsersController
+from pipelineos_api.auth.deps import DEPENDENCIES, CredentialsMiddleware
+from pipelineos_api.bids.controllers import BidsController, CatalogController
+from pipelineos_api.blueprints.controllers import BlueprintsController, PageImagesController
+from pipelineos_api.config import ApiConfig
+from pipelineos_api.leads.controllers import LeadsController, PublicLeadsController
+from pipelineos_api.platform.controllers import HealthController
+from pipelineos_api.platform.dispatch import dispatcher_lifespan
+from pipelineos_api.platform.logging import configure_logging
+from pipelineos_api.platform.middleware import RateLimitMiddleware, RequestContextMiddleware
+from pipelineos_api.platform.openapi import finish_schema, openapi_config
+from pipelineos_api.platform.problems import exception_handlers
+from pipelineos_api.platform.ratelimit import TokenBuckets
+
+CONTROLLERS = [
+    HealthController,
+    AuthController,
+    UsersController,
+    ApiKeysController,
+    BlueprintsController,
+    PageImagesController,
+    BidsController,
+    CatalogController,
+    PublicLeadsController,
+    LeadsController,
+    AnalyticsController,
+]
+
+
+def create_app(config: ApiConfig | None = None) -> Litestar:
+    """Build the API. ``config`` defaults to values derived from the shared settings."""
+    settings = get_settings()
+    config = config or ApiConfig.from_settings(settings)
+    configure_logging(settings.log_level, settings.log_json)
+    app = Litestar(
+        route_handlers=CONTROLLERS,
+        dependencies=DEPENDENCIES,
+        exception_handlers=exception_handlers(),
+        middleware=[lambda app: CredentialsMiddleware(app, config.jwt_secret)],
+        cors_config=CORSConfig(
+            allow_origins=list(config.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID", "X-API-Key"],
+            expose_headers=["X-Request-ID", "Retry-After", "Location", "Content-Disposition"],
+            max_age=600,
+        ),
+        openapi_config=openapi_config(),
+        lifespan=[dispatcher_lifespan],
+        state=State({"config": config, "lead_buckets": TokenBuckets(
+            config.lead_rate_limit_per_minute / 60.0, config.lead_rate_limit_burst)}),
+        request_max_body_size=1024 * 1024,
+        debug=False,
+        logging_config=None,
+    )
+    finish_schema(app)
+    buckets = TokenBuckets(config.rate_limit_per_second, config.rate_limit_burst)
+    app.state.buckets = buckets
+    app.asgi_handler = RequestContextMiddleware(  # type: ignore[method-assign]
+        RateLimitMiddleware(app.asgi_handler, buckets, config.trusted_proxies, config.exempt_paths)
+    )
+    return app

@@ -1,0 +1,1 @@
+"""Authentication endpoints, guards and the credential middleware."""

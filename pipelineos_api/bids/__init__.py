@@ -1,0 +1,1 @@
+"""Bid, proposal and price-catalog endpoints."""

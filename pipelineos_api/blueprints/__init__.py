@@ -1,0 +1,1 @@
+"""Blueprint endpoints: streaming upload, status, pages, fixtures, review decisions, exports."""

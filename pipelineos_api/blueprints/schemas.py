@@ -1,0 +1,142 @@
+"""Blueprint DTOs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from pipelineos_api.platform.schemas import Input
+
+Status = Literal["pending", "processing", "completed", "failed"]
+FixtureClass = Annotated[str, msgspec.Meta(min_length=1, max_length=64, examples=["water_closet"])]
+
+
+class Blueprint(msgspec.Struct):
+    id: str
+    project_name: str
+    original_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    status: Status
+    created_at: datetime
+    updated_at: datetime
+    error: str | None = None
+    page_count: int | None = None
+    customer_name: str | None = None
+    customer_email: str | None = None
+    uploaded_by: str | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+class UploadAccepted(msgspec.Struct):
+    blueprint: Blueprint
+    status_url: str
+    duplicate: bool
+
+
+class BlueprintList(msgspec.Struct):
+    items: list[Blueprint]
+    total: int
+    limit: int
+    offset: int
+
+
+class Page(msgspec.Struct):
+    page_index: int
+    width_pt: float
+    height_pt: float
+    render_dpi: int
+    image_sha256: str
+    image_url: str
+    is_vector: bool
+    sheet_number: str | None = None
+    sheet_title: str | None = None
+    discipline: str | None = None
+    sheet_kind: str | None = None
+    error: str | None = None
+
+
+class Fixture(msgspec.Struct):
+    detection_id: str
+    page_index: int
+    fixture_class: str
+    source: str
+    sheet_number: str | None = None
+    bbox: list[float] | None = None
+    confidence: float | None = None
+    method: str | None = None
+    tag: str | None = None
+
+
+class BidLine(msgspec.Struct):
+    line_no: int
+    description: str
+    quantity: float
+    unit_material: float
+    material_cost: float
+    labor_hours: float
+    labor_cost: float
+    total: float
+    fixture_class: str | None = None
+    flag: str | None = None
+
+
+class Bid(msgspec.Struct):
+    id: str
+    blueprint_id: str
+    catalog_id: str
+    catalog_version: int
+    name: str
+    status: str
+    material_cost: float
+    labor_hours: float
+    labor_cost: float
+    overhead: float
+    markup: float
+    contingency: float
+    tax: float
+    total: float
+    created_at: datetime
+    updated_at: datetime
+    customer_name: str | None = None
+    customer_email: str | None = None
+    priced_at: datetime | None = None
+    sent_at: datetime | None = None
+    lines: list[BidLine] = []
+
+
+class BlueprintDetail(Blueprint, kw_only=True):
+    pages: list[Page]
+    fixtures: list[Fixture]
+    fixture_counts: dict[str, int]
+    bid: Bid | None = None
+
+
+class ReviewCreate(Input):
+    action: Literal["accept", "reject", "relabel", "add"]
+    reason: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    detection_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    fixture_class: FixtureClass | None = None
+    page_index: Annotated[int, msgspec.Meta(ge=0, le=10000)] | None = None
+    bbox: Annotated[list[Annotated[float, msgspec.Meta(ge=0, le=1)]], msgspec.Meta(min_length=4, max_length=4)] \
+        | None = None
+
+
+class Review(msgspec.Struct):
+    id: str
+    blueprint_id: str
+    action: str
+    reason: str
+    created_at: datetime
+    detection_id: str | None = None
+    fixture_class: str | None = None
+    page_index: int | None = None
+    x0: float | None = None
+    y0: float | None = None
+    x1: float | None = None
+    y1: float | None = None
+    user_id: str | None = None

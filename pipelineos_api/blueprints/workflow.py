@@ -1,0 +1,73 @@
+"""Glue between the upload stream, storage and the blueprint service (kept out of the controllers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from litestar import Request, Response
+
+from pipelineos.audit.service import record
+from pipelineos.auth.tokens import Principal
+from pipelineos.blueprints import repository as repo
+from pipelineos.blueprints import service
+from pipelineos.errors import NotFoundError
+from pipelineos.leads.models import normalize_email
+from pipelineos.storage import get_storage
+from pipelineos_api.blueprints.upload import ReceivedUpload, receive_upload
+from pipelineos_api.config import ApiConfig
+from pipelineos_api.platform.db import tx
+
+
+def _register(
+    conn: psycopg.Connection, principal: Principal, received: ReceivedUpload, key: str | None, request_id: str
+) -> tuple[dict[str, Any], bool]:
+    row, created = service.register_stored(
+        conn,
+        organization_id=principal.organization_id,
+        sha256=received.sha256,
+        size_bytes=received.size,
+        content_type=received.content_type,
+        original_name=received.filename,
+        uploaded_by=principal.user_id if principal.kind == "user" else None,
+        idempotency_key=key,
+        project_name=received.fields.get("project_name", ""),
+        customer_name=received.fields.get("customer_name") or None,
+        customer_email=normalize_email(received.fields.get("customer_email")),
+    )
+    if created:
+        record(conn, organization_id=principal.organization_id, actor_user_id=principal.user_id,
+               action="upload", entity="blueprint", entity_id=row["id"], request_id=request_id,
+               details={"sha256": row["sha256"], "size_bytes": row["size_bytes"], "name": row["original_name"]})
+    return row, created
+
+
+async def upload(
+    request: Request[Any, Any, Any], principal: Principal, config: ApiConfig, request_id: str, key: str | None
+) -> tuple[dict[str, Any], bool]:
+    """Return the first upload for a reused key; otherwise stream the body to storage and register it."""
+    if key:
+        existing = await tx(service.find_by_idempotency_key, principal.organization_id, key)
+        if existing is not None:
+            return existing, False
+    received = await receive_upload(request, get_storage(), config.upload_max_bytes)
+    return await tx(_register, principal, received, key, request_id)
+
+
+def with_image_urls(row: dict[str, Any]) -> dict[str, Any]:
+    """Add ``image_url`` to each page (served by the authenticated page-image route)."""
+    pages = [{**p, "image_sha256": p["image_sha256"].strip(),
+              "image_url": f"/api/files/pages/{p['image_sha256'].strip()}.png"} for p in row.get("pages", [])]
+    return {**row, "pages": pages}
+
+
+def require_page_image(conn: psycopg.Connection, organization_id: str, sha256: str) -> None:
+    """NotFoundError unless a page of this organization has that image."""
+    if not repo.page_image_owned(conn, organization_id, sha256) or not get_storage().exists(sha256):
+        raise NotFoundError("No such page image in your organization.")
+
+
+def download(data: bytes, media_type: str, filename: str) -> Response[bytes]:
+    """An attachment response."""
+    return Response(data, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,52 @@
+"""API-only configuration derived from the shared settings.
+
+Values that the shared ``Settings`` does not define (yet) fall back to the defaults here; ``create_app`` also
+accepts an explicit :class:`ApiConfig` so tests and benchmarks can tighten or loosen limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipelineos.settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """Knobs of the HTTP layer."""
+
+    rate_limit_per_second: float = 10.0
+    rate_limit_burst: int = 20
+    lead_rate_limit_per_minute: float = 5.0
+    lead_rate_limit_burst: int = 5
+    trusted_proxies: tuple[str, ...] = ()
+    upload_max_bytes: int = 50 * 1024 * 1024
+    cors_origins: tuple[str, ...] = ()
+    dispatch_interval_seconds: float = 1.0
+    run_dispatcher: bool = True
+    jwt_secret: str = ""
+    access_token_minutes: int = 15
+    refresh_token_days: int = 7
+    public_url: str = ""
+    exempt_paths: tuple[str, ...] = field(default=("/api/health",))
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, **overrides: object) -> ApiConfig:
+        """Build from the shared settings; keyword arguments win."""
+        s = settings or get_settings()
+        per_second = float(getattr(s, "rate_limit_per_second", 10))
+        values: dict[str, object] = {
+            "rate_limit_per_second": per_second,
+            "rate_limit_burst": int(getattr(s, "rate_limit_burst", max(1, int(per_second * 2)))),
+            "lead_rate_limit_per_minute": float(getattr(s, "lead_rate_limit_per_minute", 5)),
+            "lead_rate_limit_burst": int(getattr(s, "lead_rate_limit_burst", 5)),
+            "trusted_proxies": tuple(getattr(s, "trusted_proxies", ()) or ()),
+            "upload_max_bytes": int(s.upload_max_bytes),
+            "cors_origins": tuple(s.cors_origins),
+            "jwt_secret": s.jwt_secret.get_secret_value(),
+            "access_token_minutes": int(s.access_token_minutes),
+            "refresh_token_days": int(s.refresh_token_days),
+            "public_url": s.api_public_url.rstrip("/"),
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Lead endpoints: public intake and the sales pipeline."""

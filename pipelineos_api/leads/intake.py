@@ -1,0 +1,70 @@
+"""Public lead intake: honeypot, per-address limit, organization resolution, then one transaction."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from litestar import Request, Response
+
+from pipelineos.audit.service import record
+from pipelineos.auth.service import default_organization, organization_by_slug
+from pipelineos.auth.tokens import Principal
+from pipelineos.errors import NotFoundError, RateLimited
+from pipelineos.leads import service
+from pipelineos.leads.models import validate_lead
+from pipelineos_api.leads.schemas import LeadAccepted, LeadCreate
+from pipelineos_api.platform.clientip import client_ip, valid_ip_or_none
+from pipelineos_api.platform.db import tx
+
+THANKS = "Thank you! We received your request and will reply shortly."
+
+
+def _store(
+    conn: psycopg.Connection, data: LeadCreate, org_slug: str | None, ip: str | None, key: str | None
+) -> tuple[dict[str, Any], bool]:
+    organization = organization_by_slug(conn, org_slug) if org_slug else default_organization(conn)
+    if organization is None:
+        raise NotFoundError("Unknown organization: add ?org=<organization slug> to the form's URL."
+                            if not org_slug else f"No organization with slug {org_slug!r}.")
+    lead = validate_lead(name=data.name, email=data.email, phone=data.phone, company=data.company,
+                         address=data.address, message=data.message, source=data.source)
+    return service.create_lead(conn, organization_id=organization["id"], lead=lead, client_ip=ip,
+                               idempotency_key=key)
+
+
+async def submit(
+    request: Request[Any, Any, Any], data: LeadCreate, org: str | None, key: str | None
+) -> Response[LeadAccepted]:
+    """Store the lead and its auto-reply, wake the dispatcher, answer 202."""
+    config = request.app.state.config
+    ip = request.scope.get("state", {}).get("client_ip") or client_ip(request.scope, config.trusted_proxies)
+    wait = request.app.state.lead_buckets.take(ip)
+    if wait > 0:
+        raise RateLimited(f"Too many requests from your address; try again in {math.ceil(wait)} s.")
+    if data.website.strip():
+        fake = LeadAccepted(id=str(uuid.uuid4()), status="new",
+                            created_at=datetime.now(UTC), message=THANKS)
+        return Response(fake, status_code=202)
+    row, created = await tx(_store, data, org, valid_ip_or_none(ip), key)
+    if created and getattr(request.app.state, "dispatcher", None) is not None:
+        request.app.state.dispatcher.kick()
+    accepted = LeadAccepted(id=row["id"], status=row["status"], created_at=row["created_at"], message=THANKS)
+    return Response(accepted, status_code=202)
+
+
+def update(
+    conn: psycopg.Connection, principal: Principal, lead_id: str, status: str | None, assigned_to: str | None,
+    unassign: bool, request_id: str,
+) -> dict[str, Any]:
+    """Change status/assignee and audit the change."""
+    before, after = service.update_lead(conn, principal.organization_id, lead_id, status=status,
+                                        assigned_to=assigned_to, unassign=unassign)
+    record(conn, organization_id=principal.organization_id, actor_user_id=principal.user_id, action="update",
+           entity="lead", entity_id=after["id"], request_id=request_id,
+           details={"status": [before["status"], after["status"]],
+                    "assigned_to": [before["assigned_to"], after["assigned_to"]]})
+    return after

@@ -1,0 +1,1 @@
+"""Cross-cutting HTTP concerns: request ids, logs, errors, limits, health."""

@@ -1,0 +1,225 @@
+"""Every page renders for a signed-in user; review actions land in PostgreSQL; sessions expire safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+from streamlit.testing.v1 import AppTest
+
+from pipelineos.auth.service import create_user
+
+APP = "dashboard/streamlit_app.py"
+PAGES = {
+    "blueprints": ["bp_status", "bp_search"],
+    "upload": ["upload_files", "upload_project"],
+    "review": ["review_bp_select", "review_page", "review_show_above", "review_auto_accept", "review_accept",
+               "review_reject", "review_relabel", "review_save", "review_find_similar"],
+    "bid": ["bid_catalog", "bid_markup", "bid_round", "bid_save", "bid_send"],
+    "leads": ["leads_status", "leads_search"],
+    "analytics": [],
+    "catalog": ["catalog_select", "catalog_export"],
+}
+
+
+def keys_of(at: AppTest) -> set[str]:
+    found = set()
+    for kind in ("selectbox", "text_input", "slider", "button", "multiselect", "checkbox", "number_input",
+                 "file_uploader", "download_button"):
+        for widget in getattr(at, kind):
+            if widget.key:
+                found.add(widget.key)
+    return found
+
+
+def test_login_refuses_a_wrong_password(seeded):
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert [t.value for t in at.title] == ["PipelineOS"]
+    at.text_input(key="login_email").input(seeded["admin_email"])
+    at.text_input(key="login_password").input("not-the-password")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Email or password is wrong" in at.error[0].value
+    assert "auth_user" not in at.session_state
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_renders_with_its_widgets(signed_in, page):
+    at = signed_in(page)
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    missing = set(PAGES[page]) - keys_of(at)
+    assert not missing, f"{page}: missing widgets {missing}"
+
+
+def test_blueprints_page_counts_statuses(signed_in, demo):
+    at = signed_in("blueprints")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Completed"] == "12"
+    assert metrics["Failed"] == "0"
+    at.selectbox(key="bp_status").select("failed").run()
+    assert any("No blueprints match" in i.value for i in at.info)
+
+
+def test_analytics_page_shows_the_demo_win_rate(signed_in, seeded, db):
+    at = signed_in("analytics")
+    row = db.execute("select count(*) filter (where status = 'accepted') as won, "
+                     "count(*) filter (where status in ('accepted', 'declined', 'expired')) as decided "
+                     "from bids where organization_id = %s", (seeded["organization_id"],)).fetchone()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Win rate"] == f"{row['won'] / row['decided']:.0%}"
+
+
+def _review_at(signed_in, blueprint_id: str) -> AppTest:
+    at = signed_in("review", state={"review_blueprint_id": blueprint_id})
+    assert at.selectbox(key="review_bp_select").value["id"] == blueprint_id
+    return at
+
+
+def _selected_key(blueprint_id: str) -> str:
+    return f"review_selected_{blueprint_id}_0"
+
+
+def test_accept_and_relabel_are_saved_to_postgres_with_audit(signed_in, demo, db, seeded):
+    blueprint_id = demo.blueprint_ids[-1]
+    at = _review_at(signed_in, blueprint_id)
+    picker = at.multiselect(key=_selected_key(blueprint_id))
+    first, second, third = picker.options[:3]
+    ids = [o for o in picker.options]
+    picker.set_value([ids[0], ids[1]]).run()
+    at.button(key="review_accept").click().run()
+    assert at.metric[0].value == "2"
+    at.multiselect(key=_selected_key(blueprint_id)).set_value([ids[2]]).run()
+    at.selectbox(key="review_relabel_class").select("urinal").run()
+    at.button(key="review_relabel").click().run()
+    assert at.metric[0].value == "3"
+    at.checkbox(key="review_save_auto").uncheck().run()
+    at.button(key="review_save").click().run()
+    assert not at.exception
+    rows = db.execute("select detection_id::text as d, action, fixture_class from review_decisions "
+                      "where blueprint_id = %s order by action, detection_id", (blueprint_id,)).fetchall()
+    assert sorted((r["d"], r["action"], r["fixture_class"]) for r in rows) == sorted(
+        [(ids[0], "accept", None), (ids[1], "accept", None), (ids[2], "relabel", "urinal")])
+    audit = db.execute("select details from audit_log where entity = 'blueprint' and entity_id = %s "
+                       "and action = 'review.decisions_saved'", (blueprint_id,)).fetchall()
+    assert audit[-1]["details"]["count"] == 3
+    assert at.metric[0].value == "0"
+
+
+def test_reject_many_then_counts_drop(signed_in, demo, db):
+    blueprint_id = demo.blueprint_ids[-2]
+    at = _review_at(signed_in, blueprint_id)
+    before = at.dataframe(key="review_counts").value
+    total_before = int(before["total"].sum())
+    ids = at.multiselect(key=_selected_key(blueprint_id)).options[:5]
+    at.multiselect(key=_selected_key(blueprint_id)).set_value(ids).run()
+    at.button(key="review_reject").click().run()
+    after = at.dataframe(key="review_counts").value
+    assert int(after["total"].sum()) == total_before - 5
+    at.checkbox(key="review_save_auto").uncheck().run()
+    at.button(key="review_save").click().run()
+    n = db.execute("select count(*) as n from review_decisions where blueprint_id = %s and action = 'reject'",
+                   (blueprint_id,)).fetchone()["n"]
+    assert n == 5
+
+
+def test_add_missed_fixture_from_coordinates(signed_in, demo, db):
+    blueprint_id = demo.blueprint_ids[-3]
+    at = _review_at(signed_in, blueprint_id)
+    at.number_input(key="review_add_x0").set_value(0.10)
+    at.number_input(key="review_add_y0").set_value(0.20)
+    at.number_input(key="review_add_x1").set_value(0.14)
+    at.number_input(key="review_add_y1").set_value(0.26)
+    at.selectbox(key="review_add_class").select("hose_bibb")
+    next(b for b in at.button if b.label == "Add fixture").click().run()
+    assert not at.exception
+    at.checkbox(key="review_save_auto").uncheck().run()
+    at.button(key="review_save").click().run()
+    row = db.execute("select fixture_class, page_index, x0, y0, x1, y1 from review_decisions "
+                     "where blueprint_id = %s and action = 'add'", (blueprint_id,)).fetchone()
+    assert row == {"fixture_class": "hose_bibb", "page_index": 0, "x0": 0.10, "y0": 0.20, "x1": 0.14, "y1": 0.26}
+
+
+def test_expired_session_keeps_unsaved_decisions_until_sign_in(signed_in, demo, db, seeded):
+    blueprint_id = demo.blueprint_ids[-4]
+    at = _review_at(signed_in, blueprint_id)
+    target = at.multiselect(key=_selected_key(blueprint_id)).options[0]
+    at.multiselect(key=_selected_key(blueprint_id)).set_value([target]).run()
+    at.button(key="review_reject").click().run()
+    user = dict(at.session_state["auth_user"])
+    user["expires_at"] = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
+    at.session_state["auth_user"] = user
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["PipelineOS"]
+    assert "1 unsaved review decision" in at.warning[0].value
+    at.text_input(key="login_password").input(seeded["admin_password"])
+    at.button[0].click().run()
+    at.switch_page("app_pages/review.py").run()
+    assert at.metric[0].value == "1"
+    at.checkbox(key="review_save_auto").uncheck().run()
+    at.button(key="review_save").click().run()
+    row = db.execute("select action from review_decisions where detection_id = %s", (target,)).fetchone()
+    assert row == {"action": "reject"}
+
+
+def test_viewer_cannot_change_the_review(signed_in, demo, seeded, db_url):
+    with psycopg.connect(db_url, row_factory=dict_row) as conn:
+        create_user(conn, organization_id=seeded["organization_id"], email="viewer@example.com",
+                    password="viewer-password", role="viewer")
+    at = signed_in("review", email="viewer@example.com", password="viewer-password")
+    assert at.multiselect(key=_selected_key(at.session_state["review_blueprint_id"])).disabled
+    assert at.button(key="review_save").disabled
+    at.switch_page("app_pages/upload.py").run()
+    assert any("cannot" in i.value or "not upload" in i.value for i in at.info)
+
+
+def test_upload_registers_a_pending_blueprint(signed_in, db, seeded):
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    at = signed_in("upload")
+    at.file_uploader(key="upload_files").upload("tiny-plan.pdf", pdf, "application/pdf").run()
+    assert not at.exception
+    row = db.execute("select status, content_type, project_name from blueprints where original_name = %s",
+                     ("tiny-plan.pdf",)).fetchone()
+    assert row == {"status": "pending", "content_type": "application/pdf", "project_name": ""}
+    assert any("tiny-plan.pdf" in (p.text or "") for p in at.get("progress"))
+
+
+def test_upload_refuses_a_file_that_is_not_a_drawing(signed_in):
+    at = signed_in("upload")
+    at.file_uploader(key="upload_files").upload("notes.pdf", b"hello, not a pdf", "application/pdf").run()
+    assert not at.exception
+    assert "notes.pdf" in at.error[0].value
+    assert "Traceback" not in at.error[0].value
+
+
+def test_bid_page_saves_a_draft_and_queues_the_proposal(signed_in, demo, db):
+    blueprint_id = demo.blueprint_ids[0]
+    at = signed_in("bid", state={"review_blueprint_id": blueprint_id})
+    shown_total = {m.label: m.value for m in at.metric}["Total"]
+    at.text_input(key="bid_customer_email").input("owner@example.com").run()
+    at.button(key="bid_save").click().run()
+    assert not at.exception, at.exception
+    bid = db.execute("select total::float8 as total, status, customer_email from bids where blueprint_id = %s "
+                     "and status = 'draft' order by created_at desc limit 1", (blueprint_id,)).fetchone()
+    assert f"${bid['total']:,.2f}" == shown_total
+    assert bid["customer_email"] == "owner@example.com"
+    at.button(key="bid_send").click().run()
+    request = db.execute("select send_proposal, customer_email from bid_requests where blueprint_id = %s",
+                         (blueprint_id,)).fetchone()
+    assert request == {"send_proposal": True, "customer_email": "owner@example.com"}
+
+
+def test_lead_text_is_shown_as_text_not_markup(signed_in, seeded, db):
+    hostile = "<img src=x onerror=alert(1)> **urgent** [click](javascript:alert(2))"
+    db.execute("insert into leads (organization_id, name, email, message) values (%s, %s, %s, %s)",
+               (seeded["organization_id"], "<b>Mallory</b>", "mallory@example.com", hostile))
+    db.commit()
+    at = signed_in("leads")
+    at.text_input(key="leads_search").input("Mallory").run()
+    assert not at.exception
+    assert hostile in [t.value for t in at.text]
+    for md in at.markdown:
+        assert "onerror" not in md.value
