@@ -11,7 +11,9 @@ st.set_page_config(page_title="PipelineOS", page_icon="🔧", layout="wide")
 PAGES = {
     "Work": [
         st.Page("app_pages/upload.py", title="Upload", icon="📤", url_path="upload"),
-        st.Page("app_pages/blueprints.py", title="Blueprints", icon="📐", url_path="blueprints", default=True),
+        st.Page(
+            "app_pages/blueprints.py", title="Blueprints", icon="📐", url_path="blueprints", default=True
+        ),
         st.Page("app_pages/review.py", title="Review", icon="✅", url_path="review"),
         st.Page("app_pages/bid.py", title="Bid", icon="💵", url_path="bid"),
     ],
@@ -24,10 +26,11 @@ PAGES = {
 
 user = current_user(st.session_state)
 if user is None:
-    navigation = st.navigation([st.Page("app_pages/login.py", title="Sign in", icon="🔑", url_path="login")],
-                               position="hidden")
+    navigation = st.navigation(
+        [st.Page("app_pages/login.py", title="Sign in", icon="🔑", url_path="login")], position="hidden"
+    )
 else:
     with st.sidebar:
-        st.caption(f"Signed in as {user['email']} ({user['role']})")
+        st.text(f"Signed in as {user['email']} ({user['role']})")
     navigation = st.navigation(PAGES)
 navigation.run()

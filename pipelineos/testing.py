@@ -9,7 +9,11 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -50,7 +54,9 @@ def template_database(admin_url: str, sql_dir: Path | None = None) -> str:
                 conn.execute(sql.SQL("create database {}").format(sql.Identifier(building)))
                 migrate(with_database(admin_url, building), sql_dir)
                 conn.execute(
-                    sql.SQL("alter database {} rename to {}").format(sql.Identifier(building), sql.Identifier(name))
+                    sql.SQL("alter database {} rename to {}").format(
+                        sql.Identifier(building), sql.Identifier(name)
+                    )
                 )
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (TEMPLATE_LOCK,))
@@ -65,7 +71,9 @@ def create_test_database(admin_url: str, prefix: str = "test") -> tuple[str, str
         conn.execute("select pg_advisory_lock(%s)", (TEMPLATE_LOCK,))
         try:
             conn.execute(
-                sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template))
+                sql.SQL("create database {} template {}").format(
+                    sql.Identifier(name), sql.Identifier(template)
+                )
             )
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (TEMPLATE_LOCK,))
@@ -76,3 +84,25 @@ def drop_test_database(admin_url: str, name: str) -> None:
     """Drop a database made by :func:`create_test_database`, closing its remaining connections."""
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+@dataclass
+class SmtpSink:
+    """Messages received by a loopback aiosmtpd server in tests."""
+
+    host: str
+    port: int
+    messages: list[Message] = field(default_factory=list)
+    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+class SmtpSinkHandler:
+    """aiosmtpd handler that appends every received message to a :class:`SmtpSink`."""
+
+    def __init__(self, sink: SmtpSink) -> None:
+        self.sink = sink
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.sink.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        self.sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 Message accepted for delivery"

@@ -8,15 +8,18 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
+from litestar.routes import HTTPRoute
 
 from pipelineos.settings import get_settings
 from pipelineos_api.analytics.controllers import AnalyticsController
 from pipelineos_api.auth.controllers import ApiKeysController, AuthController, UsersController
 from pipelineos_api.auth.deps import DEPENDENCIES, CredentialsMiddleware
-from pipelineos_api.bids.controllers import BidsController, CatalogController
+from pipelineos_api.bids.catalog_controllers import CatalogController
+from pipelineos_api.bids.controllers import BidsController
 from pipelineos_api.blueprints.controllers import BlueprintsController, PageImagesController
 from pipelineos_api.config import ApiConfig
-from pipelineos_api.leads.controllers import LeadsController, PublicLeadsController
+from pipelineos_api.leads.controllers import LeadsController
+from pipelineos_api.leads.intake import OrganizationCache
 from pipelineos_api.platform.controllers import HealthController
 from pipelineos_api.platform.dispatch import dispatcher_lifespan
 from pipelineos_api.platform.logging import configure_logging
@@ -34,10 +37,19 @@ CONTROLLERS = [
     PageImagesController,
     BidsController,
     CatalogController,
-    PublicLeadsController,
     LeadsController,
     AnalyticsController,
 ]
+
+
+def _allow_headers(app: Litestar) -> dict[str, bytes]:
+    """``Allow`` per path template: Litestar's automatic OPTIONS handler can list only the first handler's
+    methods when a path has several handlers, so the request-context middleware corrects it."""
+    return {
+        route.path_format: ", ".join(sorted(route.methods)).encode()
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+    }
 
 
 def create_app(config: ApiConfig | None = None) -> Litestar:
@@ -59,8 +71,15 @@ def create_app(config: ApiConfig | None = None) -> Litestar:
         ),
         openapi_config=openapi_config(),
         lifespan=[dispatcher_lifespan],
-        state=State({"config": config, "lead_buckets": TokenBuckets(
-            config.lead_rate_limit_per_minute / 60.0, config.lead_rate_limit_burst)}),
+        state=State(
+            {
+                "config": config,
+                "org_cache": OrganizationCache(),
+                "lead_buckets": TokenBuckets(
+                    config.lead_rate_limit_per_minute / 60.0, config.lead_rate_limit_burst
+                ),
+            }
+        ),
         request_max_body_size=1024 * 1024,
         debug=False,
         logging_config=None,
@@ -69,6 +88,7 @@ def create_app(config: ApiConfig | None = None) -> Litestar:
     buckets = TokenBuckets(config.rate_limit_per_second, config.rate_limit_burst)
     app.state.buckets = buckets
     app.asgi_handler = RequestContextMiddleware(  # type: ignore[method-assign]
-        RateLimitMiddleware(app.asgi_handler, buckets, config.trusted_proxies, config.exempt_paths)
+        RateLimitMiddleware(app.asgi_handler, buckets, config.trusted_proxies, config.exempt_paths),
+        allow=_allow_headers(app),
     )
     return app

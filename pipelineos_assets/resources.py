@@ -1,6 +1,8 @@
-"""Resources shared by every domain: the database, file storage, the takeoff engine and the Polars IO manager."""
+"""Resources shared by every domain: the database, the takeoff engine and the Polars IO manager.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` in Dagster modules: Dagster reads parameter and field annotations at
+run time to inject contexts and resources.
+"""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,11 +41,12 @@ class PostgresPolarsIOManager(dg.ConfigurableIOManager):
     """Stores Polars DataFrames in PostgreSQL tables with COPY, one partition at a time.
 
     The table is the asset's ``table`` metadata (default: the asset name); the partition key goes in the column
-    named by ``partition_column`` metadata. Writing deletes the partition's rows and inserts the frame in one
+    named by ``partition_column`` metadata, and ``fixed_columns`` metadata (e.g. ``{"metric_set": "bids"}``) lets
+    several assets share one table, each owning its slice. Writing deletes the partition's rows and inserts the frame in one
     transaction, after checking the frame's columns and types against the table.
     """
 
-    database: dg.ResourceDependency[PipelineDatabase]
+    database: PipelineDatabase
 
     @staticmethod
     def _target(context: dg.OutputContext | dg.InputContext) -> tuple[str, dict[str, Any]]:
@@ -55,6 +58,7 @@ class PostgresPolarsIOManager(dg.ConfigurableIOManager):
         partition: dict[str, Any] = {}
         if column and context.has_asset_partitions:
             partition[str(column)] = context.asset_partition_key
+        partition.update(metadata.get("fixed_columns") or {})
         return table, partition
 
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:

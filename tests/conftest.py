@@ -1,18 +1,21 @@
-"""Shared fixtures: a real PostgreSQL database per test module, an isolated data directory, SMTP on loopback."""
+"""Shared fixtures: a real PostgreSQL database per test module, a temp data directory, SMTP on loopback."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
 
 import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from pipelineos.testing import create_test_database, drop_test_database, test_server_url
+from pipelineos.testing import (
+    SmtpSink,
+    SmtpSinkHandler,
+    create_test_database,
+    drop_test_database,
+    test_server_url,
+)
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "correct-horse-battery-staple"
@@ -74,27 +77,11 @@ def seeded(app_env: dict[str, str], db_url: str) -> dict[str, str]:
 
     with psycopg.connect(db_url, row_factory=dict_row) as conn:
         result = seed_demo(conn, ADMIN_EMAIL, ADMIN_PASSWORD)
-    return {"organization_id": result.organization_id, "admin_email": ADMIN_EMAIL, "admin_password": ADMIN_PASSWORD}
-
-
-@dataclass
-class SmtpSink:
-    """Messages received by the loopback SMTP server."""
-
-    host: str
-    port: int
-    messages: list[Message] = field(default_factory=list)
-    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
-
-
-class _Handler:
-    def __init__(self, sink: SmtpSink) -> None:
-        self.sink = sink
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
-        self.sink.messages.append(message_from_bytes(envelope.original_content or envelope.content))
-        self.sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        return "250 Message accepted for delivery"
+    return {
+        "organization_id": result.organization_id,
+        "admin_email": ADMIN_EMAIL,
+        "admin_password": ADMIN_PASSWORD,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -102,12 +89,12 @@ def smtp_sink(app_env: dict[str, str]) -> Iterator[SmtpSink]:
     """A real aiosmtpd server on 127.0.0.1; settings point at it."""
     from aiosmtpd.controller import Controller
 
+    from pipelineos.net import free_loopback_port
     from pipelineos.settings import get_settings
 
-    sink = SmtpSink("127.0.0.1", 0)
-    controller = Controller(_Handler(sink), hostname="127.0.0.1", port=0)
+    sink = SmtpSink("127.0.0.1", free_loopback_port())
+    controller = Controller(SmtpSinkHandler(sink), hostname="127.0.0.1", port=sink.port)
     controller.start()
-    sink.port = controller.server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     os.environ["PIPELINEOS_SMTP_HOST"] = "127.0.0.1"
     os.environ["PIPELINEOS_SMTP_PORT"] = str(sink.port)
     get_settings.cache_clear()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import polars as pl
 import streamlit as st
@@ -26,7 +28,7 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-def chart(frame: pl.DataFrame, mark: str, x: str, y: str, **kw: object) -> alt.Chart:
+def chart(frame: pl.DataFrame, mark: str, x: Any, y: Any, **kw: Any) -> alt.Chart:
     base = alt.Chart(alt.Data(values=frame.to_dicts()))
     return getattr(base, mark)().encode(x=x, y=y, **kw).properties(height=220)
 
@@ -40,8 +42,11 @@ except Exception as exc:
 m = st.columns(5)
 m[0].metric("Win rate", pct(a.win_rate), help="Accepted ÷ decided (accepted, declined, expired) bids.")
 m[1].metric("Won value", f"${a.won_value:,.0f}")
-m[2].metric("Median bid turnaround", "—" if a.turnaround["median"] is None else f"{a.turnaround['median']:.1f} h",
-            help="Upload to first sent bid.")
+m[2].metric(
+    "Median bid turnaround",
+    "—" if a.turnaround["median"] is None else f"{a.turnaround['median']:.1f} h",
+    help="Upload to first sent bid.",
+)
 m[3].metric("Lead → bid conversion", pct(a.conversion))
 m[4].metric("Detection precision", pct(a.precision), help="Accepted ÷ reviewed detections.")
 
@@ -49,13 +54,22 @@ left, right = st.columns(2)
 with left:
     st.subheader("Revenue by month")
     if a.revenue.height:
-        st.altair_chart(chart(a.revenue, "mark_bar", "month:T", "revenue:Q", tooltip=["month:T", "revenue:Q"]))
+        st.altair_chart(
+            chart(a.revenue, "mark_bar", "month:T", "revenue:Q", tooltip=["month:T", "revenue:Q"])
+        )
     else:
         st.caption("No accepted bids yet.")
     st.subheader("Win rate by month")
     if a.win_by_month.height:
-        st.altair_chart(chart(a.win_by_month.drop_nulls("win_rate"), "mark_line", "month:T",
-                              alt.Y("win_rate:Q", axis=alt.Axis(format="%")), tooltip=["month:T", "bids:Q"]))
+        st.altair_chart(
+            chart(
+                a.win_by_month.drop_nulls("win_rate"),
+                "mark_line",
+                "month:T",
+                alt.Y("win_rate:Q", axis=alt.Axis(format="%")),
+                tooltip=["month:T", "bids:Q"],
+            )
+        )
 with right:
     st.subheader("Lead pipeline")
     st.altair_chart(chart(a.funnel, "mark_bar", alt.X("status:N", sort=None), "leads:Q"))
@@ -64,8 +78,16 @@ with right:
         st.altair_chart(chart(a.mix, "mark_bar", alt.X("count:Q"), alt.Y("fixture_class:N", sort="-x")))
 
 st.subheader("Detection precision by fixture type")
-st.dataframe(a.precision_table, hide_index=True, key="analytics_precision",
-             column_config={"precision": st.column_config.NumberColumn(format="percent"),
-                            "recall": st.column_config.NumberColumn(format="percent")})
-st.caption(f"First response to leads: median {a.response['median'] or 0:.0f} min, "
-           f"90% within {a.response['p90'] or 0:.0f} min ({a.response['count']} answered).")
+st.dataframe(
+    a.precision_table,
+    hide_index=True,
+    key="analytics_precision",
+    column_config={
+        "precision": st.column_config.NumberColumn(format="percent"),
+        "recall": st.column_config.NumberColumn(format="percent"),
+    },
+)
+st.caption(
+    f"First response to leads: median {a.response['median'] or 0:.0f} min, "
+    f"90% within {a.response['p90'] or 0:.0f} min ({a.response['count']} answered)."
+)

@@ -32,11 +32,30 @@ if not rows:
     st.stop()
 
 st.dataframe(
-    [{k: r[k] for k in ("original_name", "project_name", "customer_name", "status", "page_count", "detections",
-                        "created_at", "error")} for r in rows],
-    hide_index=True, width="stretch", key="bp_table",
+    [
+        {
+            k: r[k]
+            for k in (
+                "original_name",
+                "project_name",
+                "customer_name",
+                "status",
+                "page_count",
+                "detections",
+                "created_at",
+                "error",
+            )
+        }
+        for r in rows
+    ],
+    hide_index=True,
+    width="stretch",
+    key="bp_table",
     column_config={
-        "original_name": "File", "project_name": "Project", "customer_name": "Customer", "status": "Status",
+        "original_name": "File",
+        "project_name": "Project",
+        "customer_name": "Customer",
+        "status": "Status",
         "page_count": st.column_config.NumberColumn("Sheets"),
         "detections": st.column_config.NumberColumn("Fixtures found"),
         "created_at": st.column_config.DatetimeColumn("Uploaded", format="YYYY-MM-DD HH:mm"),

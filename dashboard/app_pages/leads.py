@@ -37,34 +37,65 @@ by_status = {r["status"]: int(r["n"]) for r in counts}
 cols = st.columns(len(STATUSES) + 2)
 for column, status in zip(cols, STATUSES, strict=False):
     column.metric(status.replace("_", " ").title(), by_status.get(status, 0))
-cols[-2].metric("Median first response", "—" if response["median"] is None else f"{response['median']:.0f} min")
+cols[-2].metric(
+    "Median first response", "—" if response["median"] is None else f"{response['median']:.0f} min"
+)
 cols[-1].metric("90% answered within", "—" if response["p90"] is None else f"{response['p90']:.0f} min")
 pipeline = pl.DataFrame({"status": list(STATUSES), "leads": [by_status.get(s, 0) for s in STATUSES]})
-st.altair_chart(alt.Chart(alt.Data(values=pipeline.to_dicts())).mark_bar().encode(
-    x=alt.X("status:N", sort=list(STATUSES), title=None), y=alt.Y("leads:Q", title="Leads")).properties(height=180))
+st.altair_chart(
+    alt.Chart(alt.Data(values=pipeline.to_dicts()))
+    .mark_bar()
+    .encode(x=alt.X("status:N", sort=list(STATUSES), title=None), y=alt.Y("leads:Q", title="Leads"))
+    .properties(height=180)
+)
 
 f1, f2 = st.columns([1, 2])
 status = f1.selectbox("Status", ["all", *STATUSES], key="leads_status")
 query = f2.text_input("Search name, email, company or message", key="leads_search", max_chars=100)
 try:
     with connection() as conn:
-        leads, total = list_leads(conn, org, status=None if status == "all" else status, q=query.strip() or None,
-                                  limit=200)
+        leads, total = list_leads(
+            conn, org, status=None if status == "all" else status, q=query.strip() or None, limit=200
+        )
 except Exception as exc:
     st.error(readable_error(exc, "search the leads"))
     st.stop()
 
 st.caption(f"{total} lead(s); newest first.")
-st.dataframe([{k: lead.get(k) for k in ("name", "email", "phone", "company", "status", "source", "created_at",
-                                         "first_response_at")} for lead in leads], hide_index=True, key="leads_table")
+st.dataframe(
+    [
+        {
+            k: lead.get(k)
+            for k in (
+                "name",
+                "email",
+                "phone",
+                "company",
+                "status",
+                "source",
+                "created_at",
+                "first_response_at",
+            )
+        }
+        for lead in leads
+    ],
+    hide_index=True,
+    key="leads_table",
+)
 if leads:
-    lead = st.selectbox("Open lead", leads, key="leads_open",
-                        format_func=lambda r: f"{r['name']} <{r.get('email') or r.get('phone') or '-'}> ({r['status']})")
+    lead = st.selectbox(
+        "Open lead",
+        leads,
+        key="leads_open",
+        format_func=lambda r: f"{r['name']} <{r.get('email') or r.get('phone') or '-'}> ({r['status']})",
+    )
     st.text(f"From: {lead['name']}  {lead.get('email') or ''}  {lead.get('phone') or ''}")
     st.text(lead.get("message") or "(no message)")
     if can_edit(user):
         with st.form("leads_update"):
-            new_status = st.selectbox("Move to", STATUSES, index=STATUSES.index(lead["status"]), key="leads_new_status")
+            new_status = st.selectbox(
+                "Move to", STATUSES, index=STATUSES.index(lead["status"]), key="leads_new_status"
+            )
             note = st.text_area("Note", key="leads_note", max_chars=4000)
             if st.form_submit_button("Update lead"):
                 try:

@@ -28,25 +28,38 @@ if not can_edit(user):
 
 limit = get_settings().upload_max_bytes
 project = st.text_input("Project name (optional)", key="upload_project", max_chars=200)
-files = st.file_uploader("Drop PDF, PNG, JPEG, TIFF or DXF drawings here", type=ACCEPTED,
-                         accept_multiple_files=True, key="upload_files")
+files = st.file_uploader(
+    "Drop PDF, PNG, JPEG, TIFF or DXF drawings here",
+    type=ACCEPTED,
+    accept_multiple_files=True,
+    key="upload_files",
+)
 
 uploaded: dict[str, str] = st.session_state.setdefault("upload_ids", {})
 for file in files or []:
     if file.file_id in uploaded:
         continue
     if file.size > limit:
-        st.error(f"{file.name} is {file.size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
-                 "Split the set or raise PIPELINEOS_UPLOAD_MAX_BYTES.")
+        st.error(
+            f"{file.name} is {file.size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
+            "Split the set or raise PIPELINEOS_UPLOAD_MAX_BYTES."
+        )
         continue
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "upload.bin"
             path.write_bytes(file.getbuffer())
             with connection() as conn:
-                row = register_file(conn, get_storage(), organization_id=org, path=path, original_name=file.name,
-                                    uploaded_by=user["id"], idempotency_key=f"dashboard:{file.file_id}",
-                                    project_name=project.strip())
+                row = register_file(
+                    conn,
+                    get_storage(),
+                    organization_id=org,
+                    path=path,
+                    original_name=file.name,
+                    uploaded_by=user["id"],
+                    idempotency_key=f"dashboard:{file.file_id}",
+                    project_name=project.strip(),
+                )
         uploaded[file.file_id] = row["id"]
         ui.clear_data_caches()
     except Exception as exc:
@@ -66,7 +79,9 @@ def upload_status() -> None:
         st.error(readable_error(exc, "refresh the upload status"))
         return
     for row in rows:
-        st.progress(PROGRESS.get(row["status"], 0.0), text=f"{ui.escape_md(row['original_name'])} — {row['status']}")
+        st.progress(
+            PROGRESS.get(row["status"], 0.0), text=f"{ui.escape_md(row['original_name'])} — {row['status']}"
+        )
         if row["status"] == "failed":
             st.text(f"Failed: {row['error'] or 'no reason recorded'}")
 

@@ -38,7 +38,9 @@ def _money(value: str, line: int, column: str, minimum: Decimal, strict: bool) -
     except InvalidOperation as exc:
         raise CatalogImportError(f"Line {line}: {column} {value!r} is not a number.") from exc
     if number < minimum or (strict and number == minimum) or not number.is_finite():
-        raise CatalogImportError(f"Line {line}: {column} must be {'above' if strict else 'at least'} {minimum}.")
+        raise CatalogImportError(
+            f"Line {line}: {column} must be {'above' if strict else 'at least'} {minimum}."
+        )
     return number
 
 
@@ -54,7 +56,9 @@ def parse_csv(data: bytes) -> list[dict[str, Any]]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in ("sku", "description", "material_cost") if c not in header]
     if missing:
-        raise CatalogImportError(f"Missing column(s): {', '.join(missing)}. Export the catalog for a template.")
+        raise CatalogImportError(
+            f"Missing column(s): {', '.join(missing)}. Export the catalog for a template."
+        )
     rows, seen = [], set()
     for line, raw in enumerate(reader, start=2):
         row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
@@ -66,13 +70,18 @@ def parse_csv(data: bytes) -> list[dict[str, Any]]:
         seen.add(sku)
         if not row["description"]:
             raise CatalogImportError(f"Line {line}: description is empty.")
-        rows.append({
-            "sku": sku, "description": row["description"][:500], "unit": row.get("unit") or "ea",
-            "material_cost": _money(row["material_cost"], line, "material_cost", Decimal(0), False),
-            "supplier": row.get("supplier", "")[:200],
-            "discount_multiplier": _money(row.get("discount_multiplier") or "1", line, "discount_multiplier",
-                                          Decimal(0), True),
-        })
+        rows.append(
+            {
+                "sku": sku,
+                "description": row["description"][:500],
+                "unit": row.get("unit") or "ea",
+                "material_cost": _money(row["material_cost"], line, "material_cost", Decimal(0), False),
+                "supplier": row.get("supplier", "")[:200],
+                "discount_multiplier": _money(
+                    row.get("discount_multiplier") or "1", line, "discount_multiplier", Decimal(0), True
+                ),
+            }
+        )
     if not rows:
         raise CatalogImportError("The file has a header but no items.")
     return rows
@@ -84,14 +93,32 @@ def changed_rows(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> l
     return [r for r in after if r["sku"] in old and any(str(r[k]) != str(old[r["sku"]][k]) for k in EDITABLE)]
 
 
-def save_items(conn: psycopg.Connection, organization_id: str, catalog_id: str, user_id: str,
-               rows: list[dict[str, Any]], *, upsert: bool) -> int:
+def save_items(
+    conn: psycopg.Connection,
+    organization_id: str,
+    catalog_id: str,
+    user_id: str,
+    rows: list[dict[str, Any]],
+    *,
+    upsert: bool,
+) -> int:
     """Update (or, on import, upsert) items and audit the change, in the caller's transaction."""
     query = "upsert_item" if upsert else "update_item"
     for row in rows:
-        fetch_all(query, conn, organization_id=organization_id, catalog_id=catalog_id,
-                  **{k: row[k] for k in COLUMNS})
-    record(conn, organization_id=organization_id, actor_user_id=user_id,
-           action="catalog.import" if upsert else "catalog.edit", entity="price_catalog", entity_id=catalog_id,
-           details={"items": len(rows), "skus": [r["sku"] for r in rows][:50]})
+        fetch_all(
+            query,
+            conn,
+            organization_id=organization_id,
+            catalog_id=catalog_id,
+            **{k: row[k] for k in COLUMNS},
+        )
+    record(
+        conn,
+        organization_id=organization_id,
+        actor_user_id=user_id,
+        action="catalog.import" if upsert else "catalog.edit",
+        entity="price_catalog",
+        entity_id=catalog_id,
+        details={"items": len(rows), "skus": [r["sku"] for r in rows][:50]},
+    )
     return len(rows)

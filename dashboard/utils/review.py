@@ -27,9 +27,20 @@ from pipelineos.takeoff.models import FIXTURE_CLASSES
 ACTIONS = ("accept", "reject", "relabel", "add")
 Row = dict[str, Any]
 FRAME_SCHEMA = {
-    "id": pl.String, "page_index": pl.Int64, "fixture_class": pl.String, "label": pl.String,
-    "confidence": pl.Float64, "x0": pl.Float64, "y0": pl.Float64, "x1": pl.Float64, "y1": pl.Float64,
-    "tag": pl.String, "status": pl.String, "origin": pl.String, "shown": pl.Boolean, "counted": pl.Boolean,
+    "id": pl.String,
+    "page_index": pl.Int64,
+    "fixture_class": pl.String,
+    "label": pl.String,
+    "confidence": pl.Float64,
+    "x0": pl.Float64,
+    "y0": pl.Float64,
+    "x1": pl.Float64,
+    "y1": pl.Float64,
+    "tag": pl.String,
+    "status": pl.String,
+    "origin": pl.String,
+    "shown": pl.Boolean,
+    "counted": pl.Boolean,
 }
 
 
@@ -56,8 +67,14 @@ class Decision:
         return self.detection_id or f"add:{self.page_index}:{self.x0:.4f}:{self.y0:.4f}:{self.fixture_class}"
 
 
-def make_decision(action: str, detection_id: str | None = None, fixture_class: str | None = None,
-                  page_index: int | None = None, bbox: Iterable[float] | None = None, reason: str = "") -> Decision:
+def make_decision(
+    action: str,
+    detection_id: str | None = None,
+    fixture_class: str | None = None,
+    page_index: int | None = None,
+    bbox: Iterable[float] | None = None,
+    reason: str = "",
+) -> Decision:
     """Validate and build a decision; raises :class:`ReviewInputError` with a message for the user."""
     if action not in ACTIONS:
         raise ReviewInputError(f"Unknown review action {action!r}; use one of {', '.join(ACTIONS)}.")
@@ -72,11 +89,12 @@ def make_decision(action: str, detection_id: str | None = None, fixture_class: s
         raise ReviewInputError("Draw the missed fixture's box inside the sheet (x0 < x1, y0 < y1, all 0–1).")
     if page_index is None or page_index < 0:
         raise ReviewInputError("Choose the sheet the missed fixture is on.")
-    return Decision("add", None, fixture_class, page_index, *box, reason=reason)
+    x0, y0, x1, y1 = box
+    return Decision("add", None, fixture_class, page_index, x0, y0, x1, y1, reason=reason)
 
 
-def pending_for(state: Mapping[str, Any], blueprint_id: str) -> dict[str, Row]:
-    """The unsaved decisions of one blueprint (a dict kept in session state, keyed by :meth:`Decision.key`)."""
+def pending_for(state: Any, blueprint_id: str) -> dict[str, Row]:
+    """Unsaved decisions of one blueprint (a dict in session state, keyed by :meth:`Decision.key`)."""
     return state.get("review_pending", {}).get(blueprint_id, {})
 
 
@@ -93,8 +111,14 @@ def add_pending(state: Any, blueprint_id: str, decisions: Iterable[Decision]) ->
     return n
 
 
-def effective_frame(detections: list[Row], saved: Mapping[str, Row], added: list[Row],
-                    pending: Mapping[str, Row], show_above: float, auto_accept_above: float) -> pl.DataFrame:
+def effective_frame(
+    detections: list[Row],
+    saved: Mapping[str, Row],
+    added: list[Row],
+    pending: Mapping[str, Row],
+    show_above: float,
+    auto_accept_above: float,
+) -> pl.DataFrame:
     """One row per detection or added fixture with its current label, status, origin and visibility."""
     rows: list[Row] = []
     for det in detections:
@@ -111,47 +135,84 @@ def effective_frame(detections: list[Row], saved: Mapping[str, Row], added: list
         else:
             origin = "detector"
         shown = decision is not None or conf >= show_above
-        rows.append({**{k: det[k] for k in ("page_index", "fixture_class", "x0", "y0", "x1", "y1")},
-                     "id": det_id, "label": label, "confidence": conf, "tag": det.get("tag"), "status": status,
-                     "origin": origin, "shown": shown,
-                     "counted": status == "accepted" or (status == "undecided" and shown)})
+        rows.append(
+            {
+                **{k: det[k] for k in ("page_index", "fixture_class", "x0", "y0", "x1", "y1")},
+                "id": det_id,
+                "label": label,
+                "confidence": conf,
+                "tag": det.get("tag"),
+                "status": status,
+                "origin": origin,
+                "shown": shown,
+                "counted": status == "accepted" or (status == "undecided" and shown),
+            }
+        )
     extra = [(a, "saved") for a in added] + [(p, "unsaved") for p in pending.values() if p["action"] == "add"]
     for add, origin in extra:
-        rows.append({"id": str(add.get("id") or f"new-{uuid.uuid5(uuid.NAMESPACE_OID, json.dumps(add, default=str))}"),
-                     "page_index": add["page_index"], "fixture_class": add["fixture_class"],
-                     "label": add["fixture_class"], "confidence": 1.0, "tag": None, "status": "accepted",
-                     "origin": f"added ({origin})", "shown": True, "counted": True,
-                     **{k: float(add[k]) for k in ("x0", "y0", "x1", "y1")}})
+        rows.append(
+            {
+                "id": str(
+                    add.get("id") or f"new-{uuid.uuid5(uuid.NAMESPACE_OID, json.dumps(add, default=str))}"
+                ),
+                "page_index": add["page_index"],
+                "fixture_class": add["fixture_class"],
+                "label": add["fixture_class"],
+                "confidence": 1.0,
+                "tag": None,
+                "status": "accepted",
+                "origin": f"added ({origin})",
+                "shown": True,
+                "counted": True,
+                **{k: float(add[k]) for k in ("x0", "y0", "x1", "y1")},
+            }
+        )
     return pl.DataFrame(rows, schema=FRAME_SCHEMA, orient="row")
 
 
 def counts_by_sheet(frame: pl.DataFrame, sheet_names: Mapping[int, str]) -> pl.DataFrame:
     """Counted fixtures per type (rows) and sheet (columns), with a total column."""
     counted = frame.filter(pl.col("counted")).with_columns(
-        pl.col("page_index").replace_strict(dict(sheet_names), default=None, return_dtype=pl.String)
-        .fill_null(pl.format("page {}", pl.col("page_index") + 1)).alias("sheet"))
+        pl.col("page_index")
+        .replace_strict(dict(sheet_names), default=None, return_dtype=pl.String)
+        .fill_null(pl.format("page {}", pl.col("page_index") + 1))
+        .alias("sheet")
+    )
     if counted.height == 0:
         return pl.DataFrame(schema={"fixture type": pl.String, "total": pl.Int64})
     table = counted.pivot(on="sheet", index="label", values="id", aggregate_function="len").fill_null(0)
-    sheets = [c for c in table.columns if c != "label"]
-    return (table.with_columns(pl.sum_horizontal(sheets).cast(pl.Int64).alias("total"))
-            .rename({"label": "fixture type"}).sort("fixture type"))
+    order = [sheet_names[i] for i in sorted(sheet_names)]
+    sheets = sorted(
+        (c for c in table.columns if c != "label"),
+        key=lambda c: (c not in order, order.index(c) if c in order else 0, c),
+    )
+    return (
+        table.select("label", *[pl.col(c).cast(pl.Int64) for c in sheets])
+        .with_columns(pl.sum_horizontal(sheets).cast(pl.Int64).alias("total"))
+        .rename({"label": "fixture type"})
+        .sort("fixture type")
+    )
 
 
 def schedule_mismatches(counts: Mapping[str, int], schedule: Mapping[str, int]) -> list[Row]:
-    """Types whose reviewed count differs from the fixture schedule's quantity (either side missing counts 0)."""
+    """Types whose reviewed count differs from the fixture schedule's quantity (a missing side counts 0)."""
     out = []
     for cls in sorted(set(counts) | set(schedule)):
         have, want = int(counts.get(cls, 0)), schedule.get(cls)
         if want is None:
             continue
         if have != want:
-            out.append({"fixture type": cls, "schedule": int(want), "counted": have, "difference": have - want})
+            out.append(
+                {"fixture type": cls, "schedule": int(want), "counted": have, "difference": have - want}
+            )
     return out
 
 
-def load_review(conn: psycopg.Connection, organization_id: str, blueprint_id: str,
-                ) -> tuple[list[Row], dict[str, Row], list[Row]]:
+def load_review(
+    conn: psycopg.Connection,
+    organization_id: str,
+    blueprint_id: str,
+) -> tuple[list[Row], dict[str, Row], list[Row]]:
     """Detections, latest saved decision per detection and saved added fixtures of one blueprint."""
     params = {"organization_id": organization_id, "blueprint_id": blueprint_id}
     detections = fetch_all("page_detections", conn, **params)
@@ -160,27 +221,44 @@ def load_review(conn: psycopg.Connection, organization_id: str, blueprint_id: st
     return detections, saved, added
 
 
-def save_decisions(conn: psycopg.Connection, organization_id: str, blueprint_id: str, user_id: str,
-                   decisions: Iterable[Row]) -> int:
+def save_decisions(
+    conn: psycopg.Connection, organization_id: str, blueprint_id: str, user_id: str, decisions: Iterable[Row]
+) -> int:
     """Write decisions to ``review_decisions`` and one ``audit_log`` row, in the caller's transaction."""
     written = 0
     summary: dict[str, int] = {}
     for d in decisions:
-        fetch_all("insert_decision", conn, organization_id=organization_id, blueprint_id=blueprint_id,
-                  user_id=user_id, **{k: d.get(k) for k in ("detection_id", "action", "fixture_class", "page_index",
-                                                            "x0", "y0", "x1", "y1")},
-                  reason=d.get("reason") or "")
+        fetch_all(
+            "insert_decision",
+            conn,
+            organization_id=organization_id,
+            blueprint_id=blueprint_id,
+            user_id=user_id,
+            **{
+                k: d.get(k)
+                for k in ("detection_id", "action", "fixture_class", "page_index", "x0", "y0", "x1", "y1")
+            },
+            reason=d.get("reason") or "",
+        )
         summary[d["action"]] = summary.get(d["action"], 0) + 1
         written += 1
     if written:
-        record(conn, organization_id=organization_id, actor_user_id=user_id, action="review.decisions_saved",
-               entity="blueprint", entity_id=blueprint_id,
-               details={"count": written, "by_action": summary, "source": "dashboard"})
+        record(
+            conn,
+            organization_id=organization_id,
+            actor_user_id=user_id,
+            action="review.decisions_saved",
+            entity="blueprint",
+            entity_id=blueprint_id,
+            details={"count": written, "by_action": summary, "source": "dashboard"},
+        )
     return written
 
 
 def auto_accept_decisions(frame: pl.DataFrame, threshold: float) -> list[Row]:
     """Accept decisions for every detection the auto-accept threshold accepted, to be saved with the rest."""
     auto = frame.filter(pl.col("origin") == "auto")
-    return [asdict(Decision("accept", r["id"], reason=f"auto-accept at confidence >= {threshold:.2f}"))
-            for r in auto.iter_rows(named=True)]
+    return [
+        asdict(Decision("accept", r["id"], reason=f"auto-accept at confidence >= {threshold:.2f}"))
+        for r in auto.iter_rows(named=True)
+    ]

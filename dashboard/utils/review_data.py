@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -17,7 +18,7 @@ from pipelineos.storage import StorageError, get_storage
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
 def sheet_image(image_sha256: str | None, width_pt: float, height_pt: float) -> tuple[bytes, int, int, bool]:
     """(png, width, height, is_real) of a page for display; a blank sheet when the render is missing."""
-    png = ui.stored_image(image_sha256) if image_sha256 else None
+    png = ui.stored_file(image_sha256) if image_sha256 else None
     real = png is not None
     shown, w, h = display_png(png if real else blank_sheet(width_pt, height_pt))  # type: ignore[arg-type]
     return shown, w, h, real
@@ -33,7 +34,22 @@ def schedule_for(sha256: str, page_indexes: tuple[int, ...]) -> dict[str, int] |
     return schedule_quantities(path, list(page_indexes)) if path.is_file() else None
 
 
-def review_rows(organization_id: str, blueprint_id: str) -> tuple[list[dict[str, Any]], dict[str, Any], list[Any]]:
+def source_file(
+    blueprint: dict[str, Any] | None, page_index: int, fixture_class: str
+) -> tuple[Path, int, str] | None:
+    """(original drawing, page, class) for the engine's exemplar search, when the file is in storage."""
+    if not blueprint:
+        return None
+    try:
+        path = get_storage().path_for(str(blueprint["sha256"]).strip())
+    except StorageError:
+        return None
+    return (path, page_index, fixture_class) if path.is_file() else None
+
+
+def review_rows(
+    organization_id: str, blueprint_id: str
+) -> tuple[list[dict[str, Any]], dict[str, Any], list[Any]]:
     """Detections, saved decisions and added fixtures (not cached: they must reflect the last save)."""
     with connection() as conn:
         return load_review(conn, organization_id, blueprint_id)

@@ -1,31 +1,42 @@
 """Fixture schedules read from the drawing itself, for comparing with the reviewed counts.
 
-The takeoff engine parses each page's plumbing fixture schedule (``PageTakeoff.schedule``); this module asks it
-for the schedule rows of a stored file and sums the quantities per fixture class.
+Uses the takeoff engine's schedule parser on each page's words (vector pages) and, like the pipeline's
+reconciliation, takes each schedule row once per tag across the set before summing quantities per class.
 """
 
 from __future__ import annotations
 
-import importlib
+import logging
 from pathlib import Path
-from typing import Any
+
+from pipelineos.takeoff.inputs import load_page
+from pipelineos.takeoff.models import ScheduleRow, TakeoffInputError
+from pipelineos.takeoff.schedule import parse_schedule
+
+log = logging.getLogger(__name__)
+
+
+def quantities_by_class(rows: list[ScheduleRow]) -> dict[str, int]:
+    """Stated quantity per fixture class, each tag counted once (rows without class or quantity skipped)."""
+    by_tag: dict[str, ScheduleRow] = {}
+    for row in rows:
+        if row.fixture_class and row.quantity is not None:
+            by_tag.setdefault(row.tag, row)
+    totals: dict[str, int] = {}
+    for row in by_tag.values():
+        totals[row.fixture_class or ""] = totals.get(row.fixture_class or "", 0) + int(row.quantity or 0)
+    return totals
 
 
 def schedule_quantities(path: Path, page_indexes: list[int]) -> dict[str, int] | None:
-    """Quantity per fixture class over the schedules on the given pages; None when none could be read."""
-    try:
-        engine: Any = importlib.import_module("pipelineos.takeoff.engine")
-    except ImportError:
-        return None
-    totals: dict[str, int] = {}
-    found = False
+    """Quantity per fixture class over the schedules on the given pages; None when there is none to read."""
+    rows: list[ScheduleRow] = []
     for index in page_indexes:
         try:
-            page = engine.analyze_page(path, index)
-        except Exception:  # a page the engine cannot read simply has no schedule to compare
+            page = load_page(path, index, dpi=36)
+        except TakeoffInputError as exc:
+            log.info("no schedule read from %s page %s: %s", path, index + 1, exc)
             continue
-        for row in getattr(page, "schedule", []) or []:
-            if row.fixture_class and row.quantity is not None:
-                totals[row.fixture_class] = totals.get(row.fixture_class, 0) + int(row.quantity)
-                found = True
-    return totals if found else None
+        rows.extend(parse_schedule(page.words)[0] if page.words else [])
+    totals = quantities_by_class(rows)
+    return totals or None

@@ -19,14 +19,17 @@ EXPIRED_KEY = "auth_expired_email"
 DEFAULT_SESSION_MINUTES = 480
 EDIT_ROLES = ("admin", "estimator")
 
-State = MutableMapping[str, Any]
+State = MutableMapping[str, Any] | Any
+"""``st.session_state`` or any dict (tests)."""
 
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def sign_in(state: State, email: str, password: str, minutes: int = DEFAULT_SESSION_MINUTES) -> dict[str, Any] | None:
+def sign_in(
+    state: State, email: str, password: str, minutes: int = DEFAULT_SESSION_MINUTES
+) -> dict[str, Any] | None:
     """Check the password; on success store the user (id, organization, role, expiry) and return it."""
     if not email.strip() or not password:
         return None
@@ -35,8 +38,11 @@ def sign_in(state: State, email: str, password: str, minutes: int = DEFAULT_SESS
     if user is None:
         return None
     record = {
-        "id": str(user["id"]), "organization_id": str(user["organization_id"]), "email": user["email"],
-        "full_name": user.get("full_name") or "", "role": user["role"],
+        "id": str(user["id"]),
+        "organization_id": str(user["organization_id"]),
+        "email": user["email"],
+        "full_name": user.get("full_name") or "",
+        "role": user["role"],
         "expires_at": (now() + dt.timedelta(minutes=minutes)).isoformat(),
     }
     previous = state.get(EXPIRED_KEY)

@@ -32,16 +32,22 @@ def win_rate(conn: psycopg.Connection, organization_id: str) -> dict[str, Any]:
     bids = _rows(conn, "win_rate", organization_id)[0]
     leads = _rows(conn, "lead_win_rate", organization_id)[0]
     return {
-        "bids_won": bids["won"], "bids_lost": bids["lost"], "bids_open": bids["open"], "bids_total": bids["total"],
+        "bids_won": bids["won"],
+        "bids_lost": bids["lost"],
+        "bids_open": bids["open"],
+        "bids_total": bids["total"],
         "bid_win_rate": _ratio(bids["won"], bids["won"] + bids["lost"]),
-        "leads_won": leads["won"], "leads_lost": leads["lost"],
+        "leads_won": leads["won"],
+        "leads_lost": leads["lost"],
         "lead_win_rate": _ratio(leads["won"], leads["won"] + leads["lost"]),
     }
 
 
 def revenue_by_month(conn: psycopg.Connection, organization_id: str) -> list[dict[str, Any]]:
-    return [{"month": r["month"], "bids": r["bids"], "revenue": float(r["revenue"])}
-            for r in _rows(conn, "revenue_by_month", organization_id)]
+    return [
+        {"month": r["month"], "bids": r["bids"], "revenue": float(r["revenue"])}
+        for r in _rows(conn, "revenue_by_month", organization_id)
+    ]
 
 
 def lead_funnel(conn: psycopg.Connection, organization_id: str) -> list[dict[str, Any]]:
@@ -50,8 +56,10 @@ def lead_funnel(conn: psycopg.Connection, organization_id: str) -> list[dict[str
 
 def response_times(conn: psycopg.Connection, organization_id: str) -> dict[str, Any]:
     r = _rows(conn, "response_times", organization_id)[0]
-    as_float = {k: (float(r[k]) if r[k] is not None else None) for k in ("median_seconds", "p90_seconds",
-                                                                         "max_seconds")}
+    as_float = {
+        k: (float(r[k]) if r[k] is not None else None)
+        for k in ("median_seconds", "p90_seconds", "max_seconds")
+    }
     return {"responded": r["responded"], "total": r["total"], **as_float}
 
 

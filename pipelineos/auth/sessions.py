@@ -23,17 +23,31 @@ def _pair(user: dict[str, Any], refresh: str, secret: str, minutes: int) -> dict
 
 
 def login(
-    conn: psycopg.Connection, email: str, password: str, *, secret: str, minutes: int, days: int,
+    conn: psycopg.Connection,
+    email: str,
+    password: str,
+    *,
+    secret: str,
+    minutes: int,
+    days: int,
     request_id: str | None = None,
 ) -> dict[str, Any]:
     """Check the password and open a new refresh-token family."""
     user = service.authenticate(conn, email, password)
     if user is None:
         raise AuthenticationFailed("Wrong email or password.")
-    issued = service.issue_refresh_token(conn, organization_id=user["organization_id"], user_id=user["id"],
-                                         days=days)
-    record(conn, organization_id=user["organization_id"], actor_user_id=user["id"], action="login",
-           entity="user", entity_id=user["id"], request_id=request_id)
+    issued = service.issue_refresh_token(
+        conn, organization_id=user["organization_id"], user_id=user["id"], days=days
+    )
+    record(
+        conn,
+        organization_id=user["organization_id"],
+        actor_user_id=user["id"],
+        action="login",
+        entity="user",
+        entity_id=user["id"],
+        request_id=request_id,
+    )
     return _pair(user, issued.token, secret, minutes)
 
 

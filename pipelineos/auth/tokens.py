@@ -46,7 +46,10 @@ def decode_access_token(token: str, secret: str) -> Principal:
     """The principal of a valid access token; AuthenticationFailed for forged, expired or malformed tokens."""
     try:
         claims = jwt.decode(
-            token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
             options={"require": ["exp", "iat", "sub", "iss"]},
         )
     except jwt.ExpiredSignatureError as exc:
@@ -56,6 +59,8 @@ def decode_access_token(token: str, secret: str) -> Principal:
     if claims.get("typ") != "access" or claims.get("role") not in ("admin", "estimator", "viewer"):
         raise AuthenticationFailed("The access token is not valid; log in again.")
     return Principal(
-        organization_id=str(claims["org"]), role=str(claims["role"]), user_id=str(claims["sub"]),
+        organization_id=str(claims["org"]),
+        role=str(claims["role"]),
+        user_id=str(claims["sub"]),
         email=str(claims.get("email") or "") or None,
     )

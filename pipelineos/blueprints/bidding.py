@@ -42,8 +42,13 @@ def get_bid(conn: psycopg.Connection, organization_id: str, bid_id: str) -> Row:
 
 
 def list_bids(
-    conn: psycopg.Connection, organization_id: str, *, blueprint_id: str | None = None, status: str | None = None,
-    limit: int = 50, offset: int = 0,
+    conn: psycopg.Connection,
+    organization_id: str,
+    *,
+    blueprint_id: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[list[Row], int]:
     """One page of bids, newest first."""
     if status is not None and status not in BID_STATUSES:
@@ -55,27 +60,51 @@ def list_bids(
 
 
 def create_bid(
-    conn: psycopg.Connection, *, organization_id: str, blueprint_id: str, user_id: str | None,
-    name: str = "Base bid", customer_name: str | None = None, customer_email: str | None = None,
-    catalog_id: str | None = None, request_id: str | None = None,
+    conn: psycopg.Connection,
+    *,
+    organization_id: str,
+    blueprint_id: str,
+    user_id: str | None,
+    name: str = "Base bid",
+    customer_name: str | None = None,
+    customer_email: str | None = None,
+    catalog_id: str | None = None,
+    request_id: str | None = None,
 ) -> Row:
     """Price the blueprint's reviewed takeoff into a new draft bid."""
     from pipelineos.pricing.service import price_bid
 
     blueprint = get_blueprint(conn, organization_id, blueprint_id)
     bid = price_bid(
-        conn, organization_id=organization_id, blueprint_id=blueprint["id"],
-        takeoff=takeoff_for(conn, blueprint["id"]), catalog_id=parse_id(catalog_id, "catalog") if catalog_id
-        else None, name=name, customer_name=customer_name or blueprint.get("customer_name"),
-        customer_email=customer_email or blueprint.get("customer_email"), created_by=user_id,
+        conn,
+        organization_id=organization_id,
+        blueprint_id=blueprint["id"],
+        takeoff=takeoff_for(conn, blueprint["id"]),
+        catalog_id=parse_id(catalog_id, "catalog") if catalog_id else None,
+        name=name,
+        customer_name=customer_name or blueprint.get("customer_name"),
+        customer_email=customer_email or blueprint.get("customer_email"),
+        created_by=user_id,
     )
-    record(conn, organization_id=organization_id, actor_user_id=user_id, action="create", entity="bid",
-           entity_id=str(bid["id"]), request_id=request_id, details={"blueprint_id": blueprint["id"]})
+    record(
+        conn,
+        organization_id=organization_id,
+        actor_user_id=user_id,
+        action="create",
+        entity="bid",
+        entity_id=str(bid["id"]),
+        request_id=request_id,
+        details={"blueprint_id": blueprint["id"]},
+    )
     return get_bid(conn, organization_id, str(bid["id"]))
 
 
 def reprice(
-    conn: psycopg.Connection, *, organization_id: str, bid_id: str, user_id: str | None,
+    conn: psycopg.Connection,
+    *,
+    organization_id: str,
+    bid_id: str,
+    user_id: str | None,
     request_id: str | None = None,
 ) -> Row:
     """Re-price a draft bid from the current reviewed takeoff (overrides kept)."""
@@ -83,8 +112,16 @@ def reprice(
 
     bid = get_bid(conn, organization_id, bid_id)
     reprice_bid(conn, str(bid["id"]), takeoff_for(conn, str(bid["blueprint_id"])))
-    record(conn, organization_id=organization_id, actor_user_id=user_id, action="reprice", entity="bid",
-           entity_id=str(bid["id"]), request_id=request_id, details={"total_before": str(bid["total"])})
+    record(
+        conn,
+        organization_id=organization_id,
+        actor_user_id=user_id,
+        action="reprice",
+        entity="bid",
+        entity_id=str(bid["id"]),
+        request_id=request_id,
+        details={"total_before": str(bid["total"])},
+    )
     return get_bid(conn, organization_id, str(bid["id"]))
 
 

@@ -28,24 +28,34 @@ def fixtures(conn: psycopg.Connection, organization_id: str, blueprint_id: str) 
             added[str(d["detection_id"] or d["id"])] = d
     reviewed = _reviewed_rows(conn, blueprint_id)
     if reviewed is None:
-        reviewed = [{"detection_id": k, "page_index": d["page_index"], "fixture_class": d["fixture_class"],
-                     "source": "detected", "sheet_number": None} for k, d in raw.items()]
+        reviewed = [
+            {
+                "detection_id": k,
+                "page_index": d["page_index"],
+                "fixture_class": d["fixture_class"],
+                "source": "detected",
+                "sheet_number": None,
+            }
+            for k, d in raw.items()
+        ]
     out = []
     for row in reviewed:
         det_id = str(row["detection_id"])
         base = raw.get(det_id) or added.get(det_id) or {}
         box = [base.get(k) for k in ("x0", "y0", "x1", "y1")]
-        out.append({
-            "detection_id": det_id,
-            "page_index": int(row["page_index"]),
-            "sheet_number": row.get("sheet_number"),
-            "fixture_class": row["fixture_class"],
-            "source": row.get("source", "detected"),
-            "bbox": [float(v) for v in box] if None not in box else None,
-            "confidence": float(base["confidence"]) if base.get("confidence") is not None else None,
-            "method": base.get("method"),
-            "tag": base.get("tag"),
-        })
+        out.append(
+            {
+                "detection_id": det_id,
+                "page_index": int(row["page_index"]),
+                "sheet_number": row.get("sheet_number"),
+                "fixture_class": row["fixture_class"],
+                "source": row.get("source", "detected"),
+                "bbox": [float(v) for v in box] if None not in box else None,
+                "confidence": float(base["confidence"]) if base.get("confidence") is not None else None,
+                "method": base.get("method"),
+                "tag": base.get("tag"),
+            }
+        )
     return out
 
 
@@ -72,7 +82,9 @@ def blueprint_detail(conn: psycopg.Connection, organization_id: str, blueprint_i
     }
 
 
-def fixtures_checked(conn: psycopg.Connection, organization_id: str, blueprint_id: str) -> list[dict[str, Any]]:
+def fixtures_checked(
+    conn: psycopg.Connection, organization_id: str, blueprint_id: str
+) -> list[dict[str, Any]]:
     """:func:`fixtures` after checking the blueprint belongs to the organization (NotFoundError otherwise)."""
     blueprint = get_blueprint(conn, organization_id, blueprint_id)
     return fixtures(conn, organization_id, blueprint["id"])

@@ -9,11 +9,38 @@ from typing import Any
 
 import xlsxwriter
 
-TAKEOFF_COLUMNS = ("page_index", "sheet_number", "fixture_class", "source", "confidence", "method", "tag",
-                   "detection_id")
-BID_COLUMNS = ("line_no", "fixture_class", "description", "quantity", "unit_material", "material_cost",
-               "labor_hours", "labor_cost", "total", "flag")
-BID_TOTALS = ("material_cost", "labor_hours", "labor_cost", "overhead", "markup", "contingency", "tax", "total")
+TAKEOFF_COLUMNS = (
+    "page_index",
+    "sheet_number",
+    "fixture_class",
+    "source",
+    "confidence",
+    "method",
+    "tag",
+    "detection_id",
+)
+BID_COLUMNS = (
+    "line_no",
+    "fixture_class",
+    "description",
+    "quantity",
+    "unit_material",
+    "material_cost",
+    "labor_hours",
+    "labor_cost",
+    "total",
+    "flag",
+)
+BID_TOTALS = (
+    "material_cost",
+    "labor_hours",
+    "labor_cost",
+    "overhead",
+    "markup",
+    "contingency",
+    "tax",
+    "total",
+)
 
 
 def _safe(value: Any) -> Any:
@@ -42,7 +69,9 @@ def to_csv(table: list[list[Any]]) -> bytes:
 
 def to_xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     bold = book.add_format({"bold": True})
     for name, table in sheets.items():
         sheet = book.add_worksheet(name[:31])

@@ -95,3 +95,41 @@ select * from bids where organization_id = %(organization_id)s and id = %(bid_id
 -- name: latest_proposal --
 select * from proposals where organization_id = %(organization_id)s and bid_id = %(bid_id)s
 order by created_at desc limit 1;
+
+-- name: list_catalogs --
+select c.id, c.name, c.version, c.effective_from, c.is_active, c.currency, c.labor_rate, c.overhead_pct,
+       c.markup_pct, c.tax_pct, c.contingency_pct, c.created_at,
+       (select count(*) from price_items i where i.catalog_id = c.id) as item_count,
+       (select count(*) from assemblies a where a.catalog_id = c.id) as assembly_count
+from price_catalogs c where c.organization_id = %(organization_id)s
+order by c.name, c.version desc;
+
+-- name: catalog_summary --
+select c.id, c.name, c.version, c.effective_from, c.is_active, c.currency, c.labor_rate, c.overhead_pct,
+       c.markup_pct, c.tax_pct, c.contingency_pct, c.created_at,
+       (select count(*) from price_items i where i.catalog_id = c.id) as item_count,
+       (select count(*) from assemblies a where a.catalog_id = c.id) as assembly_count
+from price_catalogs c where c.organization_id = %(organization_id)s and c.id = %(catalog_id)s;
+
+-- name: catalog_items --
+select sku, description, unit, material_cost, supplier, discount_multiplier, price_changed_at
+from price_items where organization_id = %(organization_id)s and catalog_id = %(catalog_id)s order by sku;
+
+-- name: catalog_in_use --
+select exists (select 1 from bids where catalog_id = %(catalog_id)s) as used;
+
+-- name: update_item --
+update price_items set
+    description = coalesce(%(description)s, description),
+    unit = coalesce(%(unit)s, unit),
+    material_cost = coalesce(%(material_cost)s, material_cost),
+    supplier = coalesce(%(supplier)s, supplier),
+    discount_multiplier = coalesce(%(discount_multiplier)s, discount_multiplier),
+    price_changed_at = current_date
+where organization_id = %(organization_id)s and catalog_id = %(catalog_id)s and sku = %(sku)s
+returning sku, description, unit, material_cost, supplier, discount_multiplier, price_changed_at;
+
+-- name: set_catalog_active --
+update price_catalogs set is_active = %(is_active)s
+where organization_id = %(organization_id)s and id = %(catalog_id)s
+returning id;

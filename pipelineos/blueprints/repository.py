@@ -100,7 +100,11 @@ def bid_lines(conn: psycopg.Connection, organization_id: str, bid_id: str) -> li
 
 
 def list_bids(
-    conn: psycopg.Connection, organization_id: str, blueprint_id: str | None, status: str | None, limit: int,
+    conn: psycopg.Connection,
+    organization_id: str,
+    blueprint_id: str | None,
+    status: str | None,
+    limit: int,
     offset: int,
 ) -> tuple[list[Row], int]:
     params = {"organization_id": organization_id, "blueprint_id": blueprint_id, "status": status}

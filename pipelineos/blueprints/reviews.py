@@ -24,7 +24,9 @@ def _check_bbox(bbox: tuple[float, float, float, float] | None) -> tuple[float, 
     return x0, y0, x1, y1
 
 
-def _known_target(conn: psycopg.Connection, organization_id: str, blueprint_id: str, detection_id: str) -> bool:
+def _known_target(
+    conn: psycopg.Connection, organization_id: str, blueprint_id: str, detection_id: str
+) -> bool:
     if repo.detection_exists(conn, organization_id, blueprint_id, detection_id):
         return True
     added = repo.list_review_decisions(conn, organization_id, blueprint_id)
@@ -55,12 +57,16 @@ def record_decision(
     if action != "accept" and not reason:
         raise ValidationError(f"A {action} decision needs a reason (what was wrong with the detection).")
     if action in ("add", "relabel") and fixture_class not in FIXTURE_CLASSES:
-        raise ValidationError(f"fixture_class {fixture_class!r} is unknown; use one of {', '.join(FIXTURE_CLASSES)}.")
+        raise ValidationError(
+            f"fixture_class {fixture_class!r} is unknown; use one of {', '.join(FIXTURE_CLASSES)}."
+        )
     coords: tuple[float | None, ...] = (None, None, None, None)
     if action == "add":
         coords = _check_bbox(bbox)
-        if page_index is None or page_index < 0 or (
-            blueprint.get("page_count") is not None and page_index >= blueprint["page_count"]
+        if (
+            page_index is None
+            or page_index < 0
+            or (blueprint.get("page_count") is not None and page_index >= blueprint["page_count"])
         ):
             raise ValidationError("page_index must name a page of the blueprint (0-based).")
         detection_id = None
@@ -73,16 +79,39 @@ def record_decision(
         fixture_class = fixture_class if action == "relabel" else None
         page_index = None
     row = repo.insert_review_decision(
-        conn, organization_id=organization_id, blueprint_id=blueprint["id"], detection_id=detection_id,
-        action=action, fixture_class=fixture_class, page_index=page_index, x0=coords[0], y0=coords[1],
-        x1=coords[2], y1=coords[3], reason=reason, user_id=user_id,
+        conn,
+        organization_id=organization_id,
+        blueprint_id=blueprint["id"],
+        detection_id=detection_id,
+        action=action,
+        fixture_class=fixture_class,
+        page_index=page_index,
+        x0=coords[0],
+        y0=coords[1],
+        x1=coords[2],
+        y1=coords[3],
+        reason=reason,
+        user_id=user_id,
     )
-    decision = {k: (str(v) if k in ("id", "blueprint_id", "detection_id", "user_id") and v is not None else v)
-                for k, v in row.items()}
-    record(conn, organization_id=organization_id, actor_user_id=user_id, action=f"review.{action}",
-           entity="blueprint", entity_id=blueprint["id"], request_id=request_id,
-           details={"decision_id": decision["id"], "detection_id": decision["detection_id"],
-                    "fixture_class": fixture_class, "reason": reason})
+    decision = {
+        k: (str(v) if k in ("id", "blueprint_id", "detection_id", "user_id") and v is not None else v)
+        for k, v in row.items()
+    }
+    record(
+        conn,
+        organization_id=organization_id,
+        actor_user_id=user_id,
+        action=f"review.{action}",
+        entity="blueprint",
+        entity_id=blueprint["id"],
+        request_id=request_id,
+        details={
+            "decision_id": decision["id"],
+            "detection_id": decision["detection_id"],
+            "fixture_class": fixture_class,
+            "reason": reason,
+        },
+    )
     return decision
 
 
@@ -90,5 +119,10 @@ def list_decisions(conn: psycopg.Connection, organization_id: str, blueprint_id:
     """The blueprint's decisions, oldest first."""
     blueprint = get_blueprint(conn, organization_id, blueprint_id)
     rows = repo.list_review_decisions(conn, organization_id, blueprint["id"])
-    return [{k: (str(v) if k in ("id", "blueprint_id", "detection_id", "user_id") and v is not None else v)
-             for k, v in r.items()} for r in rows]
+    return [
+        {
+            k: (str(v) if k in ("id", "blueprint_id", "detection_id", "user_id") and v is not None else v)
+            for k, v in r.items()
+        }
+        for r in rows
+    ]

@@ -59,16 +59,17 @@ def demo(
     from pipelineos.blueprints.processing.pipeline import ingest_file
     from pipelineos.cli.db import prepare_database
     from pipelineos.db.pool import connection
+    from pipelineos.net import free_loopback_port
     from pipelineos.samples.generator import generate_plan_set
     from pipelineos.storage import get_storage
 
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     handler = _SavingHandler(out)
-    controller = Controller(handler, hostname="127.0.0.1", port=0)
+    port = free_loopback_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        port = controller.server.sockets[0].getsockname()[1]
         os.environ.update({"PIPELINEOS_SMTP_HOST": "127.0.0.1", "PIPELINEOS_SMTP_PORT": str(port),
                            "PIPELINEOS_SMTP_SECURITY": "none"})
         get_settings.cache_clear()

@@ -17,7 +17,15 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "won": (),
     "lost": ("contacted",),
 }
-LIMITS = {"name": 200, "email": 254, "phone": 40, "company": 200, "address": 500, "message": 5000, "source": 40}
+LIMITS = {
+    "name": 200,
+    "email": 254,
+    "phone": 40,
+    "company": 200,
+    "address": 500,
+    "message": 5000,
+    "source": 40,
+}
 
 
 @dataclass(frozen=True)

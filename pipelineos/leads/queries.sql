@@ -72,3 +72,8 @@ returning id;
 
 -- name: org_contact --
 select name, email, phone from organizations where id = %(organization_id)s;
+
+-- name: intake_organization --
+select id, name, slug, email, phone from organizations
+where (%(slug)s::text is not null and slug = %(slug)s::text)
+   or (%(slug)s::text is null and (select count(*) from organizations) = 1);

@@ -43,10 +43,12 @@ def create_lead(
     lead: LeadInput,
     client_ip: str | None = None,
     idempotency_key: str | None = None,
+    organization: Row | None = None,
 ) -> tuple[Row, bool]:
     """Store the lead and queue its auto-reply (same transaction). Returns (lead, created).
 
-    A repeated ``idempotency_key`` returns the first lead and queues nothing new.
+    A repeated ``idempotency_key`` returns the first lead and queues nothing new. ``organization`` (name, email,
+    phone) signs the auto-reply; it is read from the database when not given.
     """
     if idempotency_key is not None and len(idempotency_key) > 200:
         raise ValidationError("Idempotency-Key is longer than 200 characters; send a shorter key.")
@@ -70,7 +72,7 @@ def create_lead(
         )
         assert first is not None
         return _clean(first), False
-    org = repo.fetch_one(conn, "org_contact", organization_id=organization_id) or {"name": "our team"}
+    org = organization or repo.fetch_one(conn, "org_contact", organization_id=organization_id) or {}
     _enqueue_auto_reply(conn, organization_id, _clean(row), org)
     return _clean(row), True
 
@@ -145,7 +147,9 @@ def update_lead(
     unassign: bool = False,
 ) -> tuple[Row, Row]:
     """Move the lead along the pipeline and/or (re)assign it. Returns (before, after)."""
-    before = repo.fetch_one(conn, "get_lead_for_update", organization_id=organization_id, lead_id=_id(lead_id))
+    before = repo.fetch_one(
+        conn, "get_lead_for_update", organization_id=organization_id, lead_id=_id(lead_id)
+    )
     if before is None:
         raise NotFoundError(f"No lead with id {lead_id} in your organization.")
     new_status = status or before["status"]
@@ -156,14 +160,20 @@ def update_lead(
         if repo.fetch_one(conn, "user_in_org", organization_id=organization_id, user_id=assignee) is None:
             raise ValidationError(f"No active user with id {assigned_to} in your organization to assign.")
     after = repo.fetch_one(
-        conn, "update_lead", organization_id=organization_id, lead_id=before["id"], status=new_status,
+        conn,
+        "update_lead",
+        organization_id=organization_id,
+        lead_id=before["id"],
+        status=new_status,
         assigned_to=assignee,
     )
     assert after is not None
     return _clean(before), _clean(after)
 
 
-def add_note(conn: psycopg.Connection, organization_id: str, lead_id: str, user_id: str | None, body: str) -> Row:
+def add_note(
+    conn: psycopg.Connection, organization_id: str, lead_id: str, user_id: str | None, body: str
+) -> Row:
     """Attach a note to the lead."""
     body = body.strip()
     if not body or len(body) > 5000 or "\x00" in body:
@@ -179,3 +189,16 @@ def add_note(conn: psycopg.Connection, organization_id: str, lead_id: str, user_
 def sync_first_responses(conn: psycopg.Connection) -> int:
     """Set ``first_response_at`` from sent auto-replies; returns how many leads changed."""
     return len(repo.fetch(conn, "sync_first_responses"))
+
+
+def intake_organization(conn: psycopg.Connection, slug: str | None) -> Row:
+    """The organization a public lead belongs to: ``slug`` if given, else the only organization of the install.
+
+    NotFoundError tells the form owner to add ``?org=<slug>`` when it cannot be decided.
+    """
+    row = repo.fetch_one(conn, "intake_organization", slug=slug)
+    if row is None:
+        if slug:
+            raise NotFoundError(f"No organization with slug {slug!r}.")
+        raise NotFoundError("Unknown organization: add ?org=<organization slug> to the form's URL.")
+    return {**row, "id": str(row["id"])}

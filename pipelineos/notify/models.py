@@ -20,7 +20,7 @@ class InvalidRecipient(ValidationError):
 
 
 def normalize_recipient(channel: str, recipient: str, default_region: str = "US") -> str:
-    """The canonical address (email) or E.164 number (SMS); raises :class:`InvalidRecipient` with the reason."""
+    """The canonical email address or E.164 number; raises :class:`InvalidRecipient` with the reason."""
     value = (recipient or "").strip()
     if channel == "email":
         try:

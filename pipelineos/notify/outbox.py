@@ -55,7 +55,7 @@ def enqueue(
     max_attempts: int | None = None,
     send_at: dt.datetime | None = None,
 ) -> str:
-    """Write one outgoing message in the caller's transaction and return its id (the existing one on a dupe)."""
+    """Write one outgoing message in the caller's transaction; return its id (the existing one on a dupe)."""
     if channel not in CHANNELS:
         raise ValidationError(f"Unknown channel {channel!r}: use one of {', '.join(CHANNELS)}.")
     status, last_error = "queued", None

@@ -42,6 +42,10 @@ class Transport(Protocol):
     def send(self, message: dict[str, Any], on_transmitting: OnTransmitting) -> str | None: ...
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
 def _classify(code: int, text: str, what: str) -> DeliveryFailed:
     permanent = 500 <= code < 600
     return DeliveryFailed(f"{what} refused by the server: {code} {text}", accepted=False, permanent=permanent)
@@ -108,6 +112,15 @@ class SmtpTransport:
             smtp.starttls(context=self.ssl_context)
         return smtp
 
+    def _login(self, smtp: smtplib.SMTP) -> None:
+        """AUTH PLAIN when offered (one attempt, so a wrong password fails fast), else smtplib's choice."""
+        mechanisms = smtp.esmtp_features.get("auth", "").upper().split()
+        if "PLAIN" in mechanisms:
+            smtp.user, smtp.password = self.username or "", self.password or ""
+            smtp.auth("PLAIN", smtp.auth_plain)
+        else:
+            smtp.login(self.username or "", self.password or "")
+
     def send(self, message: dict[str, Any], on_transmitting: OnTransmitting) -> str | None:
         email = build_email(message, self.mail_from, self.storage)
         envelope_from = parseaddr(self.mail_from)[1]
@@ -119,7 +132,7 @@ class SmtpTransport:
             try:
                 smtp.ehlo_or_helo_if_needed()
                 if self.username:
-                    smtp.login(self.username, self.password or "")
+                    self._login(smtp)
                 code, text = smtp.mail(envelope_from)
                 if code != 250:
                     raise _classify(code, text.decode(errors="replace"), "sender")
@@ -127,14 +140,14 @@ class SmtpTransport:
                 if code not in (250, 251):
                     raise _classify(code, text.decode(errors="replace"), f"recipient {message['recipient']}")
             except smtplib.SMTPResponseException as exc:
-                raise _classify(exc.smtp_code, exc.smtp_error.decode(errors="replace"), "session") from exc
+                raise _classify(exc.smtp_code, _text(exc.smtp_error), "session") from exc
             except (OSError, smtplib.SMTPException) as exc:
                 raise DeliveryFailed(f"SMTP session failed before the message was sent: {exc}") from exc
             on_transmitting()
             try:
                 smtp.data(email.as_bytes())
             except smtplib.SMTPResponseException as exc:
-                raise _classify(exc.smtp_code, exc.smtp_error.decode(errors="replace"), "message") from exc
+                raise _classify(exc.smtp_code, _text(exc.smtp_error), "message") from exc
             except (OSError, smtplib.SMTPException) as exc:
                 raise DeliveryFailed(
                     f"connection lost while the message was being sent: {exc}", accepted=None

@@ -40,6 +40,8 @@ TAKEOFF_SCHEMA = {
     "fixture_class": pl.String,
     "source": pl.String,
 }
+MANUAL_SOURCES = ("manual", "added")
+"""Takeoff ``source`` values that mean a person marked the fixture (not a detector)."""
 _CLASS_ORDER = {name: i for i, name in enumerate(FIXTURE_CLASSES)}
 
 
@@ -169,7 +171,7 @@ def _counts(takeoff: pl.DataFrame) -> pl.DataFrame:
         sheet=pl.coalesce(
             pl.col("sheet_number"), pl.lit("page ") + (pl.col("page_index") + 1).cast(pl.String)
         ),
-        is_manual=pl.col("source") == "manual",
+        is_manual=pl.col("source").is_in(MANUAL_SOURCES),
     )
     per_sheet = (
         lf.group_by("bid_key", "fixture_class", "sheet")

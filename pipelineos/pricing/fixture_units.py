@@ -1,18 +1,18 @@
-"""Drainage (DFU) and water-supply (WSFU) fixture units from the takeoff, with the sizes the code tables suggest.
+"""Drainage (DFU) and water-supply (WSFU) fixture units from the takeoff, and the sizes the tables suggest.
 
 Versioned code tables, one per edition, each value per fixture class as (private use, public use):
 
-**IPC 2021** — DFU from Table 709.1: water closet 1.6 gpf or less 3 private / 4 public; urinal 1 gpf or less 2;
-lavatory 1; kitchen sink (domestic) 2; service sink 2; bathtub 2; shower (≤ 5.7 gpm) 2; floor drain 2;
+**IPC 2021** — DFU from Table 709.1: water closet 1.6 gpf or less 3 private / 4 public; urinal 1 gpf or less
+2; lavatory 1; kitchen sink (domestic) 2; service sink 2; bathtub 2; shower (≤ 5.7 gpm) 2; floor drain 2;
 drinking fountain 0.5; clothes washer standpipe 2; dishwasher (domestic) 2. WSFU (total = hot + cold) from
 Appendix E, Table E103.3(2): water closet with flush valve 6 private / 10 public; urinal 3/4-in flush valve 5;
 lavatory 0.7 / 2; kitchen sink 1.4 / 4; service sink 3; bathtub 1.4 / 4; shower 1.4 / 4; drinking fountain
-0.25; clothes washer 1.4 / 3; dishwasher 1.4. Building drain: Table 710.1(1) at 1/4 in/ft (2 in: 21 DFU,
-2½: 24, 3: 42, 4: 216, 5: 480, 6: 840, 8: 1,920, 10: 3,500, 12: 5,600, 15: 10,000). Water service at least
-3/4 in (Section 603.1).
+0.25; clothes washer 1.4 / 3; dishwasher 1.4. Building drain: Table 710.1(1) at 1/4 in/ft (2 in: 21 DFU, 2½:
+24, 3: 42, 4: 216, 5: 480, 6: 840, 8: 1,920, 10: 3,500, 12: 5,600, 15: 10,000). Water service at least 3/4 in
+(Section 603.1).
 
-**UPC 2021** — DFU from Table 702.1: water closet 1.6 gpf flushometer 3 / 4; urinal 1 gpf or less 2; lavatory 1;
-kitchen sink 2 / 3 (commercial); service sink 3; bathtub 2; shower 2; floor drain 2; drinking fountain 0.5;
+**UPC 2021** — DFU from Table 702.1: water closet 1.6 gpf flushometer 3 / 4; urinal 1 gpf or less 2; lavatory
+1; kitchen sink 2 / 3 (commercial); service sink 3; bathtub 2; shower 2; floor drain 2; drinking fountain 0.5;
 clothes washer 3; dishwasher 2. WSFU from Table 610.3: water closet 1.6 gpf flushometer 5; urinal 1 gpf
 flushometer 4 / 5; lavatory 1; kitchen sink 1.5; service sink 3; bathtub 4; shower 2; drinking fountain 0.5;
 hose bibb 2.5; clothes washer 4; dishwasher 1.5. Building drain: Table 703.2, horizontal (2 in: 8 DFU, 2½: 14,
@@ -33,6 +33,7 @@ construction.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -199,7 +200,7 @@ def demand_gpm(wsfu: float, flush_valves: bool) -> float:
         return 0.0
     if wsfu <= points[0][0]:
         return float(points[0][1])  # type: ignore[arg-type]
-    for (u0, g0), (u1, g1) in zip(points, points[1:], strict=False):
+    for (u0, g0), (u1, g1) in itertools.pairwise(points):
         if wsfu <= u1:
             return float(g0 + (g1 - g0) * (wsfu - u0) / (u1 - u0))  # type: ignore[operator]
     (u0, g0), (u1, g1) = points[-2], points[-1]
@@ -266,7 +267,7 @@ def fixture_units(
         totals = floor_totals.setdefault(floor, [Decimal(0), Decimal(0)])
         totals[0] += d
         totals[1] += w
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "fixture_class": c,
             "count": n,
@@ -277,8 +278,8 @@ def fixture_units(
         }
         for c, n in sorted(by_class.items())
     ]
-    total_dfu = sum((r["dfu"] for r in rows), Decimal(0))  # type: ignore[misc]
-    total_wsfu = sum((r["wsfu"] for r in rows), Decimal(0))  # type: ignore[misc]
+    total_dfu = sum((t[0] for t in floor_totals.values()), Decimal(0))
+    total_wsfu = sum((t[1] for t in floor_totals.values()), Decimal(0))
     valves = flush_valves if flush_valves is not None else bool(FLUSH_VALVE_CLASSES & set(by_class))
     gpm = demand_gpm(float(total_wsfu), valves)
     notes = [

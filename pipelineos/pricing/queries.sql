@@ -108,3 +108,45 @@ from fixture_detections d
 left join blueprint_pages p on p.blueprint_id = d.blueprint_id and p.page_index = d.page_index
 where d.blueprint_id = %(blueprint_id)s
 order by d.page_index, d.id;
+
+-- name: latest_catalog_version --
+select * from price_catalogs where organization_id = %(organization_id)s and name = %(name)s
+order by version desc limit 1;
+
+-- name: insert_catalog --
+insert into price_catalogs (organization_id, name, version, effective_from, is_active, currency, labor_rate,
+                            overhead_pct, markup_pct, tax_pct, contingency_pct)
+values (%(organization_id)s, %(name)s,
+        coalesce((select max(version) from price_catalogs
+                  where organization_id = %(organization_id)s and name = %(name)s), 0) + 1,
+        %(effective_from)s, true, %(currency)s, %(labor_rate)s, %(overhead_pct)s, %(markup_pct)s, %(tax_pct)s,
+        %(contingency_pct)s)
+returning *;
+
+-- name: insert_item --
+insert into price_items (organization_id, catalog_id, sku, description, unit, material_cost, supplier,
+                         discount_multiplier, price_changed_at)
+values (%(organization_id)s, %(catalog_id)s, %(sku)s, %(description)s, %(unit)s, %(material_cost)s,
+        %(supplier)s, %(discount_multiplier)s, %(price_changed_at)s)
+returning id, sku;
+
+-- name: insert_assembly --
+insert into assemblies (organization_id, catalog_id, fixture_class, variant, name, labor_hours)
+values (%(organization_id)s, %(catalog_id)s, %(fixture_class)s, %(variant)s, %(name)s, %(labor_hours)s)
+returning id;
+
+-- name: insert_assembly_item --
+insert into assembly_items (organization_id, assembly_id, item_id, phase, quantity)
+values (%(organization_id)s, %(assembly_id)s, %(item_id)s, %(phase)s, %(quantity)s);
+
+-- name: export_items --
+select sku, description, unit, material_cost, supplier, discount_multiplier, price_changed_at
+from price_items where catalog_id = %(catalog_id)s order by sku;
+
+-- name: export_assemblies --
+select a.fixture_class, a.variant, a.name, a.labor_hours, i.sku, ai.phase, ai.quantity
+from assemblies a
+join assembly_items ai on ai.assembly_id = a.id
+join price_items i on i.id = ai.item_id
+where a.catalog_id = %(catalog_id)s
+order by a.fixture_class, a.variant, array_position(array['rough_in', 'finish', 'fixture', 'trim'], ai.phase), i.sku;

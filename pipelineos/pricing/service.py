@@ -27,7 +27,16 @@ def _validated_takeoff(takeoff: pl.DataFrame) -> pl.DataFrame:
             f"The takeoff frame lacks column(s) {', '.join(missing)}; expected "
             f"{', '.join(engine.TAKEOFF_SCHEMA)}."
         )
-    frame = takeoff.select(pl.col(c).cast(t) for c, t in engine.TAKEOFF_SCHEMA.items())
+    columns = []
+    for name, dtype in engine.TAKEOFF_SCHEMA.items():
+        series = takeoff[name]
+        if series.dtype == pl.Object:
+            series = pl.Series(name, [None if v is None else str(v) for v in series], dtype=pl.String)
+        try:
+            columns.append(series.cast(dtype))
+        except pl.exceptions.PolarsError as exc:
+            raise PricingInputError(f"Takeoff column {name!r} must hold {dtype} values: {exc}") from exc
+    frame = pl.DataFrame(columns)
     if frame["fixture_class"].null_count():
         raise PricingInputError("The takeoff has rows without a fixture_class; every row needs one.")
     return frame.with_columns(source=pl.col("source").fill_null("unknown"))

@@ -28,9 +28,11 @@ DEFAULT_PRIMARY, DEFAULT_ACCENT = "#0b5394", "#f1c232"
 
 @cache
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-                              autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
-                              undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
+        undefined=jinja2.StrictUndefined,
+    )
 
 
 def safe_color(value: Any, default: str) -> str:
@@ -68,19 +70,24 @@ def render_html(ctx: Mapping[str, Any]) -> str:
             for b in thumb.get("boxes", []):
                 counts[b["fixture_class"]] = counts.get(b["fixture_class"], 0) + 1
             thumbs.append({"sheet": thumb.get("sheet") or "", "uri": uri, "counts": sorted(counts.items())})
-    return _env().get_template("proposal.html.j2").render(
-        **{k: v for k, v in ctx.items() if k not in ("org", "thumbnails")},
-        org=org,
-        primary=safe_color(brand.get("primary_color"), DEFAULT_PRIMARY),
-        accent=safe_color(brand.get("accent_color"), DEFAULT_ACCENT),
-        logo=data_uri(org.get("logo_png")),
-        thumbnails=thumbs,
-        legend=sorted(colors.items()),
+    return (
+        _env()
+        .get_template("proposal.html.j2")
+        .render(
+            **{k: v for k, v in ctx.items() if k not in ("org", "thumbnails")},
+            org=org,
+            primary=safe_color(brand.get("primary_color"), DEFAULT_PRIMARY),
+            accent=safe_color(brand.get("accent_color"), DEFAULT_ACCENT),
+            logo=data_uri(org.get("logo_png")),
+            thumbnails=thumbs,
+            legend=sorted(colors.items()),
+        )
     )
 
 
 def render_proposal_pdf(ctx: Mapping[str, Any]) -> bytes:
     """The proposal PDF bytes. Deterministic for the same ``ctx`` (fixed document identifier, no dates)."""
     html = render_html(ctx)
-    return HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(identifier=b"pipelineos-proposal",
-                                                                   uncompressed_pdf=False)
+    return HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(
+        pdf_identifier=b"pipelineos-proposal", uncompressed_pdf=False
+    )

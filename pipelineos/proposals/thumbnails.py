@@ -8,8 +8,21 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-           "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#843c39")
+PALETTE = (
+    "#d62728",
+    "#1f77b4",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#393b79",
+    "#637939",
+    "#843c39",
+)
 Image.MAX_IMAGE_PIXELS = 200_000_000
 
 
@@ -18,12 +31,19 @@ def class_colors(classes: Iterable[str]) -> dict[str, str]:
     return {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(sorted(set(classes)))}
 
 
-def mark_fixtures(png: bytes, boxes: Iterable[Mapping[str, Any]], *, max_width: int = 900,
-                  colors: Mapping[str, str] | None = None) -> bytes:
+def mark_fixtures(
+    png: bytes,
+    boxes: Iterable[Mapping[str, Any]],
+    *,
+    max_width: int = 900,
+    colors: Mapping[str, str] | None = None,
+) -> bytes:
     """Downscale ``png`` to ``max_width`` and outline each box (normalized ``bbox``, ``fixture_class``)."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
     if image.width > max_width:
-        image = image.resize((max_width, round(image.height * max_width / image.width)), Image.Resampling.LANCZOS)
+        image = image.resize(
+            (max_width, round(image.height * max_width / image.width)), Image.Resampling.LANCZOS
+        )
     boxes = list(boxes)
     colors = colors or class_colors(b["fixture_class"] for b in boxes)
     draw = ImageDraw.Draw(image)

@@ -1,4 +1,4 @@
-"""Analysis helpers shared by the dashboard's Analytics page and the analyst notebooks (pure Polars/DuckDB)."""
+"""Analysis helpers for the dashboard's Analytics page and the analyst notebooks (pure Polars/DuckDB)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,27 @@ from pipelineos.reporting.wins import (
 )
 
 __all__ = [
-    "FRAME_NAMES", "bid_turnaround", "confidence_calibration", "confusion", "duck_query", "fixture_mix",
-    "frame_from_rows", "lead_funnel", "lead_to_bid_conversion", "load_frame", "load_frames", "one_way",
-    "overall_precision", "precision_by_class", "response_minutes", "revenue_by_month", "review_outcomes",
-    "scenario_totals", "summary_stats", "tornado", "win_rate", "win_rate_by_month", "win_rate_by_size",
+    "FRAME_NAMES",
+    "bid_turnaround",
+    "confidence_calibration",
+    "confusion",
+    "duck_query",
+    "fixture_mix",
+    "frame_from_rows",
+    "lead_funnel",
+    "lead_to_bid_conversion",
+    "load_frame",
+    "load_frames",
+    "one_way",
+    "overall_precision",
+    "precision_by_class",
+    "response_minutes",
+    "revenue_by_month",
+    "review_outcomes",
+    "scenario_totals",
+    "summary_stats",
+    "tornado",
+    "win_rate",
+    "win_rate_by_month",
+    "win_rate_by_size",
 ]

@@ -1,10 +1,12 @@
 """Bid and lead outcomes: win rate, revenue, turnaround, lead conversion and response time.
 
-A bid is *decided* once it is accepted (won) or declined/expired (lost); win rate = won / decided, so open bids
-(draft, sent) never dilute it.
+A bid is *decided* once it is accepted (won) or declined/expired (lost); win rate = won / decided, so
+open bids (draft, sent) never dilute it.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import polars as pl
 
@@ -25,8 +27,12 @@ def _outcome_columns() -> list[pl.Expr]:
 def _summarize(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     decided = pl.col("won") + pl.col("lost")
     return (
-        frame.group_by(key).agg(
-            pl.len().alias("bids"), pl.col("won").sum(), pl.col("lost").sum(), pl.col("open").sum(),
+        frame.group_by(key)
+        .agg(
+            pl.len().alias("bids"),
+            pl.col("won").sum(),
+            pl.col("lost").sum(),
+            pl.col("open").sum(),
             pl.col("total").filter(pl.col("won") == 1).sum().alias("won_value"),
         )
         .with_columns(pl.when(decided > 0).then(pl.col("won") / decided).otherwise(None).alias("win_rate"))
@@ -50,13 +56,16 @@ def win_rate_by_month(bids: pl.DataFrame) -> pl.DataFrame:
 
 def win_rate_by_size(bids: pl.DataFrame, edges: list[float]) -> pl.DataFrame:
     """Win rate per bid-size bracket; ``edges`` are the upper bounds of each bracket in dollars."""
-    labels = [f"≤ {edges[0]:,.0f}"] + [f"{a:,.0f}–{b:,.0f}" for a, b in zip(edges, edges[1:], strict=False)]
+    labels = [f"≤ {edges[0]:,.0f}"] + [f"{a:,.0f}–{b:,.0f}" for a, b in itertools.pairwise(edges)]
     labels.append(f"> {edges[-1]:,.0f}")
     bracket = pl.col("total").cut(edges, labels=labels, left_closed=False).cast(pl.String).alias("size")
     order = {label: i for i, label in enumerate(labels)}
     table = win_rate(bids.with_columns(bracket), by="size")
-    return table.with_columns(pl.col("size").replace_strict(order, return_dtype=pl.Int64).alias("_o")) \
-        .sort("_o").drop("_o")
+    return (
+        table.with_columns(pl.col("size").replace_strict(order, return_dtype=pl.Int64).alias("_o"))
+        .sort("_o")
+        .drop("_o")
+    )
 
 
 def revenue_by_month(bids: pl.DataFrame) -> pl.DataFrame:
@@ -73,13 +82,15 @@ def bid_turnaround(blueprints: pl.DataFrame, bids: pl.DataFrame) -> pl.DataFrame
     """Hours from a blueprint's upload to its first sent bid, one row per blueprint that got a bid out."""
     first_sent = (
         bids.filter(pl.col("sent_at").is_not_null())
-        .group_by("blueprint_id").agg(pl.col("sent_at").min().alias("first_sent_at"))
+        .group_by("blueprint_id")
+        .agg(pl.col("sent_at").min().alias("first_sent_at"))
     )
     return (
         blueprints.select(pl.col("id").alias("blueprint_id"), pl.col("created_at").alias("uploaded_at"))
         .join(first_sent, on="blueprint_id", how="inner")
-        .with_columns(((pl.col("first_sent_at") - pl.col("uploaded_at")).dt.total_seconds() / 3600)
-                      .alias("hours"))
+        .with_columns(
+            ((pl.col("first_sent_at") - pl.col("uploaded_at")).dt.total_seconds() / 3600).alias("hours")
+        )
         .sort("uploaded_at")
     )
 
@@ -89,16 +100,25 @@ def summary_stats(values: pl.Series) -> dict[str, float | None]:
     clean = values.drop_nulls()
     if clean.len() == 0:
         return {"count": 0, "median": None, "p90": None, "mean": None}
-    return {"count": clean.len(), "median": float(clean.median()),  # type: ignore[arg-type]
-            "p90": float(clean.quantile(0.9, "linear")), "mean": float(clean.mean())}  # type: ignore[arg-type]
+    median, p90, mean = clean.median(), clean.quantile(0.9, "linear"), clean.mean()
+    return {
+        "count": clean.len(),
+        "median": float(median),  # type: ignore[arg-type]
+        "p90": float(p90),  # type: ignore[arg-type]
+        "mean": float(mean),  # type: ignore[arg-type]
+    }
 
 
 def lead_funnel(leads: pl.DataFrame) -> pl.DataFrame:
     """Leads per pipeline stage in pipeline order (stages with no leads show 0)."""
     counts = leads.group_by("status").agg(pl.len().alias("leads"))
     stages = pl.DataFrame({"status": list(LEAD_STAGES), "order": list(range(len(LEAD_STAGES)))})
-    return (stages.join(counts, on="status", how="left").with_columns(pl.col("leads").fill_null(0))
-            .sort("order").drop("order"))
+    return (
+        stages.join(counts, on="status", how="left")
+        .with_columns(pl.col("leads").fill_null(0))
+        .sort("order")
+        .drop("order")
+    )
 
 
 def lead_to_bid_conversion(leads: pl.DataFrame) -> float | None:

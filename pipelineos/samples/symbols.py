@@ -115,7 +115,7 @@ def water_heater(style: str) -> Symbol:
     if style == "classic":
         return [_circle(0, 12, 12), _circle(0, 12, 8)]
     if style == "modern":
-        return [_circle(0, 12, 12), ("L", -4, 0, -4, -4), ("L", 4, 0, 4, -4), ("P", [(-6, 16), (0, 6), (6, 16)], True)]
+        return [_circle(0, 15, 12), ("L", -4, 0, -4, 3.5), ("L", 4, 0, 4, 3.5), ("P", [(-6, 19), (0, 9), (6, 19)], True)]
     return [("R", -12, 0, 12, 24), _circle(0, 12, 10)]
 
 

@@ -29,7 +29,7 @@ from pipelineos.takeoff.symbols.search import PreparedPage, legend_templates, pr
 from pipelineos.takeoff.tags import associate, find_tags
 
 log = logging.getLogger(__name__)
-THRESHOLDS = {"user": 0.62, "legend": 0.66, "tagged": 0.68, "library": 0.72}
+THRESHOLDS = {"user": 0.6, "legend": 0.7, "tagged": 0.7, "library": 0.6}
 
 
 def _norm(box: Box, page: LoadedPage) -> tuple[float, float, float, float]:
@@ -52,27 +52,36 @@ def _symbol_detections(page: LoadedPage, prepared: PreparedPage, sets: list[tupl
         combined.extend(templates)
         combined.extend(negatives, skip=set(templates.classes) | {c for c in negatives.classes
                                                                    if not c.startswith("_")})
+        hits: list[Detection] = []
         for hit in match(prepared.candidates, combined, THRESHOLDS[source]):
             box = tuple(prepared.boxes_pt[hit.index])
             if hit.index in skip or in_regions(_center(box), regions):
                 continue
             confidence = round(min(0.99, 0.5 + (hit.score - THRESHOLDS[source]) * 2 + hit.margin), 3)
-            found.append(Detection(hit.fixture_class, _norm(box, page), confidence, f"symbol_{source}",
-                                   page.index))
+            hits.append(Detection(hit.fixture_class, _norm(box, page), confidence, f"symbol_{source}",
+                                  page.index))
+        found += nms(hits, 0.3)
     return found
 
 
 def _legend_columns(dets: list[Detection]) -> list[Detection]:
-    """Drop stacks of ≥3 different fixture classes aligned in one column: an unlabelled legend."""
+    """Drop runs of ≥3 different fixture classes stacked tightly in one column: an unlabelled legend."""
     drop: set[int] = set()
-    for i, a in enumerate(dets):
-        width = a.bbox[2] - a.bbox[0]
-        column = [j for j, b in enumerate(dets)
-                  if abs((b.bbox[0] + b.bbox[2]) - (a.bbox[0] + a.bbox[2])) / 2 < 0.25 * width
-                  and abs(b.bbox[1] - a.bbox[1]) < 12 * (a.bbox[3] - a.bbox[1])]
-        if len({dets[j].fixture_class for j in column}) >= 3 and len(column) >= 3:
-            drop.update(column)
-    return [d for i, d in enumerate(dets) if i not in drop]
+    for a in dets:
+        height = a.bbox[3] - a.bbox[1]
+        cx = (a.bbox[0] + a.bbox[2]) / 2
+        column = sorted((d for d in dets if abs((d.bbox[0] + d.bbox[2]) / 2 - cx) < 0.3 * (a.bbox[2] - a.bbox[0])),
+                        key=lambda d: d.bbox[1])
+        run: list[Detection] = []
+        for det in column:
+            if run and det.bbox[1] - run[-1].bbox[3] > 1.5 * height:
+                if len({d.fixture_class for d in run}) >= 3:
+                    drop.update(id(d) for d in run)
+                run = []
+            run.append(det)
+        if len({d.fixture_class for d in run}) >= 3:
+            drop.update(id(d) for d in run)
+    return [d for d in dets if id(d) not in drop]
 
 
 def _provider_detections(provider: Any, page: LoadedPage) -> list[Detection]:
@@ -110,7 +119,7 @@ def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: 
     library = TemplateSet()
     library.extend(builtin_templates(), skip=covered | {c for c in builtin_templates().classes if c.startswith("_")})
     sets = [("user", user), ("legend", legend), ("tagged", tagged), ("library", library)]
-    symbol_dets = nms(_symbol_detections(page, prepared, sets, legend_used, regions), 0.3)
+    symbol_dets = _symbol_detections(page, prepared, sets, legend_used, regions)
     if not page.is_vector:
         symbol_dets = _legend_columns(symbol_dets)
     dets += symbol_dets

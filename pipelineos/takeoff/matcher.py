@@ -16,6 +16,7 @@ from pipelineos.takeoff.raster import CANVAS, Candidates, thin
 
 TAU = 3.0
 NEGATIVE = "_negative"
+NEGATIVE_SLACK = -0.04
 
 
 @dataclass
@@ -88,24 +89,29 @@ class Match:
 
 
 def match(candidates: Candidates, templates: TemplateSet, threshold: float, margin: float = 0.04) -> list[Match]:
-    """Candidates whose best template is a fixture scoring ≥ threshold and beating other classes by margin."""
+    """Candidates whose best fixture template scores ≥ threshold, beats other fixture classes by ``margin``
+    and beats every non-fixture symbol (door, bed, range …) by -NEGATIVE_SLACK."""
     if len(candidates) == 0 or len(templates) == 0:
         return []
     scores = similarity(candidates.masks, np.stack(templates.masks))
     classes = np.array(templates.classes)
-    names = sorted(set(templates.classes))
+    names = sorted({c for c in templates.classes if not c.startswith(NEGATIVE)})
+    if not names:
+        return []
     per_class = np.stack([np.where(classes == n, scores, -1.0).max(axis=1) for n in names], axis=1)
+    is_negative = np.char.startswith(classes.astype(str), NEGATIVE)
+    negative = np.where(is_negative[None, :], scores, -1.0).max(axis=1)
     order = np.argsort(-per_class, axis=1)
     out: list[Match] = []
     for i in range(len(candidates)):
         best = order[i, 0]
         top = per_class[i, best]
         second = per_class[i, order[i, 1]] if len(names) > 1 else 0.0
-        name = names[best]
-        if name.startswith(NEGATIVE) or top < threshold or top - second < margin:
+        if top < threshold or top - second < margin or negative[i] > top + NEGATIVE_SLACK:
             continue
+        name = names[best]
         j = int(np.argmax(np.where(classes == name, scores[i], -1.0)))
-        out.append(Match(i, name, float(top), float(top - second), templates.sources[j]))
+        out.append(Match(i, name, float(top), float(top - max(second, negative[i])), templates.sources[j]))
     return out
 
 

@@ -31,8 +31,12 @@ def _api_key_principal(conn: object, key: str) -> Principal | None:
     row = service.authenticate_api_key(conn, key)  # type: ignore[arg-type]
     if row is None:
         return None
-    return Principal(organization_id=row["organization_id"], role=row["role"], user_id=row.get("created_by"),
-                     kind="api_key")
+    return Principal(
+        organization_id=row["organization_id"],
+        role=row["role"],
+        user_id=row.get("created_by"),
+        kind="api_key",
+    )
 
 
 class CredentialsMiddleware:

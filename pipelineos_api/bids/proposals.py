@@ -1,4 +1,4 @@
-"""Bridge to ``pipelineos.proposals`` (built alongside): render and send proposals for a bid."""
+"""Bridge to ``pipelineos.proposals`` and the bid lifecycle: render, send, download, change status."""
 
 from __future__ import annotations
 
@@ -9,37 +9,50 @@ import psycopg
 from pipelineos.audit.service import record
 from pipelineos.blueprints import bidding
 from pipelineos.blueprints import repository as repo
-from pipelineos.errors import Unavailable
+from pipelineos.errors import ValidationError
+from pipelineos.leads.models import normalize_email
 from pipelineos.storage import get_storage
-
-
-def _service() -> Any:
-    try:
-        from pipelineos.proposals import service
-    except ImportError as exc:
-        raise Unavailable("Proposal rendering is not available in this build yet.") from exc
-    return service
 
 
 def send(
     conn: psycopg.Connection, *, organization_id: str, bid_id: str, user_id: str | None, recipient: str | None,
     request_id: str | None,
 ) -> dict[str, Any]:
-    """Render + queue the proposal email; returns the updated bid."""
+    """Render the proposal, queue it by email (the bid becomes 'sent'), and return the bid."""
+    from pipelineos.proposals.service import create_proposal, queue_proposal_email
+
     bid = bidding.get_bid(conn, organization_id, bid_id)
-    service = _service()
-    service.send_proposal(conn, organization_id=organization_id, bid_id=str(bid["id"]),
-                          recipient_email=recipient, user_id=user_id)
+    to = normalize_email(recipient) or bid.get("customer_email")
+    if not to:
+        raise ValidationError("The bid has no customer email; send recipient_email.")
+    proposal = create_proposal(conn, get_storage(), bid_id=str(bid["id"]))
+    message_id = queue_proposal_email(conn, str(proposal["id"]), to, user_id)
     record(conn, organization_id=organization_id, actor_user_id=user_id, action="send", entity="bid",
-           entity_id=str(bid["id"]), request_id=request_id, details={"recipient": recipient})
+           entity_id=str(bid["id"]), request_id=request_id,
+           details={"recipient": to, "proposal_id": str(proposal["id"]), "message_id": message_id})
     return bidding.get_bid(conn, organization_id, str(bid["id"]))
 
 
 def pdf_bytes(conn: psycopg.Connection, *, organization_id: str, bid_id: str) -> bytes:
-    """The latest stored proposal PDF of the bid, rendering one if none exists."""
+    """The latest stored proposal PDF of the bid, rendering one first if none exists."""
+    from pipelineos.proposals.service import create_proposal
+
     bid = bidding.get_bid(conn, organization_id, bid_id)
     proposal = repo.latest_proposal(conn, organization_id, str(bid["id"]))
     if proposal is None:
-        rendered = _service().render_proposal(conn, organization_id=organization_id, bid_id=str(bid["id"]))
-        proposal = {"pdf_sha256": rendered["pdf_sha256"]}
+        proposal = create_proposal(conn, get_storage(), bid_id=str(bid["id"]))
     return get_storage().read_bytes(str(proposal["pdf_sha256"]).strip())
+
+
+def set_status(
+    conn: psycopg.Connection, *, organization_id: str, bid_id: str, status: str, user_id: str | None,
+    request_id: str | None,
+) -> dict[str, Any]:
+    """Record the customer's answer (accepted / declined) or another allowed transition."""
+    from pipelineos.pricing.lifecycle import transition
+
+    bid = bidding.get_bid(conn, organization_id, bid_id)
+    transition(conn, organization_id=organization_id, bid_id=str(bid["id"]), to_status=status, user_id=user_id)
+    record(conn, organization_id=organization_id, actor_user_id=user_id, action=f"status.{status}", entity="bid",
+           entity_id=str(bid["id"]), request_id=request_id, details={"from": bid["status"], "to": status})
+    return bidding.get_bid(conn, organization_id, str(bid["id"]))

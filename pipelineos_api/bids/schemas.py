@@ -9,7 +9,7 @@ import msgspec
 from pipelineos_api.blueprints.schemas import Bid, BidLine
 from pipelineos_api.platform.schemas import Input
 
-__all__ = ["Bid", "BidCreate", "BidLine", "BidList", "BidSend", "BidStatus"]
+__all__ = ["Bid", "BidCreate", "BidLine", "BidList", "BidSend", "BidStatus", "BidStatusChange"]
 BidStatus = Literal["draft", "sent", "accepted", "declined", "expired"]
 
 
@@ -29,3 +29,7 @@ class BidList(msgspec.Struct):
     total: int
     limit: int
     offset: int
+
+
+class BidStatusChange(Input):
+    status: Literal["accepted", "declined", "expired", "sent"]

@@ -36,24 +36,41 @@ class BlueprintsController(Controller):
     tags = ["blueprints"]
     guards = [viewer]
 
-    @post("/upload", operation_id="uploadBlueprint", status_code=202, guards=[estimator],
-          request_max_body_size=None)
-    async def upload(self, request: Request[Any, Any, Any], principal: Principal, config: ApiConfig,
-                     request_id: str, idempotency_key: IdempotencyKey = None) -> Response[UploadAccepted]:
+    @post(
+        "/upload",
+        operation_id="uploadBlueprint",
+        status_code=202,
+        guards=[estimator],
+        request_max_body_size=None,
+    )
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        principal: Principal,
+        config: ApiConfig,
+        request_id: str,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[UploadAccepted]:
         """Upload a drawing (multipart field ``file``: PDF, PNG, JPEG, TIFF or DXF, by its bytes) for processing.
 
         The file is streamed to storage; the size limit is enforced while reading (413). Answers 202 with the
         pending blueprint and its status URL. A repeated ``Idempotency-Key`` returns the first upload.
         """
         row, created = await workflow.upload(request, principal, config, request_id, idempotency_key)
-        accepted = UploadAccepted(blueprint=to_struct(row, Blueprint), duplicate=not created,
-                                  status_url=f"{config.public_url}/api/blueprints/{row['id']}")
+        accepted = UploadAccepted(
+            blueprint=to_struct(row, Blueprint),
+            duplicate=not created,
+            status_url=f"{config.public_url}/api/blueprints/{row['id']}",
+        )
         return Response(accepted, status_code=202, headers={"Location": accepted.status_url})
 
     @get("/", operation_id="listBlueprints")
     async def list_blueprints(
-        self, principal: Principal, status: Status | None = None,
-        limit: Annotated[int, Parameter(ge=1, le=500)] = 50, offset: Annotated[int, Parameter(ge=0)] = 0,
+        self,
+        principal: Principal,
+        status: Status | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> BlueprintList:
         """The organization's blueprints, newest first, optionally filtered by status."""
         rows, total = await tx(service.list_blueprints_page, principal.organization_id, status, limit, offset)
@@ -77,14 +94,22 @@ class BlueprintsController(Controller):
         return to_structs(await tx(reviews.list_decisions, principal.organization_id, blueprint_id), Review)
 
     @post("/{blueprint_id:str}/reviews", operation_id="createReviewDecision", guards=[estimator])
-    async def create_review(self, blueprint_id: str, data: ReviewCreate, principal: Principal,
-                            request_id: str) -> Review:
+    async def create_review(
+        self, blueprint_id: str, data: ReviewCreate, principal: Principal, request_id: str
+    ) -> Review:
         """Accept, reject, relabel or add a fixture, with a reason; the decision is audit-logged."""
         row = await tx(
-            reviews.record_decision, organization_id=principal.organization_id, blueprint_id=blueprint_id,
-            action=data.action, user_id=principal.user_id if principal.kind == "user" else None,
-            reason=data.reason, detection_id=data.detection_id, fixture_class=data.fixture_class,
-            page_index=data.page_index, bbox=tuple(data.bbox) if data.bbox else None, request_id=request_id,
+            reviews.record_decision,
+            organization_id=principal.organization_id,
+            blueprint_id=blueprint_id,
+            action=data.action,
+            user_id=principal.user_id if principal.kind == "user" else None,
+            reason=data.reason,
+            detection_id=data.detection_id,
+            fixture_class=data.fixture_class,
+            page_index=data.page_index,
+            bbox=tuple(data.bbox) if data.bbox else None,
+            request_id=request_id,
         )
         return to_struct(row, Review)
 
@@ -92,15 +117,19 @@ class BlueprintsController(Controller):
     async def takeoff_csv(self, blueprint_id: str, principal: Principal) -> Response[bytes]:
         """The reviewed takeoff as CSV."""
         fixtures = await tx(detail.fixtures_checked, principal.organization_id, blueprint_id)
-        return workflow.download(exports.to_csv(exports.takeoff_table(fixtures)), "text/csv",
-                                 f"takeoff-{blueprint_id}.csv")
+        return workflow.download(
+            exports.to_csv(exports.takeoff_table(fixtures)), "text/csv", f"takeoff-{blueprint_id}.csv"
+        )
 
     @get("/{blueprint_id:str}/takeoff.xlsx", operation_id="exportTakeoffXlsx", media_type=XLSX)
     async def takeoff_xlsx(self, blueprint_id: str, principal: Principal) -> Response[bytes]:
         """The reviewed takeoff as an Excel workbook."""
         fixtures = await tx(detail.fixtures_checked, principal.organization_id, blueprint_id)
-        return workflow.download(exports.to_xlsx({"Takeoff": exports.takeoff_table(fixtures)}), XLSX,
-                                 f"takeoff-{blueprint_id}.xlsx")
+        return workflow.download(
+            exports.to_xlsx({"Takeoff": exports.takeoff_table(fixtures)}),
+            XLSX,
+            f"takeoff-{blueprint_id}.xlsx",
+        )
 
 
 class PageImagesController(Controller):
@@ -108,10 +137,15 @@ class PageImagesController(Controller):
     tags = ["blueprints"]
     guards = [viewer]
 
-    @get("/{sha256:str}.png", operation_id="getPageImage", media_type="image/png")
-    async def page_image(self, sha256: Annotated[str, Parameter(pattern="^[0-9a-f]{64}$")],
-                         principal: Principal) -> File:
+    @get("/{sha256:str}", operation_id="getPageImage", media_type="image/png")
+    async def page_image(
+        self, sha256: Annotated[str, Parameter(pattern="^[0-9a-f]{64}$")], principal: Principal
+    ) -> File:
         """A rendered page image (only pages of your organization's blueprints)."""
         await tx(workflow.require_page_image, principal.organization_id, sha256)
-        return File(path=get_storage().path_for(sha256), filename=f"{sha256}.png", media_type="image/png",
-                    content_disposition_type="inline")
+        return File(
+            path=get_storage().path_for(sha256),
+            filename=f"{sha256}.png",
+            media_type="image/png",
+            content_disposition_type="inline",
+        )

@@ -122,8 +122,10 @@ class ReviewCreate(Input):
     detection_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     fixture_class: FixtureClass | None = None
     page_index: Annotated[int, msgspec.Meta(ge=0, le=10000)] | None = None
-    bbox: Annotated[list[Annotated[float, msgspec.Meta(ge=0, le=1)]], msgspec.Meta(min_length=4, max_length=4)] \
-        | None = None
+    bbox: (
+        Annotated[list[Annotated[float, msgspec.Meta(ge=0, le=1)]], msgspec.Meta(min_length=4, max_length=4)]
+        | None
+    ) = None
 
 
 class Review(msgspec.Struct):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -13,8 +15,8 @@ from pipelineos.blueprints import repository as repo
 from pipelineos.blueprints import service
 from pipelineos.errors import NotFoundError
 from pipelineos.leads.models import normalize_email
-from pipelineos.storage import get_storage
-from pipelineos_api.blueprints.upload import ReceivedUpload, receive_upload
+from pipelineos.storage import Storage, get_storage
+from pipelineos_api.blueprints.upload import ReceivedUpload, multipart_boundary, receive_upload
 from pipelineos_api.config import ApiConfig
 from pipelineos_api.platform.db import tx
 
@@ -36,28 +38,53 @@ def _register(
         customer_email=normalize_email(received.fields.get("customer_email")),
     )
     if created:
-        record(conn, organization_id=principal.organization_id, actor_user_id=principal.user_id,
-               action="upload", entity="blueprint", entity_id=row["id"], request_id=request_id,
-               details={"sha256": row["sha256"], "size_bytes": row["size_bytes"], "name": row["original_name"]})
+        record(
+            conn,
+            organization_id=principal.organization_id,
+            actor_user_id=principal.user_id,
+            action="upload",
+            entity="blueprint",
+            entity_id=row["id"],
+            request_id=request_id,
+            details={"sha256": row["sha256"], "size_bytes": row["size_bytes"], "name": row["original_name"]},
+        )
     return row, created
 
 
 async def upload(
     request: Request[Any, Any, Any], principal: Principal, config: ApiConfig, request_id: str, key: str | None
 ) -> tuple[dict[str, Any], bool]:
-    """Return the first upload for a reused key; otherwise stream the body to storage and register it."""
-    if key:
-        existing = await tx(service.find_by_idempotency_key, principal.organization_id, key)
-        if existing is not None:
-            return existing, False
-    received = await receive_upload(request, get_storage(), config.upload_max_bytes)
-    return await tx(_register, principal, received, key, request_id)
+    """Stream the body to storage and register it; a reused key returns the first upload.
+
+    A replay is still read and checked (a malformed retry gets its 4xx) but written to a scratch area that is
+    removed afterwards, so nothing new is kept.
+    """
+    multipart_boundary(request)
+    existing = await tx(service.find_by_idempotency_key, principal.organization_id, key) if key else None
+    if existing is None:
+        received = await receive_upload(request, get_storage(), config.upload_max_bytes)
+        return await tx(_register, principal, received, key, request_id)
+    with tempfile.TemporaryDirectory(dir=_scratch_root()) as scratch:
+        await receive_upload(request, Storage(Path(scratch)), config.upload_max_bytes)
+    return existing, False
+
+
+def _scratch_root() -> Path:
+    root = get_storage().root / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
 
 
 def with_image_urls(row: dict[str, Any]) -> dict[str, Any]:
     """Add ``image_url`` to each page (served by the authenticated page-image route)."""
-    pages = [{**p, "image_sha256": p["image_sha256"].strip(),
-              "image_url": f"/api/files/pages/{p['image_sha256'].strip()}.png"} for p in row.get("pages", [])]
+    pages = [
+        {
+            **p,
+            "image_sha256": p["image_sha256"].strip(),
+            "image_url": f"/api/files/pages/{p['image_sha256'].strip()}",
+        }
+        for p in row.get("pages", [])
+    ]
     return {**row, "pages": pages}
 
 
@@ -69,5 +96,6 @@ def require_page_image(conn: psycopg.Connection, organization_id: str, sha256: s
 
 def download(data: bytes, media_type: str, filename: str) -> Response[bytes]:
     """An attachment response."""
-    return Response(data, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

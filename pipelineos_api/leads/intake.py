@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -11,9 +12,8 @@ import psycopg
 from litestar import Request, Response
 
 from pipelineos.audit.service import record
-from pipelineos.auth.service import default_organization, organization_by_slug
 from pipelineos.auth.tokens import Principal
-from pipelineos.errors import NotFoundError, RateLimited
+from pipelineos.errors import RateLimited
 from pipelineos.leads import service
 from pipelineos.leads.models import validate_lead
 from pipelineos_api.leads.schemas import LeadAccepted, LeadCreate
@@ -23,17 +23,34 @@ from pipelineos_api.platform.db import tx
 THANKS = "Thank you! We received your request and will reply shortly."
 
 
+class OrganizationCache:
+    """Slug → organization for a few seconds, so each public lead costs no extra lookup."""
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self.ttl = ttl
+        self._items: dict[str | None, tuple[float, dict[str, Any]]] = {}
+
+    def get(self, conn: psycopg.Connection, slug: str | None) -> dict[str, Any]:
+        now = time.monotonic()
+        hit = self._items.get(slug)
+        if hit is not None and now - hit[0] < self.ttl:
+            return hit[1]
+        organization = service.intake_organization(conn, slug)
+        if len(self._items) > 1000:
+            self._items.clear()
+        self._items[slug] = (now, organization)
+        return organization
+
+
 def _store(
-    conn: psycopg.Connection, data: LeadCreate, org_slug: str | None, ip: str | None, key: str | None
+    conn: psycopg.Connection, cache: OrganizationCache, data: LeadCreate, org_slug: str | None, ip: str | None,
+    key: str | None,
 ) -> tuple[dict[str, Any], bool]:
-    organization = organization_by_slug(conn, org_slug) if org_slug else default_organization(conn)
-    if organization is None:
-        raise NotFoundError("Unknown organization: add ?org=<organization slug> to the form's URL."
-                            if not org_slug else f"No organization with slug {org_slug!r}.")
+    organization = cache.get(conn, org_slug)
     lead = validate_lead(name=data.name, email=data.email, phone=data.phone, company=data.company,
                          address=data.address, message=data.message, source=data.source)
     return service.create_lead(conn, organization_id=organization["id"], lead=lead, client_ip=ip,
-                               idempotency_key=key)
+                               idempotency_key=key, organization=organization)
 
 
 async def submit(
@@ -46,10 +63,9 @@ async def submit(
     if wait > 0:
         raise RateLimited(f"Too many requests from your address; try again in {math.ceil(wait)} s.")
     if data.website.strip():
-        fake = LeadAccepted(id=str(uuid.uuid4()), status="new",
-                            created_at=datetime.now(UTC), message=THANKS)
+        fake = LeadAccepted(id=str(uuid.uuid4()), status="new", created_at=datetime.now(UTC), message=THANKS)
         return Response(fake, status_code=202)
-    row, created = await tx(_store, data, org, valid_ip_or_none(ip), key)
+    row, created = await tx(_store, request.app.state.org_cache, data, org, valid_ip_or_none(ip), key)
     if created and getattr(request.app.state, "dispatcher", None) is not None:
         request.app.state.dispatcher.kick()
     accepted = LeadAccepted(id=row["id"], status=row["status"], created_at=row["created_at"], message=THANKS)
@@ -57,14 +73,29 @@ async def submit(
 
 
 def update(
-    conn: psycopg.Connection, principal: Principal, lead_id: str, status: str | None, assigned_to: str | None,
-    unassign: bool, request_id: str,
+    conn: psycopg.Connection,
+    principal: Principal,
+    lead_id: str,
+    status: str | None,
+    assigned_to: str | None,
+    unassign: bool,
+    request_id: str,
 ) -> dict[str, Any]:
     """Change status/assignee and audit the change."""
-    before, after = service.update_lead(conn, principal.organization_id, lead_id, status=status,
-                                        assigned_to=assigned_to, unassign=unassign)
-    record(conn, organization_id=principal.organization_id, actor_user_id=principal.user_id, action="update",
-           entity="lead", entity_id=after["id"], request_id=request_id,
-           details={"status": [before["status"], after["status"]],
-                    "assigned_to": [before["assigned_to"], after["assigned_to"]]})
+    before, after = service.update_lead(
+        conn, principal.organization_id, lead_id, status=status, assigned_to=assigned_to, unassign=unassign
+    )
+    record(
+        conn,
+        organization_id=principal.organization_id,
+        actor_user_id=principal.user_id,
+        action="update",
+        entity="lead",
+        entity_id=after["id"],
+        request_id=request_id,
+        details={
+            "status": [before["status"], after["status"]],
+            "assigned_to": [before["assigned_to"], after["assigned_to"]],
+        },
+    )
     return after

@@ -18,7 +18,11 @@ def _timed(check: Any) -> dict[str, Any]:
         status = "ok"
     except Exception as exc:  # each component reports its own failure
         detail, status = f"{type(exc).__name__}: {str(exc)[:200]}", "error"
-    return {"status": status, "detail": detail, "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+    return {
+        "status": status,
+        "detail": detail,
+        "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
 
 
 def _database() -> str:

@@ -49,8 +49,9 @@ def _header(scope: Scope, name: bytes) -> str | None:
 class RequestContextMiddleware:
     """Accept or generate X-Request-ID, bind it to every log line, add security headers, log the request."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, allow: dict[str, bytes] | None = None) -> None:
         self.app = app
+        self.allow = allow or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,6 +74,9 @@ class RequestContextMiddleware:
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.append((b"content-security-policy", csp))
                 headers.extend(_STATIC_HEADERS)
+                if scope.get("method") == "OPTIONS" and scope.get("path_template") in self.allow:
+                    allow = self.allow[scope["path_template"]]
+                    headers = [(k, allow if k.lower() == b"allow" else v) for k, v in headers]
                 message["headers"] = headers  # type: ignore[typeddict-unknown-key]
             await send(message)
 
@@ -111,13 +115,21 @@ class RateLimitMiddleware:
             return
         retry = str(max(1, math.ceil(wait)))
         request_id = scope.get("state", {}).get("request_id")
-        body = problem_bytes(429, "Too Many Requests",
-                             f"More than {self.buckets.rate:g} requests per second from your address; "
-                             f"retry after {retry} s.", request_id)
-        await send({
-            "type": "http.response.start",
-            "status": 429,
-            "headers": [(b"content-type", b"application/problem+json"), (b"retry-after", retry.encode()),
-                        (b"content-length", str(len(body)).encode())],
-        })
+        body = problem_bytes(
+            429,
+            "Too Many Requests",
+            f"More than {self.buckets.rate:g} requests per second from your address; retry after {retry} s.",
+            request_id,
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"retry-after", retry.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

@@ -61,8 +61,10 @@ def openapi_config() -> OpenAPIConfig:
             }
         ),
         security=[{"BearerToken": []}, {"ApiKey": []}],
-        tags=[Tag(name=n) for n in ("auth", "users", "blueprints", "bids", "catalog", "leads", "analytics",
-                                     "platform")],
+        tags=[
+            Tag(name=n)
+            for n in ("auth", "users", "blueprints", "bids", "catalog", "leads", "analytics", "platform")
+        ],
         use_handler_docstrings=True,
         create_examples=False,
     )
@@ -76,8 +78,11 @@ UPLOAD_BODY: dict[str, Any] = {
                 "type": "object",
                 "required": ["file"],
                 "properties": {
-                    "file": {"type": "string", "format": "binary",
-                             "description": "PDF, PNG, JPEG, TIFF or DXF drawing (checked by its bytes)."},
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "PDF, PNG, JPEG, TIFF or DXF drawing (checked by its bytes).",
+                    },
                     "project_name": {"type": "string", "maxLength": 200},
                     "customer_name": {"type": "string", "maxLength": 200},
                     "customer_email": {"type": "string", "maxLength": 254},
@@ -95,13 +100,27 @@ def finish_schema(app: Litestar) -> None:
     schema = app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     ref = {"$ref": "#/components/schemas/Problem"}
+    _close_input_schemas(schema["components"]["schemas"])
     for path, item in schema.get("paths", {}).items():
         for method, operation in item.items():
             if method not in ("get", "post", "put", "patch", "delete") or not isinstance(operation, dict):
                 continue
             responses = operation.setdefault("responses", {})
             for status, text in ERROR_STATUSES.items():
-                responses.setdefault(status, {"description": text,
-                                              "content": {"application/problem+json": {"schema": ref}}})
+                responses[status] = {"description": text, "content": {"application/problem+json": {"schema": ref}}}
             if path == "/api/blueprints/upload" and method == "post":
                 operation["requestBody"] = UPLOAD_BODY
+
+
+def _close_input_schemas(components: dict[str, Any]) -> None:
+    """Request DTOs refuse unknown fields (``forbid_unknown_fields``); say so in their schemas."""
+    from pipelineos_api.platform.schemas import Input
+
+    pending, names = list(Input.__subclasses__()), set()
+    while pending:
+        cls = pending.pop()
+        names.add(cls.__name__)
+        pending.extend(cls.__subclasses__())
+    for name, component in components.items():
+        if name.rsplit("_", 1)[-1] in names and component.get("type") == "object":
+            component["additionalProperties"] = False

@@ -36,7 +36,12 @@ def problem_response(
     headers: dict[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
     """Build the problem+json response (type about:blank, title = HTTP phrase, detail = what to do)."""
-    body: dict[str, Any] = {"type": "about:blank", "title": _title(status), "status": status, "detail": detail}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": _title(status),
+        "status": status,
+        "detail": detail,
+    }
     if request is not None:
         body["instance"] = request.url.path
         request_id = request.scope.get("state", {}).get("request_id")
@@ -72,8 +77,10 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
 
 def _validation_errors(exc: ValidationException) -> list[Any] | None:
     if isinstance(exc.extra, list):
-        return [{k: str(v)[:300] for k, v in e.items()} if isinstance(e, dict) else str(e)[:300]
-                for e in exc.extra[:20]]
+        return [
+            {k: str(v)[:300] for k, v in e.items()} if isinstance(e, dict) else str(e)[:300]
+            for e in exc.extra[:20]
+        ]
     return None
 
 
@@ -82,6 +89,12 @@ def _validation_detail(exc: ValidationException) -> str:
     if "malformed" in detail.lower() or "decode" in detail.lower():
         return "The body is not valid JSON; send a JSON object."
     return f"{detail[:300]}. Fix the fields listed in 'errors' and retry."
+
+
+def undecodable_handler(request: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[dict[str, Any]]:
+    """Text form fields or parameters that are not UTF-8 (Litestar raises this while parsing multipart)."""
+    return problem_response(request, 400, "A text field of the request is not valid UTF-8; send files as file "
+                            "parts (with a filename) and text as UTF-8.")
 
 
 def unhandled_exception_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
@@ -97,5 +110,6 @@ def exception_handlers() -> ExceptionHandlersMap:
     return {
         DomainError: domain_error_handler,  # type: ignore[dict-item]
         HTTPException: http_exception_handler,  # type: ignore[dict-item]
+        UnicodeDecodeError: undecodable_handler,  # type: ignore[dict-item]
         Exception: unhandled_exception_handler,
     }

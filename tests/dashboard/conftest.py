@@ -11,17 +11,26 @@ from psycopg.rows import dict_row
 from streamlit.testing.v1 import AppTest
 
 from pipelineos.reporting.demo import DemoSummary, insert_demo_activity
+from pipelineos.settings import REPO_ROOT
 from pipelineos.storage import get_storage
 
-APP = "dashboard/streamlit_app.py"
+APP = str(REPO_ROOT / "dashboard" / "streamlit_app.py")
 
 
 @pytest.fixture(scope="module")
 def demo(seeded: dict[str, str], db_url: str) -> DemoSummary:
-    """Twelve processed blueprints (40 detections each, the first four reviewed), bids and leads."""
+    """Twelve processed blueprints (40 symbols each, 35 detected; the first four reviewed), bids and leads."""
     with psycopg.connect(db_url, row_factory=dict_row) as conn:
-        return insert_demo_activity(conn, seeded["organization_id"], get_storage(), blueprints=12,
-                                    detections_per_blueprint=40, reviewed_blueprints=4, leads=40)
+        return insert_demo_activity(
+            conn,
+            seeded["organization_id"],
+            get_storage(),
+            blueprints=12,
+            detections_per_blueprint=40,
+            reviewed_blueprints=4,
+            leads=40,
+            missed_every=8,
+        )
 
 
 def sign_in(at: AppTest, email: str, password: str) -> AppTest:
@@ -35,8 +44,12 @@ def sign_in(at: AppTest, email: str, password: str) -> AppTest:
 def signed_in(seeded: dict[str, str], demo: DemoSummary) -> Callable[..., AppTest]:
     """Factory: a fresh AppTest signed in as the demo admin (or ``email``/``password``), on ``page``."""
 
-    def make(page: str | None = None, email: str | None = None, password: str | None = None,
-             state: dict[str, Any] | None = None) -> AppTest:
+    def make(
+        page: str | None = None,
+        email: str | None = None,
+        password: str | None = None,
+        state: dict[str, Any] | None = None,
+    ) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=30)
         for key, value in (state or {}).items():
             at.session_state[key] = value

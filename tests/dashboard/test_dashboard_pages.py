@@ -10,13 +10,23 @@ from psycopg.rows import dict_row
 from streamlit.testing.v1 import AppTest
 
 from pipelineos.auth.service import create_user
+from pipelineos.settings import REPO_ROOT
 
-APP = "dashboard/streamlit_app.py"
+APP = str(REPO_ROOT / "dashboard" / "streamlit_app.py")
 PAGES = {
     "blueprints": ["bp_status", "bp_search"],
     "upload": ["upload_files", "upload_project"],
-    "review": ["review_bp_select", "review_page", "review_show_above", "review_auto_accept", "review_accept",
-               "review_reject", "review_relabel", "review_save", "review_find_similar"],
+    "review": [
+        "review_bp_select",
+        "review_page",
+        "review_show_above",
+        "review_auto_accept",
+        "review_accept",
+        "review_reject",
+        "review_relabel",
+        "review_save",
+        "review_find_similar",
+    ],
     "bid": ["bid_catalog", "bid_markup", "bid_round", "bid_save", "bid_send"],
     "leads": ["leads_status", "leads_search"],
     "analytics": [],
@@ -26,8 +36,17 @@ PAGES = {
 
 def keys_of(at: AppTest) -> set[str]:
     found = set()
-    for kind in ("selectbox", "text_input", "slider", "button", "multiselect", "checkbox", "number_input",
-                 "file_uploader", "download_button"):
+    for kind in (
+        "selectbox",
+        "text_input",
+        "slider",
+        "button",
+        "multiselect",
+        "checkbox",
+        "number_input",
+        "file_uploader",
+        "download_button",
+    ):
         for widget in getattr(at, kind):
             if widget.key:
                 found.add(widget.key)
@@ -65,9 +84,12 @@ def test_blueprints_page_counts_statuses(signed_in, demo):
 
 def test_analytics_page_shows_the_demo_win_rate(signed_in, seeded, db):
     at = signed_in("analytics")
-    row = db.execute("select count(*) filter (where status = 'accepted') as won, "
-                     "count(*) filter (where status in ('accepted', 'declined', 'expired')) as decided "
-                     "from bids where organization_id = %s", (seeded["organization_id"],)).fetchone()
+    row = db.execute(
+        "select count(*) filter (where status = 'accepted') as won, "
+        "count(*) filter (where status in ('accepted', 'declined', 'expired')) as decided "
+        "from bids where organization_id = %s",
+        (seeded["organization_id"],),
+    ).fetchone()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Win rate"] == f"{row['won'] / row['decided']:.0%}"
 
@@ -82,13 +104,21 @@ def _selected_key(blueprint_id: str) -> str:
     return f"review_selected_{blueprint_id}_0"
 
 
+def shown_ids(db, blueprint_id: str, n: int) -> list[str]:
+    """Ids of the first ``n`` detections the review page lists (confidence at or above the 0.30 default)."""
+    rows = db.execute(
+        "select id::text as id from fixture_detections where blueprint_id = %s and confidence >= 0.3 "
+        "order by page_index, fixture_class, id limit %s",
+        (blueprint_id, n),
+    ).fetchall()
+    return [r["id"] for r in rows]
+
+
 def test_accept_and_relabel_are_saved_to_postgres_with_audit(signed_in, demo, db, seeded):
     blueprint_id = demo.blueprint_ids[-1]
     at = _review_at(signed_in, blueprint_id)
-    picker = at.multiselect(key=_selected_key(blueprint_id))
-    first, second, third = picker.options[:3]
-    ids = [o for o in picker.options]
-    picker.set_value([ids[0], ids[1]]).run()
+    ids = shown_ids(db, blueprint_id, 3)
+    at.multiselect(key=_selected_key(blueprint_id)).set_value([ids[0], ids[1]]).run()
     at.button(key="review_accept").click().run()
     assert at.metric[0].value == "2"
     at.multiselect(key=_selected_key(blueprint_id)).set_value([ids[2]]).run()
@@ -98,12 +128,19 @@ def test_accept_and_relabel_are_saved_to_postgres_with_audit(signed_in, demo, db
     at.checkbox(key="review_save_auto").uncheck().run()
     at.button(key="review_save").click().run()
     assert not at.exception
-    rows = db.execute("select detection_id::text as d, action, fixture_class from review_decisions "
-                      "where blueprint_id = %s order by action, detection_id", (blueprint_id,)).fetchall()
+    rows = db.execute(
+        "select detection_id::text as d, action, fixture_class from review_decisions "
+        "where blueprint_id = %s order by action, detection_id",
+        (blueprint_id,),
+    ).fetchall()
     assert sorted((r["d"], r["action"], r["fixture_class"]) for r in rows) == sorted(
-        [(ids[0], "accept", None), (ids[1], "accept", None), (ids[2], "relabel", "urinal")])
-    audit = db.execute("select details from audit_log where entity = 'blueprint' and entity_id = %s "
-                       "and action = 'review.decisions_saved'", (blueprint_id,)).fetchall()
+        [(ids[0], "accept", None), (ids[1], "accept", None), (ids[2], "relabel", "urinal")]
+    )
+    audit = db.execute(
+        "select details from audit_log where entity = 'blueprint' and entity_id = %s "
+        "and action = 'review.decisions_saved'",
+        (blueprint_id,),
+    ).fetchall()
     assert audit[-1]["details"]["count"] == 3
     assert at.metric[0].value == "0"
 
@@ -111,17 +148,19 @@ def test_accept_and_relabel_are_saved_to_postgres_with_audit(signed_in, demo, db
 def test_reject_many_then_counts_drop(signed_in, demo, db):
     blueprint_id = demo.blueprint_ids[-2]
     at = _review_at(signed_in, blueprint_id)
-    before = at.dataframe(key="review_counts").value
+    before = at.dataframe[0].value
     total_before = int(before["total"].sum())
-    ids = at.multiselect(key=_selected_key(blueprint_id)).options[:5]
+    ids = shown_ids(db, blueprint_id, 5)
     at.multiselect(key=_selected_key(blueprint_id)).set_value(ids).run()
     at.button(key="review_reject").click().run()
-    after = at.dataframe(key="review_counts").value
+    after = at.dataframe[0].value
     assert int(after["total"].sum()) == total_before - 5
     at.checkbox(key="review_save_auto").uncheck().run()
     at.button(key="review_save").click().run()
-    n = db.execute("select count(*) as n from review_decisions where blueprint_id = %s and action = 'reject'",
-                   (blueprint_id,)).fetchone()["n"]
+    n = db.execute(
+        "select count(*) as n from review_decisions where blueprint_id = %s and action = 'reject'",
+        (blueprint_id,),
+    ).fetchone()["n"]
     assert n == 5
 
 
@@ -137,15 +176,25 @@ def test_add_missed_fixture_from_coordinates(signed_in, demo, db):
     assert not at.exception
     at.checkbox(key="review_save_auto").uncheck().run()
     at.button(key="review_save").click().run()
-    row = db.execute("select fixture_class, page_index, x0, y0, x1, y1 from review_decisions "
-                     "where blueprint_id = %s and action = 'add'", (blueprint_id,)).fetchone()
-    assert row == {"fixture_class": "hose_bibb", "page_index": 0, "x0": 0.10, "y0": 0.20, "x1": 0.14, "y1": 0.26}
+    row = db.execute(
+        "select fixture_class, page_index, x0, y0, x1, y1 from review_decisions "
+        "where blueprint_id = %s and action = 'add'",
+        (blueprint_id,),
+    ).fetchone()
+    assert row == {
+        "fixture_class": "hose_bibb",
+        "page_index": 0,
+        "x0": 0.10,
+        "y0": 0.20,
+        "x1": 0.14,
+        "y1": 0.26,
+    }
 
 
 def test_expired_session_keeps_unsaved_decisions_until_sign_in(signed_in, demo, db, seeded):
     blueprint_id = demo.blueprint_ids[-4]
     at = _review_at(signed_in, blueprint_id)
-    target = at.multiselect(key=_selected_key(blueprint_id)).options[0]
+    target = shown_ids(db, blueprint_id, 1)[0]
     at.multiselect(key=_selected_key(blueprint_id)).set_value([target]).run()
     at.button(key="review_reject").click().run()
     user = dict(at.session_state["auth_user"])
@@ -167,8 +216,13 @@ def test_expired_session_keeps_unsaved_decisions_until_sign_in(signed_in, demo, 
 
 def test_viewer_cannot_change_the_review(signed_in, demo, seeded, db_url):
     with psycopg.connect(db_url, row_factory=dict_row) as conn:
-        create_user(conn, organization_id=seeded["organization_id"], email="viewer@example.com",
-                    password="viewer-password", role="viewer")
+        create_user(
+            conn,
+            organization_id=seeded["organization_id"],
+            email="viewer@example.com",
+            password="viewer-password",
+            role="viewer",
+        )
     at = signed_in("review", email="viewer@example.com", password="viewer-password")
     assert at.multiselect(key=_selected_key(at.session_state["review_blueprint_id"])).disabled
     assert at.button(key="review_save").disabled
@@ -181,10 +235,13 @@ def test_upload_registers_a_pending_blueprint(signed_in, db, seeded):
     at = signed_in("upload")
     at.file_uploader(key="upload_files").upload("tiny-plan.pdf", pdf, "application/pdf").run()
     assert not at.exception
-    row = db.execute("select status, content_type, project_name from blueprints where original_name = %s",
-                     ("tiny-plan.pdf",)).fetchone()
+    row = db.execute(
+        "select status, content_type, project_name from blueprints where original_name = %s",
+        ("tiny-plan.pdf",),
+    ).fetchone()
     assert row == {"status": "pending", "content_type": "application/pdf", "project_name": ""}
-    assert any("tiny-plan.pdf" in (p.text or "") for p in at.get("progress"))
+    texts = [p.text for p in at.get("progress")]
+    assert texts == ["tiny\\-plan\\.pdf — pending"]  # the file name is shown escaped
 
 
 def test_upload_refuses_a_file_that_is_not_a_drawing(signed_in):
@@ -202,20 +259,26 @@ def test_bid_page_saves_a_draft_and_queues_the_proposal(signed_in, demo, db):
     at.text_input(key="bid_customer_email").input("owner@example.com").run()
     at.button(key="bid_save").click().run()
     assert not at.exception, at.exception
-    bid = db.execute("select total::float8 as total, status, customer_email from bids where blueprint_id = %s "
-                     "and status = 'draft' order by created_at desc limit 1", (blueprint_id,)).fetchone()
+    bid = db.execute(
+        "select total::float8 as total, status, customer_email from bids where blueprint_id = %s "
+        "and status = 'draft' order by created_at desc limit 1",
+        (blueprint_id,),
+    ).fetchone()
     assert f"${bid['total']:,.2f}" == shown_total
     assert bid["customer_email"] == "owner@example.com"
     at.button(key="bid_send").click().run()
-    request = db.execute("select send_proposal, customer_email from bid_requests where blueprint_id = %s",
-                         (blueprint_id,)).fetchone()
+    request = db.execute(
+        "select send_proposal, customer_email from bid_requests where blueprint_id = %s", (blueprint_id,)
+    ).fetchone()
     assert request == {"send_proposal": True, "customer_email": "owner@example.com"}
 
 
 def test_lead_text_is_shown_as_text_not_markup(signed_in, seeded, db):
     hostile = "<img src=x onerror=alert(1)> **urgent** [click](javascript:alert(2))"
-    db.execute("insert into leads (organization_id, name, email, message) values (%s, %s, %s, %s)",
-               (seeded["organization_id"], "<b>Mallory</b>", "mallory@example.com", hostile))
+    db.execute(
+        "insert into leads (organization_id, name, email, message) values (%s, %s, %s, %s)",
+        (seeded["organization_id"], "<b>Mallory</b>", "mallory@example.com", hostile),
+    )
     db.commit()
     at = signed_in("leads")
     at.text_input(key="leads_search").input("Mallory").run()
@@ -223,3 +286,96 @@ def test_lead_text_is_shown_as_text_not_markup(signed_in, seeded, db):
     assert hostile in [t.value for t in at.text]
     for md in at.markdown:
         assert "onerror" not in md.value
+
+
+def test_find_more_like_this_adds_the_missed_symbols(signed_in, demo, db):
+    blueprint_id = demo.blueprint_ids[5]
+    layout_ids = shown_ids(db, blueprint_id, 40)
+    at = _review_at(signed_in, blueprint_id)
+    rows = db.execute(
+        "select id::text as id, fixture_class from fixture_detections where blueprint_id = %s",
+        (blueprint_id,),
+    ).fetchall()
+    by_class: dict[str, int] = {}
+    for r in rows:
+        by_class[r["fixture_class"]] = by_class.get(r["fixture_class"], 0) + 1
+    target = next(
+        i for i in layout_ids if next(r for r in rows if r["id"] == i)["fixture_class"] == "water_closet"
+    )
+    at.multiselect(key=_selected_key(blueprint_id)).set_value([target]).run()
+    at.button(key="review_find_similar").click().run()
+    assert not at.exception
+    found = at.session_state["review_similar"]["boxes"]
+    assert found, "the demo sheet draws water closets that were not detected"
+    assert any(
+        f"{len(found)} similar symbol(s) not yet counted as water_closet" in m.value for m in at.markdown
+    )
+    at.button(key="review_add_similar").click().run()
+    assert at.metric[0].value == str(len(found))
+
+
+def test_catalog_import_updates_prices_and_is_audited(signed_in, db, seeded):
+    at = signed_in("catalog")
+    csv = (
+        b"sku,description,unit,material_cost,supplier,discount_multiplier\n"
+        b"FIX-WC,Water closet (2026 price),ea,399.00,ACME,0.7\n"
+    )
+    at.file_uploader(key="catalog_import_file").upload("prices.csv", csv, "text/csv").run()
+    at.button(key="catalog_import").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Imported 1 item(s)."
+    row = db.execute(
+        "select description, material_cost::float8 as cost, discount_multiplier::float8 as disc "
+        "from price_items where sku = 'FIX-WC'"
+    ).fetchone()
+    assert row == {"description": "Water closet (2026 price)", "cost": 399.0, "disc": 0.7}
+    assert (
+        db.execute("select count(*) as n from audit_log where action = 'catalog.import'").fetchone()["n"] == 1
+    )
+
+
+def test_catalog_import_error_names_the_line(signed_in):
+    at = signed_in("catalog")
+    at.file_uploader(key="catalog_import_file").upload(
+        "bad.csv", b"sku,description,material_cost\nX,y,-5\n", "text/csv"
+    ).run()
+    at.button(key="catalog_import").click().run()
+    assert at.error[0].value == "Line 2: material_cost must be at least 0."
+
+
+def test_lead_moves_along_the_pipeline(signed_in, seeded, db):
+    lead = db.execute(
+        "insert into leads (organization_id, name, email, message) values (%s, 'Pat Doe', "
+        "'pat@example.com', 'Two bathrooms') returning id::text as id",
+        (seeded["organization_id"],),
+    ).fetchone()
+    db.commit()
+    at = signed_in("leads")
+    at.text_input(key="leads_search").input("Pat Doe").run()
+    at.selectbox(key="leads_new_status").select("contacted")
+    at.text_area(key="leads_note").input("Called back, site visit Friday.")
+    next(b for b in at.button if b.label == "Update lead").click().run()
+    assert not at.exception and at.success[0].value == "Lead updated."
+    row = db.execute("select status from leads where id = %s", (lead["id"],)).fetchone()
+    assert row == {"status": "contacted"}
+    note = db.execute("select body from lead_notes where lead_id = %s", (lead["id"],)).fetchone()
+    assert note == {"body": "Called back, site visit Friday."}
+
+
+def test_blueprints_page_opens_a_blueprint_for_review(signed_in, demo):
+    at = signed_in("blueprints")
+    choice = at.selectbox(key="bp_open").value
+    at.button(key="bp_open_button").click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Review takeoff"]
+    assert at.selectbox(key="review_bp_select").value["id"] == choice["id"]
+
+
+def test_bid_markup_other_than_the_catalog_is_a_what_if(signed_in, demo):
+    at = signed_in("bid", state={"review_blueprint_id": demo.blueprint_ids[1]})
+    base = {m.label: m.value for m in at.metric}
+    at.number_input(key="bid_markup").set_value(25.0).run()
+    changed = {m.label: m.value for m in at.metric}
+    assert changed["Markup"] != base["Markup"] and changed["Material"] == base["Material"]
+    assert at.button(key="bid_save").disabled
+    assert "catalog's markup" in at.info[0].value

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import psycopg
-import pytest
 
+from pipelineos.net import free_loopback_port
 from pipelineos.notify.dispatcher import dispatch_due, dispatch_message
 from pipelineos.notify.outbox import enqueue, get_message
 from pipelineos.notify.transports import LocalSmsSink, SmtpTransport, TwilioSms
@@ -21,10 +20,6 @@ from pipelineos.storage import get_storage
 FAR = dt.timedelta(days=30)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _smtp(port: int) -> dict:
@@ -121,7 +116,7 @@ def test_smtp_down_then_up_delivers_each_message_once(
         _queue(db, org, "two@example.com"),
     ]
     before = dt.datetime.now(dt.UTC)
-    down = dispatch_due(transports=_smtp(_free_port()))
+    down = dispatch_due(transports=_smtp(free_loopback_port()))
     assert (down["claimed"], down["retry"], down["sent"]) == (2, 2, 0)
     for mid in ids:
         row = get_message(db, mid)
@@ -147,7 +142,7 @@ def test_smtp_down_then_up_delivers_each_message_once(
 def test_dead_letter_after_max_attempts(seeded: dict[str, str], db: psycopg.Connection) -> None:
     _clear(db)
     mid = _queue(db, seeded["organization_id"], "dead@example.com", max_attempts=3)
-    port = _free_port()
+    port = free_loopback_port()
     now = dt.datetime.now(dt.UTC)
     for i in range(5):
         dispatch_due(now=now + dt.timedelta(days=i + 1), transports=_smtp(port))
@@ -208,7 +203,7 @@ def test_sms_local_sink(seeded: dict[str, str], db: psycopg.Connection, tmp_path
 class _TwilioHandler(BaseHTTPRequestHandler):
     requests: list[dict] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         type(self).requests.append({"path": self.path, "auth": self.headers["Authorization"], **body})
         if body["To"][0] == "+14155550000":

@@ -6,16 +6,7 @@ import uuid
 
 import psycopg
 import pytest
-
-
-def make_blueprint(db: psycopg.Connection, org: str) -> str:
-    row = db.execute(
-        "insert into blueprints (organization_id, original_name, content_type, size_bytes, sha256, project_name) "
-        "values (%s, 'plan.pdf', 'application/pdf', 10, %s, 'Test project') returning id",
-        (org, uuid.uuid4().hex + uuid.uuid4().hex),
-    ).fetchone()
-    db.commit()
-    return str(row["id"])  # type: ignore[index]
+from pricing_helpers import make_blueprint
 
 
 @pytest.fixture()
@@ -33,8 +24,8 @@ def hand_catalog(seeded: dict[str, str], db: psycopg.Connection) -> str:
     org = seeded["organization_id"]
     cat = db.execute(
         "insert into price_catalogs (organization_id, name, version, is_active, labor_rate, overhead_pct, "
-        "markup_pct, tax_pct, contingency_pct, effective_from) values (%s, %s, 1, false, 80, 10, 15, 8.25, 3, "
-        "'2020-01-01') returning id",
+        "markup_pct, tax_pct, contingency_pct, effective_from) values (%s, %s, 1, false, 80, 10, 15, 8.25, "
+        "3, '2020-01-01') returning id",
         (org, f"Hand {uuid.uuid4().hex[:6]}"),
     ).fetchone()["id"]  # type: ignore[index]
     a = db.execute(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 import polars as pl
+import psycopg
 
 from pipelineos.pricing.engine import TAKEOFF_SCHEMA
 
@@ -16,3 +19,13 @@ def takeoff(*rows: tuple[str, int, str | None, str]) -> pl.DataFrame:
         ],
         schema=TAKEOFF_SCHEMA,
     )
+
+
+def make_blueprint(db: psycopg.Connection, org: str) -> str:
+    row = db.execute(
+        "insert into blueprints (organization_id, original_name, content_type, size_bytes, sha256, "
+        "project_name) values (%s, 'plan.pdf', 'application/pdf', 10, %s, 'Test project') returning id",
+        (org, uuid.uuid4().hex + uuid.uuid4().hex),
+    ).fetchone()
+    db.commit()
+    return str(row["id"])  # type: ignore[index]

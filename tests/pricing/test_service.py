@@ -66,7 +66,8 @@ def test_half_cent_rounds_up_and_total_rounding(
         round_total_to="1",
     )
     # material 10.01; hours 1.25; labor 1.25 × 80 = 100.00; direct 110.01
-    # overhead 11.001 → 11.00; markup 15 % of 121.01 = 18.1515 → 18.15; contingency 3 % of 139.16 = 4.1748 → 4.17
+    # overhead 11.001 → 11.00; markup 15 % of 121.01 = 18.1515 → 18.15
+    # contingency 3 % of 139.16 = 4.1748 → 4.17
     # tax 8.25 % of 10.01 = 0.825825 → 0.83; subtotal 110.01 + 11.00 + 18.15 + 4.17 + 0.83 = 144.16 → 144.00
     assert bid["total"] == Decimal("144.00")
     assert bid["settings"]["summary"]["subtotal"] == "144.16"

@@ -25,12 +25,16 @@ DETECTION_SCHEMA: dict[str, Any] = {
 }
 
 
-def analyze_one(path: str, index: int) -> PageTakeoff:
-    """Run the engine on one page; an error is kept on the page instead of sinking the set."""
+def analyze_one(path: str, index: int, provider_name: str | None = None) -> PageTakeoff:
+    """Run the engine on one page; an error is kept on the page instead of sinking the set.
+
+    ``provider_name`` selects the vision provider (``offline``, ``auto``, ``claude``; None = the setting).
+    """
+    from pipelineos.ai.selection import get_vision_provider
     from pipelineos.takeoff.engine import analyze_page
 
     try:
-        return analyze_page(Path(path), index)
+        return analyze_page(Path(path), index, provider=get_vision_provider(provider_name))
     except Exception as exc:
         return PageTakeoff(index=index, width_pt=0.0, height_pt=0.0, is_vector=False,
                            error=f"page {index + 1}: {describe(exc)}")
@@ -41,6 +45,7 @@ def analyze_pages(
     page_indexes: Sequence[int],
     *,
     workers: int | None = None,
+    provider_name: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[PageTakeoff]:
     """The engine's takeoff of each page, pages spread over every core, in page order."""
@@ -52,7 +57,7 @@ def analyze_pages(
         if progress:
             progress(done, len(page_indexes))
 
-    return map_pages(analyze_one, [(str(path), i) for i in page_indexes], workers=workers, on_done=tick)
+    return map_pages(analyze_one, [(str(path), i, provider_name) for i in page_indexes], workers=workers, on_done=tick)
 
 
 def _clamp(value: float) -> float:

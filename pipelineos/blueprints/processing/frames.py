@@ -97,12 +97,15 @@ def replace_partition(
     from the frame are added with the partition's value.
     """
     partition = partition or {}
+    columns = table_columns(conn, table)
     for name, value in partition.items():
         if name not in frame.columns:
-            frame = frame.with_columns(pl.lit(value, dtype=pl.String).alias(name))
+            literal = pl.lit(str(value), dtype=pl.String)
+            if columns.get(name) and columns[name].data_type == "date":
+                literal = literal.str.to_date()
+            frame = frame.with_columns(literal.alias(name))
         elif frame.height and frame[name].cast(pl.String).ne(str(value)).any():
             raise FrameSchemaError(f"rows of {table!r} must all have {name} = {value}; the frame has others")
-    columns = table_columns(conn, table)
     check_frame(frame, table, columns)
     where = sql.SQL(" and ").join(
         sql.SQL("{} = {}").format(sql.Identifier(k), sql.Literal(str(v))) for k, v in partition.items()

@@ -11,6 +11,16 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+PRELOAD = ["pipelineos.blueprints.processing.pages", "pipelineos.blueprints.processing.detections",
+           "pipelineos.takeoff.engine"]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
 def worker_count(requested: int | None = None) -> int:
     """Workers to use: ``requested`` or one per available core."""
     if requested:
@@ -28,7 +38,10 @@ def map_pages(
     workers: int | None = None,
     on_done: Callable[[int], None] | None = None,
 ) -> list[T]:
-    """``[fn(*args) for args in calls]`` in a process pool (spawned, so no inherited locks or threads).
+    """``[fn(*args) for args in calls]`` in a pool of processes forked from a clean fork server.
+
+    The fork server is started once per process with the heavy modules (PyMuPDF, OpenCV) preloaded, so a pool
+    starts in milliseconds and workers inherit no threads or locks from the caller (Dagster, psycopg pool).
 
     A single call, or ``workers=1``, runs in this process. ``fn`` must be a module-level function; its
     exceptions propagate (catch them inside ``fn`` to keep one bad page from sinking the rest).
@@ -42,7 +55,7 @@ def map_pages(
             if on_done:
                 on_done(i)
         return results
-    context = multiprocessing.get_context("spawn")
+    context = _context()
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
         futures = [pool.submit(fn, *args) for args in calls]
         for i, future in enumerate(futures):

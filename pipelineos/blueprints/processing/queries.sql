@@ -136,3 +136,35 @@ where p.blueprint_id = %(blueprint_id)s and p.discipline = 'plumbing' and coales
   and not exists (select 1 from fixture_detections d
                   where d.blueprint_id = p.blueprint_id and d.page_index = p.page_index)
 order by p.page_index;
+
+-- name: latest_proposal_of --
+select id::text as id, bid_id::text as bid_id, pdf_sha256, page_count, status, recipient_email, message_id,
+       run_id, code_version, data_version
+from proposals where bid_id = %(bid_id)s order by created_at desc, id limit 1;
+
+-- name: message_status --
+select status, last_error, attempts from messages where id = %(message_id)s;
+
+-- name: first_organization --
+select id::text as id from organizations order by created_at, id limit 1;
+
+-- name: sent_bids --
+select b.id::text as id, b.organization_id::text as organization_id, b.name, b.total, b.customer_name,
+       b.customer_email, b.sent_at, bp.project_name, bp.original_name
+from bids b join blueprints bp on bp.id = b.blueprint_id
+where b.status = 'sent' and b.sent_at is not null and b.sent_at > now() - make_interval(days => %(within_days)s)
+order by b.sent_at;
+
+-- name: stale_bids --
+select b.id::text as id, b.organization_id::text as organization_id, b.name, b.total, b.customer_name,
+       b.customer_email, b.sent_at, bp.project_name, bp.original_name,
+       coalesce(u.email, o.email) as estimator_email
+from bids b
+join blueprints bp on bp.id = b.blueprint_id
+join organizations o on o.id = b.organization_id
+left join users u on u.id = coalesce(b.created_by, bp.uploaded_by)
+where b.status = 'sent' and b.sent_at < now() - make_interval(days => %(days)s)
+order by b.sent_at;
+
+-- name: organization_ids --
+select id::text as id from organizations order by created_at, id;

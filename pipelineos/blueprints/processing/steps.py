@@ -61,7 +61,8 @@ def index_sheets(blueprint_id: str) -> list[sheets.SheetInfo]:
 
 
 def detect(
-    blueprint_id: str, run_id: str | None, *, workers: int | None = None, progress: Progress | None = None
+    blueprint_id: str, run_id: str | None, *, workers: int | None = None, provider_name: str | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[PageTakeoff], pl.DataFrame]:
     """Run the takeoff engine on every page (all cores); record its sheet classification; return the rows."""
     storage = get_storage()
@@ -71,7 +72,8 @@ def detect(
     if not indexes:
         raise ProcessingError(blueprint_id, "it has no pages yet; materialize blueprint_pages first")
     with pages.source_file(storage, blueprint) as path:
-        takeoffs = det.analyze_pages(path, indexes, workers=workers, progress=progress)
+        takeoffs = det.analyze_pages(path, indexes, workers=workers, provider_name=provider_name,
+                                     progress=progress)
     if all(t.error for t in takeoffs):
         raise ProcessingError(blueprint_id, f"detection failed on every page ({takeoffs[0].error})")
     with connection() as conn:

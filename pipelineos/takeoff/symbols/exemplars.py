@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pymupdf
 from PIL import Image
@@ -35,6 +36,16 @@ def _exemplar_gray(path: Path) -> np.ndarray:
         raise TakeoffInputError(f"{path}: exemplar cannot be read ({exc}).") from exc
 
 
+def _strip_cut_lines(ink: np.ndarray) -> np.ndarray:
+    """Remove straight lines running across (almost) the whole crop: walls cut by the user's box."""
+    h, w = ink.shape
+    across = cv2.dilate(ink, np.ones((3, 1), np.uint8))
+    lines = cv2.morphologyEx(across, cv2.MORPH_OPEN, np.ones((1, max(3, int(0.92 * w))), np.uint8))
+    down = cv2.dilate(ink, np.ones((1, 3), np.uint8))
+    lines |= cv2.morphologyEx(down, cv2.MORPH_OPEN, np.ones((max(3, int(0.92 * h)), 1), np.uint8))
+    return ink & (1 - lines)
+
+
 def exemplar_mask(path: Path) -> np.ndarray:
     """The normalized mask of the largest symbol in an exemplar file."""
     gray = _exemplar_gray(path)
@@ -42,12 +53,18 @@ def exemplar_mask(path: Path) -> np.ndarray:
     ink = binarize(gray, vector)
     if ink.mean() > 0.6:
         ink = 1 - ink
+    ink = _strip_cut_lines(ink)
     found = extract_candidates(ink, MIN_EXEMPLAR_PX, max(ink.shape) + 1, gap=2)
     if len(found) == 0:
         raise TakeoffInputError(
             f"{path}: exemplar is blank or smaller than {MIN_EXEMPLAR_PX} px; crop a visible symbol."
         )
-    sizes = (found.boxes[:, 2] - found.boxes[:, 0]) * (found.boxes[:, 3] - found.boxes[:, 1])
+    h, w = ink.shape
+    boxes = found.boxes
+    cx, cy = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2
+    central = (np.abs(cx - w / 2) <= 0.25 * w) & (np.abs(cy - h / 2) <= 0.25 * h)
+    sizes = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    sizes = np.where(central, sizes, -1.0) if central.any() else sizes
     return found.masks[int(np.argmax(sizes))]
 
 

@@ -55,7 +55,7 @@ def prepare(page: LoadedPage) -> PreparedPage:
             skew = 0.0
     p = page.px_per_pt
     ink = remove_long_lines(ink, max(20, int(LONG_LINE_PT * p)))
-    candidates = extract_candidates(ink, MIN_SYMBOL_PT * p, MAX_SYMBOL_PT * p, gap=1 if page.is_vector else 2)
+    candidates = extract_candidates(ink, MIN_SYMBOL_PT * p, MAX_SYMBOL_PT * p, gap=1)
     boxes = candidates.boxes
     if skew and len(boxes):
         boxes = np.array([unrotate_box(tuple(b), skew, ink.shape) for b in boxes])

@@ -1,7 +1,5 @@
 """Blueprint file → rendered pages → sheet index, one partition per blueprint."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from pipelineos.blueprints.processing import steps

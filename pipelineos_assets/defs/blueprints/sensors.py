@@ -4,8 +4,6 @@ The cursor is the (created_at, id) of the last blueprint seen, and each run's ``
 plus its sha256, so a daemon restart (or a replayed tick) never starts the same upload twice.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 

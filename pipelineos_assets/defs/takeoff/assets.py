@@ -1,7 +1,5 @@
 """Fixture detections (takeoff engine on every page) → reviewed takeoff (review decisions applied)."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 
 import dagster as dg

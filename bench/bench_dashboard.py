@@ -1,0 +1,148 @@
+"""Benchmark: render time of every dashboard page with 1,000 blueprints and 10,000 detections (target ≤ 1 s),
+and the review page with 500 boxes on one sheet. Prints JSON.
+
+Run: ``.venv/bin/python bench/bench_dashboard.py`` (uses the test server: embedded, or
+PIPELINEOS_TEST_DATABASE_URL). Times are server-side script runs through Streamlit's AppTest: ``cold`` is a
+render right after ``st.cache_data.clear()`` (no cached data or images), ``warm`` the median of the next runs.
+``imports_s`` is the one-time cost of importing the pages' libraries (Altair, OpenCV, Polars…) when a server
+process starts; it is reported apart because no page pays it twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
+
+import psycopg
+from psycopg.rows import dict_row
+
+from pipelineos.settings import REPO_ROOT
+from pipelineos.testing import create_test_database, drop_test_database, test_server_url
+
+PAGES = ("blueprints", "upload", "review", "bid", "leads", "analytics", "catalog")
+EMAIL, PASSWORD = "bench@example.com", "bench-password-123"
+TARGET_SECONDS = 1.0
+
+
+def setup(url: str, home: str) -> dict[str, object]:
+    from pipelineos.db.seed import seed_demo
+    from pipelineos.reporting.demo import insert_demo_activity
+    from pipelineos.storage import Storage
+
+    storage = Storage(os.path.join(home, "files"))
+    with psycopg.connect(url, row_factory=dict_row) as conn:
+        org = seed_demo(conn, EMAIL, PASSWORD).organization_id
+        t0 = time.perf_counter()
+        bulk = insert_demo_activity(
+            conn,
+            org,
+            storage,
+            blueprints=1000,
+            detections_per_blueprint=10,
+            reviewed_blueprints=100,
+            leads=500,
+        )
+        dense = insert_demo_activity(
+            conn,
+            org,
+            storage,
+            blueprints=1,
+            detections_per_blueprint=500,
+            reviewed_blueprints=0,
+            leads=0,
+            seed=1,
+            project="Bench dense sheet",
+        )
+        load_s = time.perf_counter() - t0
+        totals = conn.execute(
+            "select (select count(*) from blueprints) as blueprints, "
+            "(select count(*) from fixture_detections) as detections"
+        ).fetchone()
+    return {
+        "organization_id": org,
+        "dense_blueprint_id": dense.blueprint_ids[0],
+        "load_seconds": round(load_s, 2),
+        "bulk_detections": bulk.detections,
+        **totals,
+    }
+
+
+def time_pages(
+    state: dict[str, object] | None = None,
+    pages: tuple[str, ...] = PAGES,
+    runs: int = 3,
+) -> dict[str, dict[str, float]]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "streamlit_app.py"), default_timeout=60)
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.run()
+    at.text_input(key="login_email").input(EMAIL)
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    out = {}
+    for page in pages:
+        times = []
+        st.cache_data.clear()
+        for _ in range(runs + 1):
+            t0 = time.perf_counter()
+            at.switch_page(f"app_pages/{page}.py").run()
+            times.append(time.perf_counter() - t0)
+            if at.exception:
+                raise RuntimeError(f"{page}: {at.exception[0].value}")
+        out[page] = {"cold_s": round(times[0], 3), "warm_s": round(statistics.median(times[1:]), 3)}
+    return out
+
+
+def main() -> int:
+    admin_url = test_server_url()
+    name, url = create_test_database(admin_url, prefix="bench")
+    home = tempfile.mkdtemp(prefix="pipelineos-bench-")
+    os.environ.update({"PIPELINEOS_DATABASE_URL": url, "PIPELINEOS_HOME": home})
+    try:
+        from pipelineos.db.pool import close_pool, database_url
+        from pipelineos.settings import get_settings
+
+        get_settings.cache_clear()
+        database_url.cache_clear()
+        data = setup(url, home)
+        t0 = time.perf_counter()
+        for module in (
+            "dashboard.utils.review_data",
+            "dashboard.utils.overlay",
+            "dashboard.utils.similar",
+            "dashboard.utils.bids",
+            "dashboard.utils.analytics",
+            "dashboard.utils.catalog",
+        ):
+            __import__(module)
+        imports_s = round(time.perf_counter() - t0, 3)
+        pages = time_pages()
+        dense = time_pages({"review_blueprint_id": data["dense_blueprint_id"]}, ("review",))["review"]
+        result = {
+            "benchmark": "dashboard_pages",
+            "data": data,
+            "imports_s": imports_s,
+            "pages": pages,
+            "review_500_boxes": dense,
+            "target_seconds": TARGET_SECONDS,
+            "all_warm_within_target": all(p["warm_s"] <= TARGET_SECONDS for p in [*pages.values(), dense]),
+            "all_cold_within_target": all(p["cold_s"] <= TARGET_SECONDS for p in [*pages.values(), dense]),
+        }
+        print(json.dumps(result, indent=2, default=str))
+        close_pool()
+        return 0
+    finally:
+        drop_test_database(admin_url, name)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Lead and bid follow-up schedules: customer follow-ups (24 h / 72 h / 7 d) and stale-bid reminders."""
+
+import dagster as dg
+
+
+class FollowUpConfig(dg.Config):
+    """Cadence of follow-ups in hours after a bid is sent; empty = the ``PIPELINEOS_FOLLOW_UP_HOURS`` setting."""
+
+    hours: list[int] = []
+
+
+class StaleBidConfig(dg.Config):
+    """A sent bid without an answer for this many days gets a reminder to its estimator."""
+
+    days: int = 14
+
+
+@dg.op
+def queue_follow_ups(context: dg.OpExecutionContext, config: FollowUpConfig) -> int:
+    """Queue due follow-up emails for sent bids (once each, thanks to the outbox's dedupe keys)."""
+    from pipelineos.blueprints.processing.followups import queue_bid_follow_ups
+    from pipelineos.settings import get_settings
+
+    hours = config.hours or get_settings().follow_up_hours
+    queued = queue_bid_follow_ups(hours)
+    context.log.info(f"{queued} follow-up message(s) ensured for cadence {hours} h")
+    return queued
+
+
+@dg.op
+def queue_stale_reminders(context: dg.OpExecutionContext, config: StaleBidConfig) -> int:
+    """Queue a reminder to the estimator for each bid left unanswered too long."""
+    from pipelineos.blueprints.processing.followups import queue_stale_bid_reminders
+
+    queued = queue_stale_bid_reminders(config.days)
+    context.log.info(f"{queued} stale-bid reminder(s) ensured (older than {config.days} days)")
+    return queued
+
+
+@dg.job(executor_def=dg.in_process_executor, description="Queue customer follow-ups for sent bids.")
+def lead_follow_up_job() -> None:
+    queue_follow_ups()
+
+
+@dg.job(executor_def=dg.in_process_executor, description="Remind estimators about unanswered bids.")
+def stale_bid_reminder_job() -> None:
+    queue_stale_reminders()
+
+
+lead_follow_up_schedule = dg.ScheduleDefinition(
+    job=lead_follow_up_job, cron_schedule="0 * * * *", default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Hourly: queue the 24 h / 72 h / 7 d follow-ups of sent bids.",
+)
+stale_bid_reminder_schedule = dg.ScheduleDefinition(
+    job=stale_bid_reminder_job, cron_schedule="0 8 * * *", default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Daily at 08:00: remind estimators about bids unanswered for 14 days.",
+)

@@ -1,0 +1,91 @@
+"""Fixtures for the Dagster tests: generated drawings, registered blueprints, an instance and resources."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelineos.samples.generator import generate_plan_set
+
+warnings.filterwarnings("ignore", category=dg.PreviewWarning)
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
+
+
+@pytest.fixture(scope="session")
+def plan_set_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2-sheet plumbing set (P-101, P-102) as one PDF."""
+    import pymupdf
+
+    sheets = generate_plan_set(tmp_path_factory.mktemp("plans"), sheets=2, seed=3)
+    out = sheets[0].parent / "plan-set.pdf"
+    with pymupdf.open() as doc:
+        for path in sheets:
+            with pymupdf.open(path) as sheet:
+                doc.insert_pdf(sheet)
+        doc.save(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def register(seeded: dict[str, str]) -> Callable[..., str]:
+    """Register a file as a pending blueprint of the demo organization; returns its id."""
+    from pipelineos.blueprints.service import register_file
+    from pipelineos.db.pool import connection
+    from pipelineos.storage import get_storage
+
+    def _register(path: Path, customer_email: str | None = "customer@example.com") -> str:
+        with connection() as conn:
+            row = register_file(conn, get_storage(), organization_id=seeded["organization_id"], path=path,
+                                original_name=path.name, customer_name="Acme Builders",
+                                customer_email=customer_email, project_name="Riverside Clinic")
+        return str(row["id"])
+
+    return _register
+
+
+@pytest.fixture(scope="module")
+def instance(app_env: dict[str, str]) -> Iterator[dg.DagsterInstance]:
+    """An ephemeral Dagster instance (runs and events in memory)."""
+    with dg.DagsterInstance.ephemeral() as inst:
+        yield inst
+
+
+@pytest.fixture(scope="module")
+def resources(app_env: dict[str, str]) -> dict[str, object]:
+    from pipelineos_assets.definitions import shared_resources
+
+    return shared_resources()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def smtp_sink(app_env: dict[str, str]) -> Iterator[object]:
+    """The shared SMTP sink, started on a free port (aiosmtpd cannot start on port 0: its ready-check connects)."""
+    import os
+
+    from aiosmtpd.controller import Controller
+
+    from pipelineos.settings import get_settings
+    from tests.conftest import SmtpSink, _Handler
+
+    sink = SmtpSink("127.0.0.1", _free_port())
+    controller = Controller(_Handler(sink), hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PIPELINEOS_SMTP_HOST", "127.0.0.1")
+        mp.setenv("PIPELINEOS_SMTP_PORT", str(sink.port))
+        get_settings.cache_clear()
+        yield sink
+    controller.stop()
+    get_settings.cache_clear()
