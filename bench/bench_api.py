@@ -6,7 +6,7 @@ checks that every accepted lead is in the database. The global and per-address r
 run (they would otherwise answer 429 to a single load generator); the outbox dispatcher runs as in production
 and sends the auto-replies to a local SMTP sink.
 
-    .venv/bin/python bench/bench_api.py [--seconds 10] [--concurrency 32] [--workers 1]
+    .venv/bin/python bench/bench_api.py [--seconds 10] [--concurrency 8] [--uploads 20] [--upload-mb 40]
 """
 
 from __future__ import annotations
@@ -137,7 +137,8 @@ def rss_mb(pid: int) -> float:
 
 
 async def uploads(port: int, token: str, pid: int, count: int, size_mb: int) -> dict[str, object]:
-    """``count`` concurrent multipart uploads of ``size_mb`` MB each, streamed from disk; RSS sampled meanwhile."""
+    """``count`` concurrent multipart uploads of ``size_mb`` MB each, streamed from disk; RSS sampled
+    meanwhile."""
     chunk = os.urandom(1024 * 1024)
     boundary = uuid.uuid4().hex
     size = size_mb * 1024 * 1024
@@ -224,7 +225,7 @@ async def wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--uploads", type=int, default=20)
     parser.add_argument("--upload-mb", type=int, default=40)
     parser.add_argument("--skip-load", action="store_true", help="only the upload phase")
@@ -238,7 +239,7 @@ def main() -> None:
     class Sink:
         received = 0
 
-        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
             Sink.received += 1
             return "250 OK"
 

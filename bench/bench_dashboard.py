@@ -5,7 +5,9 @@ Run: ``.venv/bin/python bench/bench_dashboard.py`` (uses the test server: embedd
 PIPELINEOS_TEST_DATABASE_URL). Times are server-side script runs through Streamlit's AppTest: ``cold`` is a
 render right after ``st.cache_data.clear()`` (no cached data or images), ``warm`` the median of the next runs.
 ``imports_s`` is the one-time cost of importing the pages' libraries (Altair, OpenCV, Polars…) when a server
-process starts; it is reported apart because no page pays it twice.
+process starts; it is reported apart because no page pays it twice. With Debian's Chromium installed,
+``browser_500_boxes`` adds what a user feels on the 500-box sheet through ``streamlit run``: opening the review
+page until the sheet is drawn, clicking a box until it shows as selected, accepting it until the count updates.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from pipelineos.testing import create_test_database, drop_test_database, test_se
 PAGES = ("blueprints", "upload", "review", "bid", "leads", "analytics", "catalog")
 EMAIL, PASSWORD = "bench@example.com", "bench-password-123"
 TARGET_SECONDS = 1.0
+DRAWN_JS = "n => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] g.mark-rect path').length >= n"
+SELECTED_JS = (
+    "() => (document.querySelector('[data-testid=\"stMultiSelect\"]')?.innerText || '').includes(' · ')"
+)
 
 
 def setup(url: str, home: str) -> dict[str, object]:
@@ -60,6 +66,7 @@ def setup(url: str, home: str) -> dict[str, object]:
             project="Bench dense sheet",
         )
         load_s = time.perf_counter() - t0
+        conn.execute("update blueprints set created_at = now() where id = %s", (dense.blueprint_ids[0],))
         totals = conn.execute(
             "select (select count(*) from blueprints) as blueprints, "
             "(select count(*) from fixture_detections) as detections"
@@ -102,6 +109,82 @@ def time_pages(
     return out
 
 
+def browser_review(home: str, url: str, boxes: int) -> dict[str, object]:
+    """Time the 500-box review page in headless Chromium (empty when Chromium is missing)."""
+    chromium = next(
+        (p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None
+    )
+    if chromium is None:
+        return {"skipped": "apt-get install -y chromium to measure in a browser"}
+    import socket
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    streamlit = os.path.join(os.path.dirname(sys.executable), "streamlit")
+    proc = subprocess.Popen(
+        [
+            streamlit,
+            "run",
+            str(REPO_ROOT / "dashboard" / "streamlit_app.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        env={**os.environ, "PIPELINEOS_DATABASE_URL": url, "PIPELINEOS_HOME": home},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1600, "height": 1100})
+            for _ in range(100):
+                try:
+                    page.goto(f"http://127.0.0.1:{port}")
+                    break
+                except Exception:
+                    time.sleep(0.3)
+            page.get_by_role("textbox", name="Email").fill(EMAIL)
+            page.get_by_role("textbox", name="Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_role("heading", name="Blueprints").wait_for(timeout=60_000)
+            t0 = time.perf_counter()
+            page.get_by_role("link", name="Review").click()
+            marks = page.locator('[data-testid="stVegaLiteChart"] g.mark-rect path')
+            page.wait_for_function(DRAWN_JS, arg=boxes, timeout=60_000)
+            open_s = time.perf_counter() - t0
+            drawn = marks.count()
+            first = marks.first.bounding_box()
+            t0 = time.perf_counter()
+            page.mouse.click(first["x"] + first["width"] / 2, first["y"] + first["height"] / 2)
+            page.wait_for_function(SELECTED_JS, timeout=60_000)
+            select_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            page.get_by_role("button", name="Accept").click()
+            page.locator('[data-testid="stMetricValue"]', has_text="1").first.wait_for(timeout=60_000)
+            accept_s = time.perf_counter() - t0
+            browser.close()
+        return {
+            "boxes_drawn": drawn,
+            "open_review_s": round(open_s, 3),
+            "click_to_selected_s": round(select_s, 3),
+            "accept_to_counted_s": round(accept_s, 3),
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
 def main() -> int:
     admin_url = test_server_url()
     name, url = create_test_database(admin_url, prefix="bench")
@@ -127,12 +210,14 @@ def main() -> int:
         imports_s = round(time.perf_counter() - t0, 3)
         pages = time_pages()
         dense = time_pages({"review_blueprint_id": data["dense_blueprint_id"]}, ("review",))["review"]
+        browser = browser_review(home, url, 500)
         result = {
             "benchmark": "dashboard_pages",
             "data": data,
             "imports_s": imports_s,
             "pages": pages,
             "review_500_boxes": dense,
+            "browser_500_boxes": browser,
             "target_seconds": TARGET_SECONDS,
             "all_warm_within_target": all(p["warm_s"] <= TARGET_SECONDS for p in [*pages.values(), dense]),
             "all_cold_within_target": all(p["cold_s"] <= TARGET_SECONDS for p in [*pages.values(), dense]),

@@ -19,8 +19,9 @@ TAGS_REASON = "pipelineos/reason"
 TAGS_SEND = "pipelineos/send"
 
 
-def run_step(context: dg.AssetExecutionContext, blueprint_id: str, fn: Callable[..., T], *args: Any,
-             **kwargs: Any) -> T:
+def run_step(
+    context: dg.AssetExecutionContext, blueprint_id: str, fn: Callable[..., T], *args: Any, **kwargs: Any
+) -> T:
     """``fn(*args, **kwargs)``; on a transient error retry (2 s, 4 s, 8 s), else mark the blueprint failed."""
     try:
         return fn(*args, **kwargs)
@@ -30,7 +31,9 @@ def run_step(context: dg.AssetExecutionContext, blueprint_id: str, fn: Callable[
         retry = context.retry_number
         if is_transient(exc) and retry < MAX_RETRIES:
             wait = BASE_DELAY_SECONDS * 2**retry
-            context.log.warning(f"blueprint {blueprint_id}: transient error, retry {retry + 1} in {wait:.0f}s: {exc}")
+            context.log.warning(
+                f"blueprint {blueprint_id}: transient error, retry {retry + 1} in {wait:.0f}s: {exc}"
+            )
             raise dg.RetryRequested(max_retries=MAX_RETRIES, seconds_to_wait=wait) from exc
         message = steps.fail(blueprint_id, exc)
         context.log.error(message)

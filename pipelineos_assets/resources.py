@@ -28,10 +28,13 @@ class PipelineDatabase(dg.ConfigurableResource):
 
 
 class TakeoffEngine(dg.ConfigurableResource):
-    """How pages are rendered and analysed: resolution and worker processes (0 = one per core)."""
+    """How pages are rendered and analysed: resolution, worker processes (0 = one per core) and the vision
+    provider (``offline``, ``auto``, ``claude``; empty = the ``PIPELINEOS_AI_PROVIDER`` setting, whose API key
+    comes from ``ANTHROPIC_API_KEY``)."""
 
     render_dpi: int = 100
     workers: int = 0
+    ai_provider: str = ""
 
     def worker_count(self) -> int | None:
         return self.workers or None
@@ -40,9 +43,10 @@ class TakeoffEngine(dg.ConfigurableResource):
 class PostgresPolarsIOManager(dg.ConfigurableIOManager):
     """Stores Polars DataFrames in PostgreSQL tables with COPY, one partition at a time.
 
-    The table is the asset's ``table`` metadata (default: the asset name); the partition key goes in the column
-    named by ``partition_column`` metadata, and ``fixed_columns`` metadata (e.g. ``{"metric_set": "bids"}``) lets
-    several assets share one table, each owning its slice. Writing deletes the partition's rows and inserts the frame in one
+    The table is the asset's ``table`` metadata (default: the asset name); the partition key goes in the
+    column named by ``partition_column`` metadata, and ``fixed_columns`` metadata (``{"metric_set": "bids"}``)
+    lets several assets share one table, each owning its slice. Writing deletes the partition's rows and
+    inserts the frame in one
     transaction, after checking the frame's columns and types against the table.
     """
 
@@ -65,12 +69,15 @@ class PostgresPolarsIOManager(dg.ConfigurableIOManager):
         if obj is None:
             return
         if not isinstance(obj, pl.DataFrame):
-            raise TypeError(f"{context.asset_key.to_user_string()} must return a polars DataFrame, not {type(obj)}")
+            raise TypeError(
+                f"{context.asset_key.to_user_string()} must return a polars DataFrame, not {type(obj)}"
+            )
         table, partition = self._target(context)
         with self.database.connection() as conn:
             written = frames.replace_partition(conn, table, obj, partition)
-        context.add_output_metadata({"table": table, "rows": written, **{f"partition.{k}": str(v)
-                                                                           for k, v in partition.items()}})
+        context.add_output_metadata(
+            {"table": table, "rows": written, **{f"partition.{k}": str(v) for k, v in partition.items()}}
+        )
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
         table, partition = self._target(context)

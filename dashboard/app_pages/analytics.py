@@ -70,6 +70,18 @@ with left:
                 tooltip=["month:T", "bids:Q"],
             )
         )
+    st.subheader("Bid turnaround (upload to first sent bid)")
+    if a.turnaround_hours.height:
+        st.altair_chart(
+            chart(
+                a.turnaround_hours,
+                "mark_bar",
+                alt.X("hours:Q", bin=alt.Bin(maxbins=20), title="hours"),
+                alt.Y("count():Q", title="bids"),
+            )
+        )
+    else:
+        st.caption("No bid has been sent yet.")
 with right:
     st.subheader("Lead pipeline")
     st.altair_chart(chart(a.funnel, "mark_bar", alt.X("status:N", sort=None), "leads:Q"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from functools import partial
 
 import polars as pl
 import streamlit as st
@@ -16,6 +17,7 @@ from dashboard.utils.review import (
     auto_accept_decisions,
     counts_by_sheet,
     effective_frame,
+    hidden_undecided,
     make_decision,
     pending_for,
     schedule_mismatches,
@@ -25,7 +27,18 @@ from dashboard.utils.session import can_edit
 from dashboard.utils.similar import find_similar
 from pipelineos.takeoff.models import FIXTURE_CLASSES
 
+DISPLAY_WIDTHS = {"Small": 480, "Medium": 620, "Large": 1000}
+
+
+def annotated_png(png: bytes, frame: pl.DataFrame) -> bytes:
+    """The sheet with its boxes drawn, made only when the user downloads it."""
+    buffer = io.BytesIO()
+    draw_boxes(png, frame).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 user = ui.require_user()
+root = str(ui.file_store().root)
 org = user["organization_id"]
 editable = can_edit(user)
 st.title("Review takeoff")
@@ -68,15 +81,17 @@ pending = pending_for(st.session_state, blueprint_id)
 frame = effective_frame(detections, saved, added, pending, show_above, auto_accept)
 sheet = frame.filter(pl.col("page_index") == page_index)
 page = next(p for p in pages if p["page_index"] == page_index)
-png, width, height, real_image = sheet_image(page["image_sha256"], page["width_pt"], page["height_pt"])
+png, width, height, real_image = sheet_image(page["image_sha256"], page["width_pt"], page["height_pt"], root)
 
-view, panel = st.columns([3, 2])
+large = st.session_state.get("review_zoom") == "Large"
+view, panel = (st.container(), st.container()) if large else st.columns([3, 2])
 with view:
     if not real_image:
         st.caption("The rendered sheet is missing from storage; boxes are drawn on a blank sheet.")
-    display_width = 860
+    display_width = DISPLAY_WIDTHS[st.session_state.get("review_zoom") or "Medium"]
     event = st.altair_chart(
         review_chart(png, display_width, round(display_width * height / width), sheet),
+        width="content",
         on_select="rerun",
         selection_mode=["pick", "box"],
         key="review_chart",
@@ -84,11 +99,11 @@ with view:
     selection = getattr(event, "selection", {}) or {}
     clicked = [p["id"] for p in selection.get("pick", []) if isinstance(p, dict) and "id" in p]
     drawn = selection.get("box") or {}
-    buffer = io.BytesIO()
-    draw_boxes(png, sheet).save(buffer, format="PNG")
-    st.download_button(
+    z1, z2 = st.columns(2)
+    z1.segmented_control("Sheet size", list(DISPLAY_WIDTHS), default="Medium", key="review_zoom")
+    z2.download_button(
         "Download annotated sheet",
-        buffer.getvalue(),
+        partial(annotated_png, png, sheet),
         file_name=f"sheet-{page_index + 1}.png",
         mime="image/png",
         key="review_download",
@@ -215,6 +230,20 @@ with panel:
             st.session_state.pop("review_similar")
             st.rerun()
 
+    hidden = hidden_undecided(sheet)
+    if hidden:
+        st.caption(
+            f"{len(hidden)} detection(s) below {show_above:.2f} are hidden but still counted until rejected."
+        )
+        if st.button(
+            f"Reject the {len(hidden)} hidden detection(s)", key="review_reject_hidden", disabled=not editable
+        ):
+            reason = f"below confidence {show_above:.2f}"
+            add_pending(
+                st.session_state, blueprint_id, [make_decision("reject", i, reason=reason) for i in hidden]
+            )
+            st.rerun()
+
     autos = auto_accept_decisions(frame, auto_accept)
     include_auto = st.checkbox(
         f"Also save {len(autos)} auto-accepted detection(s)",
@@ -248,7 +277,7 @@ totals = (
     if counts.height
     else {}
 )
-schedule = schedule_for(blueprint["sha256"], tuple(sheet_names)) if blueprint else None
+schedule = schedule_for(blueprint["sha256"], tuple(sheet_names), root) if blueprint else None
 mismatches = schedule_mismatches(totals, schedule or {})
 flagged = {m["fixture type"] for m in mismatches}
 st.dataframe(

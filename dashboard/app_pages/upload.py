@@ -13,7 +13,6 @@ from dashboard.utils.session import can_edit
 from pipelineos.blueprints.service import register_file
 from pipelineos.db.pool import connection
 from pipelineos.settings import get_settings
-from pipelineos.storage import get_storage
 
 ACCEPTED = ["pdf", "png", "jpg", "jpeg", "tif", "tiff", "dxf"]
 PROGRESS = {"pending": 0.1, "processing": 0.5, "completed": 1.0, "failed": 1.0}
@@ -52,7 +51,7 @@ for file in files or []:
             with connection() as conn:
                 row = register_file(
                     conn,
-                    get_storage(),
+                    ui.file_store(),
                     organization_id=org,
                     path=path,
                     original_name=file.name,

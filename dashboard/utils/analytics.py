@@ -33,6 +33,7 @@ class Analytics:
     win_by_month: pl.DataFrame
     revenue: pl.DataFrame
     turnaround: dict[str, float | None]
+    turnaround_hours: pl.DataFrame
     conversion: float | None
     funnel: pl.DataFrame
     response: dict[str, float | None]
@@ -48,12 +49,14 @@ def compute(conn: psycopg.Connection, organization_id: str) -> Analytics:
         win_rate(f["bids"]).row(0, named=True) if f["bids"].height else {"win_rate": None, "won_value": 0}
     )
     outcomes = review_outcomes(f["detections"], f["decisions"])
+    turnaround = bid_turnaround(f["blueprints"], f["bids"])
     return Analytics(
         win_rate=overall["win_rate"],
         won_value=float(overall["won_value"] or 0),
         win_by_month=win_rate_by_month(f["bids"]),
         revenue=revenue_by_month(f["bids"]),
-        turnaround=summary_stats(bid_turnaround(f["blueprints"], f["bids"])["hours"]),
+        turnaround=summary_stats(turnaround["hours"]),
+        turnaround_hours=turnaround.select("hours"),
         conversion=lead_to_bid_conversion(f["leads"]),
         funnel=lead_funnel(f["leads"]),
         response=summary_stats(response_minutes(f["leads"])["minutes"]),

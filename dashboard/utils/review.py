@@ -5,7 +5,8 @@ Pure functions over plain rows (no Streamlit), so the rules are tested directly:
 * a detection's decision is its unsaved one if any, else its latest saved one;
 * accept keeps the class, relabel changes it, reject drops it;
 * an undecided detection at or above the auto-accept threshold counts as accepted (``origin = "auto"``);
-* an undecided detection below the show threshold is hidden and not counted; decided ones always show;
+* an undecided detection below the show threshold is hidden from the sheet but still counted, exactly as the
+  pipeline's reviewed takeoff counts it (only a reject removes a detection); decided ones always show;
 * fixtures added by hand count under their class.
 """
 
@@ -145,7 +146,7 @@ def effective_frame(
                 "status": status,
                 "origin": origin,
                 "shown": shown,
-                "counted": status == "accepted" or (status == "undecided" and shown),
+                "counted": status != "rejected",
             }
         )
     extra = [(a, "saved") for a in added] + [(p, "unsaved") for p in pending.values() if p["action"] == "add"]
@@ -253,6 +254,11 @@ def save_decisions(
             details={"count": written, "by_action": summary, "source": "dashboard"},
         )
     return written
+
+
+def hidden_undecided(frame: pl.DataFrame) -> list[str]:
+    """Ids of undecided detections the show threshold hides (they still count until rejected)."""
+    return frame.filter(~pl.col("shown") & (pl.col("status") == "undecided"))["id"].to_list()
 
 
 def auto_accept_decisions(frame: pl.DataFrame, threshold: float) -> list[Row]:

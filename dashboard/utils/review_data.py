@@ -12,11 +12,13 @@ from dashboard.utils.overlay import blank_sheet, display_png
 from dashboard.utils.review import load_review, pending_for, save_decisions
 from dashboard.utils.schedule import schedule_quantities
 from pipelineos.db.pool import connection
-from pipelineos.storage import StorageError, get_storage
+from pipelineos.storage import StorageError
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def sheet_image(image_sha256: str | None, width_pt: float, height_pt: float) -> tuple[bytes, int, int, bool]:
+def sheet_image(
+    image_sha256: str | None, width_pt: float, height_pt: float, root: str
+) -> tuple[bytes, int, int, bool]:
     """(png, width, height, is_real) of a page for display; a blank sheet when the render is missing."""
     png = ui.stored_file(image_sha256) if image_sha256 else None
     real = png is not None
@@ -25,10 +27,10 @@ def sheet_image(image_sha256: str | None, width_pt: float, height_pt: float) -> 
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def schedule_for(sha256: str, page_indexes: tuple[int, ...]) -> dict[str, int] | None:
+def schedule_for(sha256: str, page_indexes: tuple[int, ...], root: str) -> dict[str, int] | None:
     """The fixture schedule's quantities for a stored drawing (None when it has none or cannot be read)."""
     try:
-        path = get_storage().path_for(sha256.strip())
+        path = ui.storage(root).path_for(sha256.strip())
     except StorageError:
         return None
     return schedule_quantities(path, list(page_indexes)) if path.is_file() else None
@@ -41,7 +43,7 @@ def source_file(
     if not blueprint:
         return None
     try:
-        path = get_storage().path_for(str(blueprint["sha256"]).strip())
+        path = ui.file_store().path_for(str(blueprint["sha256"]).strip())
     except StorageError:
         return None
     return (path, page_index, fixture_class) if path.is_file() else None

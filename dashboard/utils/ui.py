@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from dashboard.utils.db import fetch_all, fetch_one
 from dashboard.utils.session import current_user
-from pipelineos.storage import StorageError, get_storage
+from pipelineos.settings import get_settings
+from pipelineos.storage import Storage, StorageError
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -59,13 +61,28 @@ def blueprint_detail(
     return row, pages
 
 
+@st.cache_resource
+def storage(root: str) -> Storage:
+    """One storage client per data directory."""
+    return Storage(Path(root))
+
+
+def file_store() -> Storage:
+    """The configured content-addressed storage."""
+    return storage(str(get_settings().storage_dir))
+
+
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def stored_file(sha256: str) -> bytes | None:
-    """A stored file (rendered page image, proposal PDF) by its sha256; None when missing."""
+def _read_stored(sha256: str, root: str) -> bytes | None:
     try:
-        return get_storage().read_bytes(sha256.strip())
+        return storage(root).read_bytes(sha256.strip())
     except StorageError:
         return None
+
+
+def stored_file(sha256: str) -> bytes | None:
+    """A stored file (rendered page image, proposal PDF) by its sha256; None when missing."""
+    return _read_stored(sha256, str(get_settings().storage_dir))
 
 
 @st.cache_data(ttl=60, show_spinner=False)

@@ -1,4 +1,5 @@
-"""Short-lived HS256 access tokens (PyJWT). Only HS256 is accepted, so ``alg: none`` and key confusion fail."""
+"""Short-lived HS256 access tokens (PyJWT). Only HS256 is accepted, so ``alg: none`` and key confusion
+fail."""
 
 from __future__ import annotations
 

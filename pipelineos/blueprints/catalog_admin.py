@@ -1,7 +1,9 @@
 """The API's view of price catalogs: list, read, edit an unused version, (de)activate, import/export.
 
-Import and export formats belong to :mod:`pipelineos.pricing.catalog_io`; an import always creates a new version.
-A version some bid was priced with is frozen: edits are refused with a message to import a new version instead.
+Import and export formats belong to :mod:`pipelineos.pricing.catalog_io`; an import always creates a new
+version.
+A version some bid was priced with is frozen: edits are refused with a message to import a new version
+instead.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 import psycopg
 
 from pipelineos.audit.service import record
-from pipelineos.blueprints.repository import _one, _rows
+from pipelineos.blueprints.repository import one, rows
 from pipelineos.blueprints.service import parse_id
 from pipelineos.errors import ConflictError, NotFoundError
 
@@ -21,59 +23,97 @@ Row = dict[str, Any]
 
 def list_catalogs(conn: psycopg.Connection, organization_id: str) -> list[Row]:
     """Every catalog version of the organization."""
-    return _rows(conn, "list_catalogs", organization_id=organization_id)
+    return rows(conn, "list_catalogs", organization_id=organization_id)
 
 
 def get_catalog(conn: psycopg.Connection, organization_id: str, catalog_id: str) -> Row:
     """A catalog version with its items; NotFoundError outside the organization."""
     cid = parse_id(catalog_id, "catalog")
-    found = _one(conn, "catalog_summary", organization_id=organization_id, catalog_id=cid)
+    found = one(conn, "catalog_summary", organization_id=organization_id, catalog_id=cid)
     if found is None:
         raise NotFoundError(f"No price catalog with id {catalog_id} in your organization.")
-    return {**found, "items": _rows(conn, "catalog_items", organization_id=organization_id, catalog_id=cid)}
+    return {**found, "items": rows(conn, "catalog_items", organization_id=organization_id, catalog_id=cid)}
 
 
 def update_item(
-    conn: psycopg.Connection, organization_id: str, catalog_id: str, sku: str, changes: dict[str, Any],
-    *, user_id: str | None = None, request_id: str | None = None,
+    conn: psycopg.Connection,
+    organization_id: str,
+    catalog_id: str,
+    sku: str,
+    changes: dict[str, Any],
+    *,
+    user_id: str | None = None,
+    request_id: str | None = None,
 ) -> Row:
     """Edit one item of a catalog version no bid has used yet."""
     catalog = get_catalog(conn, organization_id, catalog_id)
-    if (_one(conn, "catalog_in_use", catalog_id=catalog["id"]) or {}).get("used"):
-        raise ConflictError(f"Catalog {catalog['name']} v{catalog['version']} was used by bids and is frozen; "
-                            "import a new version instead.")
+    if (one(conn, "catalog_in_use", catalog_id=catalog["id"]) or {}).get("used"):
+        raise ConflictError(
+            f"Catalog {catalog['name']} v{catalog['version']} was used by bids and is frozen; "
+            "import a new version instead."
+        )
     params = {k: changes.get(k) for k in ("description", "unit", "supplier")}
     for key in ("material_cost", "discount_multiplier"):
         params[key] = Decimal(str(changes[key])) if changes.get(key) is not None else None
-    row = _one(conn, "update_item", organization_id=organization_id, catalog_id=catalog["id"], sku=sku, **params)
+    row = one(
+        conn, "update_item", organization_id=organization_id, catalog_id=catalog["id"], sku=sku, **params
+    )
     if row is None:
         raise NotFoundError(f"No item with SKU {sku!r} in catalog {catalog['name']} v{catalog['version']}.")
-    record(conn, organization_id=organization_id, actor_user_id=user_id, action="update", entity="price_item",
-           entity_id=f"{catalog['id']}:{sku}", request_id=request_id,
-           details={k: str(v) for k, v in changes.items() if v is not None})
+    record(
+        conn,
+        organization_id=organization_id,
+        actor_user_id=user_id,
+        action="update",
+        entity="price_item",
+        entity_id=f"{catalog['id']}:{sku}",
+        request_id=request_id,
+        details={k: str(v) for k, v in changes.items() if v is not None},
+    )
     return row
 
 
 def set_active(
-    conn: psycopg.Connection, organization_id: str, catalog_id: str, active: bool, *, user_id: str | None = None,
+    conn: psycopg.Connection,
+    organization_id: str,
+    catalog_id: str,
+    active: bool,
+    *,
+    user_id: str | None = None,
     request_id: str | None = None,
 ) -> Row:
     """Turn a catalog version on or off for new bids."""
     cid = parse_id(catalog_id, "catalog")
-    if _one(conn, "set_catalog_active", organization_id=organization_id, catalog_id=cid, is_active=active) is None:
+    if (
+        one(conn, "set_catalog_active", organization_id=organization_id, catalog_id=cid, is_active=active)
+        is None
+    ):
         raise NotFoundError(f"No price catalog with id {catalog_id} in your organization.")
-    record(conn, organization_id=organization_id, actor_user_id=user_id,
-           action="activate" if active else "deactivate", entity="price_catalog", entity_id=cid,
-           request_id=request_id)
+    record(
+        conn,
+        organization_id=organization_id,
+        actor_user_id=user_id,
+        action="activate" if active else "deactivate",
+        entity="price_catalog",
+        entity_id=cid,
+        request_id=request_id,
+    )
     return get_catalog(conn, organization_id, cid)
 
 
 def import_file(
-    conn: psycopg.Connection, organization_id: str, *, xlsx: bytes | None = None, items_csv: bytes | None = None,
-    assemblies_csv: bytes | None = None, name: str | None = None, user_id: str | None = None,
+    conn: psycopg.Connection,
+    organization_id: str,
+    *,
+    xlsx: bytes | None = None,
+    items_csv: bytes | None = None,
+    assemblies_csv: bytes | None = None,
+    name: str | None = None,
+    user_id: str | None = None,
     request_id: str | None = None,
 ) -> Row:
-    """Import a new catalog version from one workbook or two CSV files (validated before anything is written)."""
+    """Import a new catalog version from one workbook or two CSV files (validated before anything is
+    written)."""
     from pipelineos.pricing import catalog_io
     from pipelineos.pricing.models import CatalogImportError
 
@@ -85,9 +125,16 @@ def import_file(
     else:
         raise CatalogImportError("Send either 'workbook' (XLSX) or both 'items' and 'assemblies' (CSV).")
     catalog_id = str(result["catalog"]["id"])
-    record(conn, organization_id=organization_id, actor_user_id=user_id, action="import", entity="price_catalog",
-           entity_id=catalog_id, request_id=request_id,
-           details={"items": result["items"], "assemblies": result["assemblies"]})
+    record(
+        conn,
+        organization_id=organization_id,
+        actor_user_id=user_id,
+        action="import",
+        entity="price_catalog",
+        entity_id=catalog_id,
+        request_id=request_id,
+        details={"items": result["items"], "assemblies": result["assemblies"]},
+    )
     return get_catalog(conn, organization_id, catalog_id)
 
 
@@ -101,6 +148,7 @@ def export_csv(conn: psycopg.Connection, organization_id: str, catalog_id: str, 
     """``part`` is 'items' or 'assemblies'."""
     from pipelineos.pricing import catalog_io
 
-    items, assemblies = catalog_io.export_csv(conn, organization_id,
-                                              str(get_catalog(conn, organization_id, catalog_id)["id"]))
+    items, assemblies = catalog_io.export_csv(
+        conn, organization_id, str(get_catalog(conn, organization_id, catalog_id)["id"])
+    )
     return items if part == "items" else assemblies

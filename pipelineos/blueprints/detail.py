@@ -50,7 +50,7 @@ def fixtures(conn: psycopg.Connection, organization_id: str, blueprint_id: str) 
                 "sheet_number": row.get("sheet_number"),
                 "fixture_class": row["fixture_class"],
                 "source": row.get("source", "detected"),
-                "bbox": [float(v) for v in box] if None not in box else None,
+                "bbox": [float(v) for v in box if v is not None] if None not in box else None,
                 "confidence": float(base["confidence"]) if base.get("confidence") is not None else None,
                 "method": base.get("method"),
                 "tag": base.get("tag"),

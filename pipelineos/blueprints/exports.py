@@ -1,4 +1,5 @@
-"""CSV and XLSX exports of a takeoff and of a bid (cells that could run as spreadsheet formulas are quoted)."""
+"""CSV and XLSX exports of a takeoff and of a bid (cells that could run as spreadsheet formulas are
+quoted)."""
 
 from __future__ import annotations
 

@@ -15,36 +15,26 @@ ACCEPTED_TYPES: dict[str, str] = {
 ACCEPTED_NAMES = ", ".join(ACCEPTED_TYPES.values())
 SNIFF_BYTES = 2048
 
-_DXF_HEAD = re.compile(rb"^\s*0\s*\r?\n\s*SECTION\s*\r?\n", re.IGNORECASE)
-_DXF_BINARY = b"AutoCAD Binary DXF\r\n\x1a\x00"
-
 
 def sniff_content_type(head: bytes) -> str | None:
-    """The MIME type of a file from its first bytes, or None when it is not an accepted type."""
-    try:
-        from pipelineos.takeoff.inputs import sniff_content_type as engine_sniff
-    except ImportError:
-        engine_sniff = None
-    if engine_sniff is not None:
-        found = engine_sniff(head)
-        if found:
-            return found
-    return _sniff(head)
+    """The MIME type of a file from its first bytes, or None when it is not an accepted type.
 
-
-def _sniff(head: bytes) -> str | None:
-    if head.startswith(b"%PDF-") or (b"%PDF-" in head[:1024]):
+    Same rules as ``pipelineos.takeoff.inputs.sniff_content_type`` (a test keeps them in step); kept here so
+    the API does not import the takeoff engine (PyMuPDF, NumPy, Pillow: ~190 MB resident) to accept an upload.
+    """
+    if head.startswith(b"%PDF-"):
         return "application/pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
     if head.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
-    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
         return "image/tiff"
-    if head.startswith(_DXF_BINARY):
+    if head.startswith(b"AutoCAD Binary DXF"):
         return "image/vnd.dxf"
-    text = head.lstrip(b"\xef\xbb\xbf")
-    if _DXF_HEAD.match(text) or (text.lstrip().startswith(b"999") and b"SECTION" in text[:512]):
+    text = head.lstrip(b" \t\r\n\xef\xbb\xbf")
+    lines = text.replace(b"\r\n", b"\n").split(b"\n")
+    if len(lines) >= 2 and lines[0].strip() == b"0" and lines[1].strip() == b"SECTION":
         return "image/vnd.dxf"
     return None
 

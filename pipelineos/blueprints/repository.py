@@ -13,7 +13,7 @@ Q = queries_beside(__file__)
 Row = dict[str, Any]
 
 
-def _rows(conn: psycopg.Connection, name: str, /, **params: Any) -> list[Row]:
+def rows(conn: psycopg.Connection, name: str, /, **params: Any) -> list[Row]:
     try:
         with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
             cur.execute(Q[name], params)
@@ -26,51 +26,51 @@ def _rows(conn: psycopg.Connection, name: str, /, **params: Any) -> list[Row]:
         raise ValidationError(f"Rejected by a database rule: {exc.diag.constraint_name or 'check'}.") from exc
 
 
-def _one(conn: psycopg.Connection, name: str, /, **params: Any) -> Row | None:
-    rows = _rows(conn, name, **params)
-    return rows[0] if rows else None
+def one(conn: psycopg.Connection, name: str, /, **params: Any) -> Row | None:
+    found = rows(conn, name, **params)
+    return found[0] if found else None
 
 
 def insert_blueprint(conn: psycopg.Connection, **params: Any) -> Row | None:
     """Insert a pending blueprint; None when the idempotency key was already used."""
-    return _one(conn, "insert_blueprint", **params)
+    return one(conn, "insert_blueprint", **params)
 
 
 def blueprint_by_idempotency_key(conn: psycopg.Connection, organization_id: str, key: str) -> Row | None:
-    return _one(conn, "blueprint_by_idempotency_key", organization_id=organization_id, idempotency_key=key)
+    return one(conn, "blueprint_by_idempotency_key", organization_id=organization_id, idempotency_key=key)
 
 
 def get_blueprint(conn: psycopg.Connection, organization_id: str, blueprint_id: str) -> Row | None:
-    return _one(conn, "get_blueprint", organization_id=organization_id, blueprint_id=blueprint_id)
+    return one(conn, "get_blueprint", organization_id=organization_id, blueprint_id=blueprint_id)
 
 
 def list_blueprints(
     conn: psycopg.Connection, organization_id: str, status: str | None, limit: int, offset: int
 ) -> tuple[list[Row], int]:
-    rows = _rows(
+    items = rows(
         conn, "list_blueprints", organization_id=organization_id, status=status, limit=limit, offset=offset
     )
-    total = _one(conn, "count_blueprints", organization_id=organization_id, status=status)
-    return rows, int(total["n"]) if total else 0
+    total = one(conn, "count_blueprints", organization_id=organization_id, status=status)
+    return items, int(total["n"]) if total else 0
 
 
 def list_pages(conn: psycopg.Connection, organization_id: str, blueprint_id: str) -> list[Row]:
-    return _rows(conn, "list_pages", organization_id=organization_id, blueprint_id=blueprint_id)
+    return rows(conn, "list_pages", organization_id=organization_id, blueprint_id=blueprint_id)
 
 
 def page_image_owned(conn: psycopg.Connection, organization_id: str, sha256: str) -> bool:
-    return _one(conn, "page_image_owned", organization_id=organization_id, sha256=sha256) is not None
+    return one(conn, "page_image_owned", organization_id=organization_id, sha256=sha256) is not None
 
 
 def list_detections(conn: psycopg.Connection, organization_id: str, blueprint_id: str) -> list[Row]:
-    return _rows(conn, "list_detections", organization_id=organization_id, blueprint_id=blueprint_id)
+    return rows(conn, "list_detections", organization_id=organization_id, blueprint_id=blueprint_id)
 
 
 def detection_exists(
     conn: psycopg.Connection, organization_id: str, blueprint_id: str, detection_id: str
 ) -> bool:
     return (
-        _one(
+        one(
             conn,
             "detection_exists",
             organization_id=organization_id,
@@ -82,21 +82,21 @@ def detection_exists(
 
 
 def insert_review_decision(conn: psycopg.Connection, **params: Any) -> Row:
-    row = _one(conn, "insert_review_decision", **params)
+    row = one(conn, "insert_review_decision", **params)
     assert row is not None
     return row
 
 
 def list_review_decisions(conn: psycopg.Connection, organization_id: str, blueprint_id: str) -> list[Row]:
-    return _rows(conn, "list_review_decisions", organization_id=organization_id, blueprint_id=blueprint_id)
+    return rows(conn, "list_review_decisions", organization_id=organization_id, blueprint_id=blueprint_id)
 
 
 def latest_bid(conn: psycopg.Connection, organization_id: str, blueprint_id: str) -> Row | None:
-    return _one(conn, "latest_bid", organization_id=organization_id, blueprint_id=blueprint_id)
+    return one(conn, "latest_bid", organization_id=organization_id, blueprint_id=blueprint_id)
 
 
 def bid_lines(conn: psycopg.Connection, organization_id: str, bid_id: str) -> list[Row]:
-    return _rows(conn, "bid_lines", organization_id=organization_id, bid_id=bid_id)
+    return rows(conn, "bid_lines", organization_id=organization_id, bid_id=bid_id)
 
 
 def list_bids(
@@ -108,14 +108,14 @@ def list_bids(
     offset: int,
 ) -> tuple[list[Row], int]:
     params = {"organization_id": organization_id, "blueprint_id": blueprint_id, "status": status}
-    rows = _rows(conn, "list_bids", limit=limit, offset=offset, **params)
-    total = _one(conn, "count_bids", **params)
-    return rows, int(total["n"]) if total else 0
+    items = rows(conn, "list_bids", limit=limit, offset=offset, **params)
+    total = one(conn, "count_bids", **params)
+    return items, int(total["n"]) if total else 0
 
 
 def get_bid(conn: psycopg.Connection, organization_id: str, bid_id: str) -> Row | None:
-    return _one(conn, "get_bid", organization_id=organization_id, bid_id=bid_id)
+    return one(conn, "get_bid", organization_id=organization_id, bid_id=bid_id)
 
 
 def latest_proposal(conn: psycopg.Connection, organization_id: str, bid_id: str) -> Row | None:
-    return _one(conn, "latest_proposal", organization_id=organization_id, bid_id=bid_id)
+    return one(conn, "latest_proposal", organization_id=organization_id, bid_id=bid_id)

@@ -1,4 +1,5 @@
-"""Estimator review decisions on detected fixtures: accept, reject, relabel, add — each with a reason, audited."""
+"""Estimator review decisions on detected fixtures: accept, reject, relabel, add — each with a reason,
+audited."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from email import message_from_bytes
+from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ def demo(
 
     from pipelineos.blueprints.processing.pipeline import ingest_file
     from pipelineos.cli.db import prepare_database
+    from pipelineos.cli.pipeline import progress_bar
     from pipelineos.db.pool import connection
     from pipelineos.net import free_loopback_port
     from pipelineos.samples.generator import generate_plan_set
@@ -78,9 +80,10 @@ def demo(
         sheets = generate_plan_set(out / "sheets", sheets=2, seed=seed)
         plan_set = _merge_sheets(sheets, out / "demo-plan-set.pdf")
         console.print(f"generated {len(sheets)} sheets → {plan_set}")
-        blueprint = ingest_file(plan_set, customer_name="Riverside Builders", customer_email=DEMO_RECIPIENT,
-                                project_name="Riverside Medical Office Building")
-        blueprint_id = str(blueprint["id"])
+        with progress_bar(plan_set.name, quiet=False) as progress:
+            result = ingest_file(plan_set, customer_name="Riverside Builders", customer_email=DEMO_RECIPIENT,
+                                 project_name="Riverside Medical Office Building", progress=progress)
+        blueprint_id = result.blueprint_id
         queries = queries_beside(__file__)
         with connection() as conn:
             counts = conn.execute(queries["demo_fixture_counts"], {"blueprint_id": blueprint_id}).fetchall()
@@ -88,8 +91,8 @@ def demo(
             proposal = conn.execute(queries["demo_proposal"], {"blueprint_id": blueprint_id}).fetchone()
     finally:
         controller.stop()
-    if blueprint.get("status") != "completed" or bid is None or proposal is None:
-        console.print(f"[red]the pipeline did not complete:[/red] {blueprint.get('error') or blueprint.get('status')}")
+    if result.status != "completed" or bid is None or proposal is None:
+        console.print(f"[red]the pipeline did not complete:[/red] {result.error or result.status}")
         raise typer.Exit(1)
     pdf_path = out / f"proposal-{str(bid['id'])[:8]}.pdf"
     shutil.copyfile(get_storage().path_for(proposal["pdf_sha256"]), pdf_path)
@@ -98,7 +101,7 @@ def demo(
 
 def _print_summary(blueprint_id: str, counts: list[dict[str, Any]], bid: dict[str, Any],
                    proposal: dict[str, Any], pdf_path: Path, received: list[Path]) -> None:
-    table = Table("fixture type", "count", title=f"Takeoff of blueprint {blueprint_id}")
+    table = Table("fixture type", "count", title=f"Takeoff {blueprint_id[:8]}")
     for row in counts:
         table.add_row(str(row["fixture_class"]).replace("_", " "), str(row["count"]))
     table.add_row("[bold]total[/bold]", f"[bold]{sum(r['count'] for r in counts)}[/bold]")
@@ -107,9 +110,10 @@ def _print_summary(blueprint_id: str, counts: list[dict[str, Any]], bid: dict[st
     console.print(f"proposal:       {pdf_path} ({proposal['page_count']} pages)")
     subject = ""
     if received:
-        subject = str(message_from_bytes(received[-1].read_bytes())["Subject"])
-    console.print(f"emailed to:     {proposal['recipient']} — {proposal['message_status']} "
-                  f"({subject}; saved as {received[-1] if received else 'nothing received'})")
+        subject = str(make_header(decode_header(message_from_bytes(received[-1].read_bytes())["Subject"])))
+    console.print(f"emailed to:     {proposal['recipient']} ({proposal['message_status']})")
+    console.print(f"subject:        {subject}")
+    console.print(f"email saved as: {received[-1] if received else 'nothing received'}")
 
 
 def register(app: typer.Typer) -> None:

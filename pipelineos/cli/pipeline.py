@@ -1,7 +1,8 @@
 """``pipelineos ingest`` and ``pipelineos rerun``: the blueprint pipeline from the command line.
 
-``ingest`` runs the whole chain in this process with a progress bar (no Dagster daemon needed). ``rerun`` brings
-a failed (or any) blueprint back to ``completed``: here by default, or as a Dagster run with ``--dagster``.
+``ingest`` runs the whole chain in this process with a progress bar (no Dagster daemon needed). ``rerun``
+brings a failed (or any) blueprint back to ``completed``: here by default, or as a Dagster run
+(``--dagster``).
 """
 
 from __future__ import annotations
@@ -16,19 +17,31 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pipelineos.blueprints.processing.pipeline import STAGES, StageProgress
+
 console = Console(stderr=True)
-STAGE_LABELS = {"pages": "render pages", "sheets": "index sheets", "detect": "detect fixtures",
-                "review": "reviewed takeoff", "price": "price bid", "proposal": "proposal PDF",
-                "send": "send proposal"}
+STAGE_LABELS = {
+    "pages": "render pages",
+    "sheets": "index sheets",
+    "detect": "detect fixtures",
+    "review": "reviewed takeoff",
+    "price": "price bid",
+    "proposal": "proposal PDF",
+    "send": "send proposal",
+}
 
 
 @contextmanager
-def _progress_bar(name: str, quiet: bool) -> Iterator[object]:
+def progress_bar(name: str, quiet: bool) -> Iterator[StageProgress]:
     """A rich progress bar with one task per stage; yields the ``progress(stage, done, total)`` callback."""
-    from pipelineos.blueprints.processing.pipeline import STAGES
-
-    with Progress(TextColumn(f"[bold]{name[:28]:<28}[/bold] {{task.description:<18}}"), BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=console, disable=quiet) as bar:
+    with Progress(
+        TextColumn(f"[bold]{name[:28]:<28}[/bold] {{task.description:<18}}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+    ) as bar:
         tasks = {stage: bar.add_task(STAGE_LABELS[stage], total=None, start=False) for stage in STAGES}
 
         def report(stage: str, done: int, total: int) -> None:
@@ -46,8 +59,15 @@ def _summary(results: list[dict]) -> Table:
     for r in results:
         fixtures = ", ".join(f"{k} {v}" for k, v in r.get("fixtures", {}).items())
         detail = r.get("error") or (f"message {r['message_status']}" if r.get("message_status") else "")
-        table.add_row(r["blueprint_id"][:8], r["status"], str(r.get("pages", "")), fixtures,
-                      str(r.get("bid_total") or ""), str(r.get("recipient") or ""), detail)
+        table.add_row(
+            r["blueprint_id"][:8],
+            r["status"],
+            str(r.get("pages", "")),
+            fixtures,
+            str(r.get("bid_total") or ""),
+            str(r.get("recipient") or ""),
+            detail,
+        )
     return table
 
 
@@ -75,18 +95,28 @@ def ingest(
         if not path.is_file():
             results.append({"blueprint_id": str(path), "status": "failed", "error": f"{path}: no such file"})
             continue
-        with _progress_bar(path.name, as_json) as progress:
-            result = ingest_file(path, customer_email=customer_email, customer_name=customer_name,
-                                 project_name=project, progress=progress, workers=workers or None,
-                                 send=not no_send)
+        with progress_bar(path.name, as_json) as progress:
+            result = ingest_file(
+                path,
+                customer_email=customer_email,
+                customer_name=customer_name,
+                project_name=project,
+                progress=progress,
+                workers=workers or None,
+                send=not no_send,
+            )
         results.append(result.as_dict())
     _report(results, as_json)
 
 
 def rerun(
     blueprint_id: str = typer.Argument(..., help="Id of the blueprint to process again."),
-    dagster: bool = typer.Option(False, "--dagster", help="Submit a Dagster run through the webserver instead."),
-    url: str = typer.Option(None, help="Dagster webserver URL for --dagster (default: 127.0.0.1:dagster_port)."),
+    dagster: bool = typer.Option(
+        False, "--dagster", help="Submit a Dagster run through the webserver instead."
+    ),
+    url: str = typer.Option(
+        None, help="Dagster webserver URL for --dagster (default: 127.0.0.1:dagster_port)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
 ) -> None:
     """Process a blueprint again (after a failure, or a detector or catalog change)."""
@@ -97,7 +127,7 @@ def rerun(
     from pipelineos.blueprints.processing.pipeline import process_blueprint
 
     _prepare()
-    with _progress_bar(blueprint_id, as_json) as progress:
+    with progress_bar(blueprint_id, as_json) as progress:
         result = process_blueprint(blueprint_id, progress=progress)
     _report([result.as_dict()], as_json)
 
@@ -110,7 +140,11 @@ def submit_dagster_rerun(blueprint_id: str, url: str | None = None) -> str:
 
     host, _, port = (url or f"127.0.0.1:{get_settings().dagster_port}").removeprefix("http://").partition(":")
     client = DagsterGraphQLClient(host, port_number=int(port or 3000))
-    tags = {"dagster/partition": blueprint_id, "pipelineos/blueprint": blueprint_id, "pipelineos/reason": "rerun"}
+    tags = {
+        "dagster/partition": blueprint_id,
+        "pipelineos/blueprint": blueprint_id,
+        "pipelineos/reason": "rerun",
+    }
     return client.submit_job_execution("blueprint_takeoff", tags=tags)
 
 

@@ -59,8 +59,15 @@ def takeoff_json(doc: DocumentTakeoff) -> dict[str, Any]:
                 "index": page.index,
                 "sheet": page.sheet_number,
                 "error": page.error,
-                "fixtures": [{"class": d.fixture_class, "bbox": [round(v, 5) for v in d.bbox],
-                              "confidence": d.confidence, "method": d.method} for d in page.fixtures],
+                "fixtures": [
+                    {
+                        "class": d.fixture_class,
+                        "bbox": [round(v, 5) for v in d.bbox],
+                        "confidence": d.confidence,
+                        "method": d.method,
+                    }
+                    for d in page.fixtures
+                ],
             }
             for page in doc.pages
         ],
@@ -101,11 +108,21 @@ def detect(
         exemplars = _parse_exemplars(exemplar)
         vision = _provider(provider)
         total = page_count(path)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err_console, disable=total < 2) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            disable=total < 2,
+        ) as bar:
             task = bar.add_task(f"detecting {path.name}", total=total)
-            doc = analyze_document(path, provider=vision, exemplars=exemplars,
-                                   progress=lambda done, _n: bar.update(task, completed=done))
+            doc = analyze_document(
+                path,
+                provider=vision,
+                exemplars=exemplars,
+                progress=lambda done, _n: bar.update(task, completed=done),
+            )
     except TakeoffInputError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(code=2) from None
@@ -133,8 +150,13 @@ def evaluate_cmd(
         raise typer.Exit(code=2)
     with console.status("building the benchmark corpus"):
         items = build_corpus(out, size=size)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+    ) as bar:
         task = bar.add_task("evaluating", total=len(items))
         report = evaluate(items, workers=workers, progress=lambda done, _n: bar.update(task, completed=done))
     text = markdown(report)

@@ -1,7 +1,8 @@
 """Lead intake and the sales pipeline.
 
 A public lead is stored together with its auto-reply in the outbox in one transaction, so either both exist or
-neither does; the API's dispatcher loop sends the reply within seconds. Organization scoping is on every query.
+neither does; the API's dispatcher loop sends the reply within seconds. Organization scoping is on every
+query.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def create_lead(
 ) -> tuple[Row, bool]:
     """Store the lead and queue its auto-reply (same transaction). Returns (lead, created).
 
-    A repeated ``idempotency_key`` returns the first lead and queues nothing new. ``organization`` (name, email,
+    A repeated ``idempotency_key`` returns the first lead and queues nothing new. ``organization`` (name,
+    email,
     phone) signs the auto-reply; it is read from the database when not given.
     """
     if idempotency_key is not None and len(idempotency_key) > 200:
@@ -192,7 +194,8 @@ def sync_first_responses(conn: psycopg.Connection) -> int:
 
 
 def intake_organization(conn: psycopg.Connection, slug: str | None) -> Row:
-    """The organization a public lead belongs to: ``slug`` if given, else the only organization of the install.
+    """The organization a public lead belongs to: ``slug`` if given, else the only organization of the
+    install.
 
     NotFoundError tells the form owner to add ``?org=<slug>`` when it cannot be decided.
     """

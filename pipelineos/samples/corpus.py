@@ -3,7 +3,8 @@
 Groups:
 * ``vector`` – vector sheets in every style, at 1/8"–1/2" per foot, some dense (100+ fixtures), some with only
   part of the fixtures tagged or none at all (then only symbol search can find them);
-* ``scan`` – the same kind of sheets rasterized as scans (150–300 DPI, noise, blur, 1-bit, ±1° skew, JPEG), with
+* ``scan`` – the same kind of sheets rasterized as scans (150–300 DPI, noise, blur, 1-bit, ±1° skew, JPEG),
+  with
   one user exemplar crop per class cut from the scan itself;
 * ``zero_shot`` – scans with no exemplar and no readable text: only the built-in library can find fixtures.
 """
@@ -64,8 +65,10 @@ def crop_exemplars(image_path: Path, out_dir: Path, pad: float = 0.15) -> dict[s
             continue
         x0, y0, x1, y1 = item["bbox"]
         px, py = (x1 - x0) * pad, (y1 - y0) * pad
-        crop = gray[max(0, int((y0 - py) * height)):int((y1 + py) * height) + 1,
-                    max(0, int((x0 - px) * width)):int((x1 + px) * width) + 1]
+        crop = gray[
+            max(0, int((y0 - py) * height)) : int((y1 + py) * height) + 1,
+            max(0, int((x0 - px) * width)) : int((x1 + px) * width) + 1,
+        ]
         target = out_dir / f"{image_path.stem}-{cls}.png"
         Image.fromarray(crop).save(target)
         out[cls] = [target]
@@ -81,17 +84,26 @@ def build_corpus(out_dir: Path, *, size: str = "small", seed: int = 7) -> list[C
     for i in range(n_vector):
         style = STYLES[i % len(STYLES)]
         dense = i % 4 == 3
-        opts = SheetOptions(style=style, scale=None if dense else scales[i % len(scales)], dense=dense,
-                            tag_ratio=[1.0, 0.6, 0.0][i % 3])
-        pdf = generate_sheet(out_dir / "vector" / f"V-{i + 1:03d}.pdf", sheet=f"P-{101 + i}", seed=seed + i,
-                             options=opts)
+        opts = SheetOptions(
+            style=style,
+            scale=None if dense else scales[i % len(scales)],
+            dense=dense,
+            tag_ratio=[1.0, 0.6, 0.0][i % 3],
+        )
+        pdf = generate_sheet(
+            out_dir / "vector" / f"V-{i + 1:03d}.pdf", sheet=f"P-{101 + i}", seed=seed + i, options=opts
+        )
         items.append(CorpusItem(pdf, truth_path(pdf), "vector", style))
     for group, count in (("scan", n_scan), ("zero_shot", n_zero)):
         for i in range(count):
             style = STYLES[i % len(STYLES)]
             opts = SheetOptions(style=style, scale=scales[(i + 1) % len(scales)], dense=i % 4 == 3)
-            base = generate_sheet(out_dir / group / "src" / f"S-{i + 1:03d}.pdf", sheet=f"P-{201 + i}",
-                                  seed=seed * 31 + i, options=opts)
+            base = generate_sheet(
+                out_dir / group / "src" / f"S-{i + 1:03d}.pdf",
+                sheet=f"P-{201 + i}",
+                seed=seed * 31 + i,
+                options=opts,
+            )
             scan = scan_sheet(base, out_dir / group / f"{group}-{i + 1:03d}", random_scan(rng), seed=i)
             exemplars = crop_exemplars(scan, out_dir / group / "exemplars") if group == "scan" else {}
             items.append(CorpusItem(scan, truth_path(scan), group, style, exemplars))

@@ -31,27 +31,60 @@ from pipelineos.samples.sheet import (
 )
 from pipelineos.samples.symbols import STYLES
 
-SCALES: dict[float, str] = {0.125: '1/8" = 1\'-0"', 0.1875: '3/16" = 1\'-0"', 0.25: '1/4" = 1\'-0"',
-                            0.375: '3/8" = 1\'-0"', 0.5: '1/2" = 1\'-0"'}
+SCALES: dict[float, str] = {
+    0.125: '1/8" = 1\'-0"',
+    0.1875: '3/16" = 1\'-0"',
+    0.25: '1/4" = 1\'-0"',
+    0.375: '3/8" = 1\'-0"',
+    0.5: '1/2" = 1\'-0"',
+}
 TYPE_PREFIXES: dict[str, tuple[str, ...]] = {
-    "water_closet": ("WC",), "urinal": ("UR",), "lavatory": ("LAV", "L"), "kitchen_sink": ("SK", "S"),
-    "service_sink": ("MS",), "bathtub": ("TUB",), "shower": ("SH",), "floor_drain": ("FD",),
-    "drinking_fountain": ("DF", "EWC"), "water_heater": ("WH",), "hose_bibb": ("HB",),
-    "clothes_washer": ("CW",), "dishwasher": ("DW",),
+    "water_closet": ("WC",),
+    "urinal": ("UR",),
+    "lavatory": ("LAV", "L"),
+    "kitchen_sink": ("SK", "S"),
+    "service_sink": ("MS",),
+    "bathtub": ("TUB",),
+    "shower": ("SH",),
+    "floor_drain": ("FD",),
+    "drinking_fountain": ("DF", "EWC"),
+    "water_heater": ("WH",),
+    "hose_bibb": ("HB",),
+    "clothes_washer": ("CW",),
+    "dishwasher": ("DW",),
 }
 PRODUCTS: dict[str, tuple[str, str]] = {
-    "water_closet": ("AMERICAN STANDARD", "AFWALL 3351.101"), "urinal": ("SLOAN", "WEUS-1000.1201"),
-    "lavatory": ("KOHLER", "K-2196-4"), "kitchen_sink": ("ELKAY", "LRAD3322"),
-    "service_sink": ("FIAT", "MSB-2424"), "bathtub": ("KOHLER", "K-837"), "shower": ("ASWT", "MS-3636"),
-    "floor_drain": ("ZURN", "ZN415-5B"), "drinking_fountain": ("ELKAY", "LZSTL8WSLK"),
-    "water_heater": ("A.O. SMITH", "EE12-50H55DV"), "hose_bibb": ("WOODFORD", "MODEL 24"),
-    "clothes_washer": ("GUY GRAY", "WB200"), "dishwasher": ("BY OWNER", "-"),
+    "water_closet": ("AMERICAN STANDARD", "AFWALL 3351.101"),
+    "urinal": ("SLOAN", "WEUS-1000.1201"),
+    "lavatory": ("KOHLER", "K-2196-4"),
+    "kitchen_sink": ("ELKAY", "LRAD3322"),
+    "service_sink": ("FIAT", "MSB-2424"),
+    "bathtub": ("KOHLER", "K-837"),
+    "shower": ("ASWT", "MS-3636"),
+    "floor_drain": ("ZURN", "ZN415-5B"),
+    "drinking_fountain": ("ELKAY", "LZSTL8WSLK"),
+    "water_heater": ("A.O. SMITH", "EE12-50H55DV"),
+    "hose_bibb": ("WOODFORD", "MODEL 24"),
+    "clothes_washer": ("GUY GRAY", "WB200"),
+    "dishwasher": ("BY OWNER", "-"),
 }
-PROJECTS = ("RIVERSIDE COMMONS MEDICAL OFFICE", "HARBOR POINT MIXED USE", "MAPLE GROVE ELEMENTARY ADDITION",
-            "CEDAR STREET APARTMENTS", "NORTHGATE FITNESS CENTER")
-ARCHITECTS = (("Jane Q. Morales, AIA", "MORALES + PARTNERS ARCHITECTS", "(555) 201-4417", "jmorales@moralespartners.example"),
-              ("Robert K. Lindqvist, AIA", "LINDQVIST DESIGN STUDIO", "(555) 338-9021", "rob@lindqvist-studio.example"),
-              ("Priya N. Raman, RA", "RAMAN ARCHITECTURE GROUP", "(555) 764-1180", "praman@ramanarch.example"))
+PROJECTS = (
+    "RIVERSIDE COMMONS MEDICAL OFFICE",
+    "HARBOR POINT MIXED USE",
+    "MAPLE GROVE ELEMENTARY ADDITION",
+    "CEDAR STREET APARTMENTS",
+    "NORTHGATE FITNESS CENTER",
+)
+ARCHITECTS = (
+    (
+        "Jane Q. Morales, AIA",
+        "MORALES + PARTNERS ARCHITECTS",
+        "(555) 201-4417",
+        "jmorales@moralespartners.example",
+    ),
+    ("Robert K. Lindqvist, AIA", "LINDQVIST DESIGN STUDIO", "(555) 338-9021", "rob@lindqvist-studio.example"),
+    ("Priya N. Raman, RA", "RAMAN ARCHITECTURE GROUP", "(555) 764-1180", "praman@ramanarch.example"),
+)
 
 
 @dataclass(frozen=True)
@@ -91,10 +124,17 @@ class Tagger:
 
 def _title_block(rng: random.Random, sheet: str, level: int, scale: float) -> TitleBlock:
     architect, firm, phone, email = rng.choice(ARCHITECTS)
-    return TitleBlock(sheet=sheet, title=f"PLUMBING FLOOR PLAN - LEVEL {level}", project=rng.choice(PROJECTS),
-                      architect=architect, firm=firm, phone=phone, email=email,
-                      address=f"{rng.randint(100, 9999)} MARKET STREET, SPRINGFIELD, OR 97477",
-                      scale_text=SCALES[scale])
+    return TitleBlock(
+        sheet=sheet,
+        title=f"PLUMBING FLOOR PLAN - LEVEL {level}",
+        project=rng.choice(PROJECTS),
+        architect=architect,
+        firm=firm,
+        phone=phone,
+        email=email,
+        address=f"{rng.randint(100, 9999)} MARKET STREET, SPRINGFIELD, OR 97477",
+        scale_text=SCALES[scale],
+    )
 
 
 def _norm(box: tuple) -> list[float]:
@@ -102,8 +142,14 @@ def _norm(box: tuple) -> list[float]:
     return [round(x0 / PAGE_W, 6), round(y0 / PAGE_H, 6), round(x1 / PAGE_W, 6), round(y1 / PAGE_H, 6)]
 
 
-def generate_sheet(out_path: Path, *, sheet: str = "P-101", level: int = 1, seed: int = 0,
-                   options: SheetOptions | None = None) -> Path:
+def generate_sheet(
+    out_path: Path,
+    *,
+    sheet: str = "P-101",
+    level: int = 1,
+    seed: int = 0,
+    options: SheetOptions | None = None,
+) -> Path:
     """Write one plumbing floor plan PDF and its ``.truth.json``; returns the PDF path."""
     opts = options or SheetOptions()
     rng = random.Random(f"{seed}:{sheet}")
@@ -138,12 +184,31 @@ def generate_sheet(out_path: Path, *, sheet: str = "P-101", level: int = 1, seed
     doc.save(out_path, deflate=True, garbage=3)
     doc.close()
     truth = {
-        "sheet": sheet, "title": block.title, "discipline": "plumbing", "kind": "plan",
-        "page_size_pt": [PAGE_W, PAGE_H], "style": style, "scale_in_per_ft": scale, "tag_scheme": scheme,
-        "project": block.project, "architect": block.architect, "firm": block.firm,
-        "fixtures": [{"class": f.fixture_class, "bbox": _norm(f.bbox), "tag": f.tag, "tagged": f.tagged,
-                      "rotation": f.rotation, "mirror": f.mirror} for f in result.fixtures],
-        "schedule": [{"tag": t, "fixture": d, "manufacturer": m, "model": mo, "qty": q} for t, d, m, mo, q in rows],
+        "sheet": sheet,
+        "title": block.title,
+        "discipline": "plumbing",
+        "kind": "plan",
+        "page_size_pt": [PAGE_W, PAGE_H],
+        "style": style,
+        "scale_in_per_ft": scale,
+        "tag_scheme": scheme,
+        "project": block.project,
+        "architect": block.architect,
+        "firm": block.firm,
+        "fixtures": [
+            {
+                "class": f.fixture_class,
+                "bbox": _norm(f.bbox),
+                "tag": f.tag,
+                "tagged": f.tagged,
+                "rotation": f.rotation,
+                "mirror": f.mirror,
+            }
+            for f in result.fixtures
+        ],
+        "schedule": [
+            {"tag": t, "fixture": d, "manufacturer": m, "model": mo, "qty": q} for t, d, m, mo, q in rows
+        ],
         "references": references,
         "distractors": [_norm(b) for b in result.distractors],
     }
@@ -151,15 +216,24 @@ def generate_sheet(out_path: Path, *, sheet: str = "P-101", level: int = 1, seed
     return out_path
 
 
-def generate_plan_set(out_dir: Path, *, sheets: int = 2, seed: int = 0, style: str | None = None,
-                      dense: bool = False, scale: float | None = None, tag_ratio: float | None = None,
-                      prefix: str = "P") -> list[Path]:
+def generate_plan_set(
+    out_dir: Path,
+    *,
+    sheets: int = 2,
+    seed: int = 0,
+    style: str | None = None,
+    dense: bool = False,
+    scale: float | None = None,
+    tag_ratio: float | None = None,
+    prefix: str = "P",
+) -> list[Path]:
     """Write ``sheets`` plan PDFs (P-101, P-102 …) with truth JSON into ``out_dir``; returns the PDFs."""
     out_dir.mkdir(parents=True, exist_ok=True)
     options = SheetOptions(style=style, scale=scale, dense=dense, tag_ratio=tag_ratio)
     paths = []
     for i in range(sheets):
         number = f"{prefix}-{101 + i}"
-        paths.append(generate_sheet(out_dir / f"{number}.pdf", sheet=number, level=i + 1, seed=seed,
-                                    options=options))
+        paths.append(
+            generate_sheet(out_dir / f"{number}.pdf", sheet=number, level=i + 1, seed=seed, options=options)
+        )
     return paths

@@ -15,12 +15,25 @@ ROOM_D_IN = 192.0
 CORNER_IN = 40.0
 
 ROOM_PROGRAMS: dict[str, list[tuple[str, str, int]]] = {
-    "MEN": [("top", "water_closet", 3), ("right", "urinal", 3), ("bottom", "lavatory", 3), ("center", "floor_drain", 1)],
+    "MEN": [
+        ("top", "water_closet", 3),
+        ("right", "urinal", 3),
+        ("bottom", "lavatory", 3),
+        ("center", "floor_drain", 1),
+    ],
     "WOMEN": [("top", "water_closet", 4), ("bottom", "lavatory", 3), ("center", "floor_drain", 1)],
     "JANITOR": [("top", "service_sink", 1), ("right", "water_heater", 1), ("center", "floor_drain", 1)],
-    "BREAK ROOM": [("top@0.35", "kitchen_sink", 1), ("top@0.68", "dishwasher", 1), ("bottom", "drinking_fountain", 1)],
-    "UNIT BATH": [("top", "bathtub", 1), ("right", "water_closet", 1), ("bottom", "lavatory", 2),
-                  ("left", "clothes_washer", 1)],
+    "BREAK ROOM": [
+        ("top@0.35", "kitchen_sink", 1),
+        ("top@0.68", "dishwasher", 1),
+        ("bottom", "drinking_fountain", 1),
+    ],
+    "UNIT BATH": [
+        ("top", "bathtub", 1),
+        ("right", "water_closet", 1),
+        ("bottom", "lavatory", 2),
+        ("left", "clothes_washer", 1),
+    ],
     "LOCKER ROOM": [("top", "shower", 3), ("bottom", "lavatory", 2), ("center", "floor_drain", 1)],
     "MECH": [("top", "water_heater", 2), ("center", "floor_drain", 1), ("left", "hose_bibb", 1)],
 }
@@ -72,7 +85,9 @@ def _row_positions(length: float, item: float, count: int, spacing: float) -> li
 class PlanDrawer:
     """Draws one floor plan; all randomness comes from the given generator."""
 
-    def __init__(self, page: pymupdf.Page, rng: random.Random, style: str, scale: float, tagger: object) -> None:
+    def __init__(
+        self, page: pymupdf.Page, rng: random.Random, style: str, scale: float, tagger: object
+    ) -> None:
         self.page, self.rng, self.style, self.scale, self.tagger = page, rng, style, scale, tagger
         self.result = PlanResult()
         self.line_width = rng.choice([0.5, 0.7, 0.9])
@@ -102,8 +117,9 @@ class PlanDrawer:
                 self._plumbing_room(x0, y0, name)
             else:
                 self._furnished_room(x0, y0, name)
-            self.page.insert_text((x0 + rw / 2 - 20, y0 + rd - 50 * self.scale), f"{name} {101 + index}",
-                                  fontsize=6)
+            self.page.insert_text(
+                (x0 + rw / 2 - 20, y0 + rd - 50 * self.scale), f"{name} {101 + index}", fontsize=6
+            )
             self._door(x0, y0)
         return self.result
 
@@ -173,8 +189,13 @@ class PlanDrawer:
         kinds = OFFICE_PROGRAMS[name]
         for i, (fx, fy) in enumerate(cells[: self.rng.randint(2, 4)]):
             item = furniture(kinds[i % len(kinds)])
-            where = Placement(x0 + fx * ROOM_W_IN * s, y0 + fy * ROOM_D_IN * s, s,
-                              self.rng.randint(0, 3), self.rng.random() < 0.5)
+            where = Placement(
+                x0 + fx * ROOM_W_IN * s,
+                y0 + fy * ROOM_D_IN * s,
+                s,
+                self.rng.randint(0, 3),
+                self.rng.random() < 0.5,
+            )
             bx0, by0, bx1, by1 = page_bounds(item, where)
             if bx1 - bx0 > 0.38 * ROOM_W_IN * s or by1 - by0 > 0.36 * ROOM_D_IN * s:
                 where = Placement(where.x, where.y, where.scale, 0, where.mirror)

@@ -35,9 +35,15 @@ def random_scan(rng: random.Random) -> ScanOptions:
     one_bit = rng.random() < 0.3
     jpeg = None if one_bit or rng.random() < 0.5 else rng.randint(35, 70)
     fmt = "tiff" if one_bit else ("jpeg" if jpeg else rng.choice(["png", "pdf"]))
-    return ScanOptions(dpi=rng.choice([150, 200, 300]), skew_deg=round(rng.uniform(-1, 1), 2),
-                       blur=rng.choice([0.0, 0.6, 1.0]), noise=rng.choice([0.0, 6.0, 12.0]), one_bit=one_bit,
-                       jpeg_quality=jpeg, fmt=fmt)
+    return ScanOptions(
+        dpi=rng.choice([150, 200, 300]),
+        skew_deg=round(rng.uniform(-1, 1), 2),
+        blur=rng.choice([0.0, 0.6, 1.0]),
+        noise=rng.choice([0.0, 6.0, 12.0]),
+        one_bit=one_bit,
+        jpeg_quality=jpeg,
+        fmt=fmt,
+    )
 
 
 def _rotate_truth(truth: dict, angle: float, width: int, height: int) -> dict:

@@ -25,8 +25,10 @@ FIXED_PAPER_PT: dict[str, float] = {"floor_drain": 13.0, "hose_bibb": 12.0}
 def arc(cx: float, cy: float, rx: float, ry: float, a0: float, a1: float, n: int = 12) -> list[tuple]:
     """Points of an elliptical arc from angle a0 to a1 (degrees, y down)."""
     return [
-        (cx + rx * math.cos(math.radians(a0 + (a1 - a0) * i / n)),
-         cy + ry * math.sin(math.radians(a0 + (a1 - a0) * i / n)))
+        (
+            cx + rx * math.cos(math.radians(a0 + (a1 - a0) * i / n)),
+            cy + ry * math.sin(math.radians(a0 + (a1 - a0) * i / n)),
+        )
         for i in range(n + 1)
     ]
 
@@ -62,8 +64,13 @@ def lavatory(style: str) -> Symbol:
 
 def kitchen_sink(style: str) -> Symbol:
     if style == "classic":
-        return [("R", -16.5, 0, 16.5, 22), ("R", -15, 3, -1, 20), ("R", 1, 3, 15, 20),
-                _circle(-8, 11, 1.2), _circle(8, 11, 1.2)]
+        return [
+            ("R", -16.5, 0, 16.5, 22),
+            ("R", -15, 3, -1, 20),
+            ("R", 1, 3, 15, 20),
+            _circle(-8, 11, 1.2),
+            _circle(8, 11, 1.2),
+        ]
     if style == "modern":
         return [("R", -16.5, 0, 16.5, 22), ("O", -14, 4, 14, 20), _circle(0, 12, 1.5), ("L", 0, 0, 0, 5)]
     return [("R", -16.5, 0, 16.5, 22), ("R", -15, 3, 3, 20), ("R", 5, 3, 15, 16)]
@@ -79,8 +86,11 @@ def service_sink(style: str) -> Symbol:
 
 def bathtub(style: str) -> Symbol:
     if style == "classic":
-        return [("R", -30, 0, 30, 30), ("P", [(-26, 4), (20, 4), *arc(20, 15, 6, 11, -90, 90), (-26, 26)], True),
-                _circle(-22, 15, 1.5)]
+        return [
+            ("R", -30, 0, 30, 30),
+            ("P", [(-26, 4), (20, 4), *arc(20, 15, 6, 11, -90, 90), (-26, 26)], True),
+            _circle(-22, 15, 1.5),
+        ]
     if style == "modern":
         return [("R", -30, 0, 30, 30), ("O", -27, 3, 27, 27), _circle(-20, 15, 1.5)]
     return [("R", -30, 0, 30, 30), ("R", -27, 3, 27, 27), ("L", -27, 9, 27, 9), _circle(-22, 18, 1.5)]
@@ -98,8 +108,13 @@ def floor_drain(style: str) -> Symbol:
     if style == "classic":
         return [_circle(0, 5, 5), ("L", -5, 5, 5, 5), ("L", 0, 0, 0, 10)]
     if style == "modern":
-        return [("R", -5, 0, 5, 10), ("L", -5, 3.3, 5, 3.3), ("L", -5, 6.6, 5, 6.6),
-                ("L", -1.7, 0, -1.7, 10), ("L", 1.7, 0, 1.7, 10)]
+        return [
+            ("R", -5, 0, 5, 10),
+            ("L", -5, 3.3, 5, 3.3),
+            ("L", -5, 6.6, 5, 6.6),
+            ("L", -1.7, 0, -1.7, 10),
+            ("L", 1.7, 0, 1.7, 10),
+        ]
     return [_circle(0, 5, 5), _circle(0, 5, 2.5)]
 
 
@@ -115,7 +130,12 @@ def water_heater(style: str) -> Symbol:
     if style == "classic":
         return [_circle(0, 12, 12), _circle(0, 12, 8)]
     if style == "modern":
-        return [_circle(0, 15, 12), ("L", -4, 0, -4, 3.5), ("L", 4, 0, 4, 3.5), ("P", [(-6, 19), (0, 9), (6, 19)], True)]
+        return [
+            _circle(0, 15, 12),
+            ("L", -4, 0, -4, 3.5),
+            ("L", 4, 0, 4, 3.5),
+            ("P", [(-6, 19), (0, 9), (6, 19)], True),
+        ]
     return [("R", -12, 0, 12, 24), _circle(0, 12, 10)]
 
 
@@ -166,15 +186,30 @@ def furniture(kind: str) -> Symbol:
     table = {
         "desk": [("R", -30, 0, 30, 30), ("R", -9, 34, 9, 50), ("P", arc(0, 50, 9, 5, 0, 180), False)],
         "table": [("R", -24, 0, 24, 30), *chairs, ("R", -18, -8, -10, -1), ("R", 10, 31, 18, 38)],
-        "round_table": [_circle(0, 18, 18), ("R", -4, -6, 4, 0), ("R", -4, 36, 4, 42),
-                        ("R", -24, 14, -18, 22), ("R", 18, 14, 24, 22)],
+        "round_table": [
+            _circle(0, 18, 18),
+            ("R", -4, -6, 4, 0),
+            ("R", -4, 36, 4, 42),
+            ("R", -24, 14, -18, 22),
+            ("R", 18, 14, 24, 22),
+        ],
         "bed": [("R", -30, 0, 30, 80), ("R", -26, 3, -3, 15), ("R", 3, 3, 26, 15), ("L", -30, 30, 30, 30)],
         "door": [("L", 0, 0, 0, 36), ("P", arc(0, 0, 36, 36, 90, 0), False)],
         "equipment": [("R", -18, 0, 18, 30), ("L", -18, 0, 18, 30), ("L", 18, 0, -18, 30)],
-        "range": [("R", -15, 0, 15, 26), _circle(-7, 8, 4), _circle(7, 8, 4), _circle(-7, 19, 4),
-                  _circle(7, 19, 4)],
+        "range": [
+            ("R", -15, 0, 15, 26),
+            _circle(-7, 8, 4),
+            _circle(7, 8, 4),
+            _circle(-7, 19, 4),
+            _circle(7, 19, 4),
+        ],
         "refrigerator": [("R", -15, 0, 15, 30), ("L", -15, 26, 15, 26)],
-        "sofa": [("R", -36, 0, 36, 10), ("R", -36, 10, -30, 34), ("R", 30, 10, 36, 34), ("R", -30, 10, 30, 32)],
+        "sofa": [
+            ("R", -36, 0, 36, 10),
+            ("R", -36, 10, -30, 34),
+            ("R", 30, 10, 36, 34),
+            ("R", -30, 10, 30, 32),
+        ],
         "chair": [("R", -10, 0, 10, 20), ("R", -10, 0, 10, 5)],
         "cabinet": [("R", -18, 0, 18, 24), ("L", 0, 0, 0, 24)],
     }
@@ -182,7 +217,17 @@ def furniture(kind: str) -> Symbol:
 
 
 FURNITURE_KINDS: tuple[str, ...] = (
-    "desk", "table", "round_table", "bed", "door", "equipment", "range", "refrigerator", "sofa", "chair", "cabinet",
+    "desk",
+    "table",
+    "round_table",
+    "bed",
+    "door",
+    "equipment",
+    "range",
+    "refrigerator",
+    "sofa",
+    "chair",
+    "cabinet",
 )
 
 

@@ -50,8 +50,11 @@ def dxf_to_pdf(path: Path) -> bytes:
     backend = mupdf_backend.PyMuPdfBackend()
     Frontend(RenderContext(doc), backend).draw_layout(doc.modelspace(), finalize=True)
     settings = layout.Settings(fit_page=True)
-    return backend.get_pdf_bytes(_page(box), settings=settings, render_box=BoundingBox2d(
-        [(box.extmin.x, box.extmin.y), (box.extmax.x, box.extmax.y)]))
+    return backend.get_pdf_bytes(
+        _page(box),
+        settings=settings,
+        render_box=BoundingBox2d([(box.extmin.x, box.extmin.y), (box.extmax.x, box.extmax.y)]),
+    )
 
 
 def fixture_class_of(name: str) -> str | None:
@@ -77,7 +80,9 @@ def dxf_fixtures(path: Path) -> list[tuple[str, Box, str]]:
     found: list[tuple[str, Box, str]] = []
     for insert in doc.modelspace().query("INSERT"):
         names = [insert.dxf.name, insert.dxf.layer]
-        names += [attrib.dxf.text for attrib in insert.attribs] + [attrib.dxf.tag for attrib in insert.attribs]
+        names += [attrib.dxf.text for attrib in insert.attribs] + [
+            attrib.dxf.tag for attrib in insert.attribs
+        ]
         cls = next((c for c in map(fixture_class_of, names) if c), None)
         if cls is None:
             continue

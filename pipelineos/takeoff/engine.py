@@ -29,7 +29,8 @@ from pipelineos.takeoff.symbols.search import PreparedPage, legend_templates, pr
 from pipelineos.takeoff.tags import associate, find_tags
 
 log = logging.getLogger(__name__)
-THRESHOLDS = {"user": 0.6, "legend": 0.7, "tagged": 0.7, "library": 0.6}
+MAX_TAGGED_EXEMPLARS = 8
+THRESHOLDS = {"user": 0.7, "legend": 0.72, "tagged": 0.76, "library": 0.62}
 
 
 def _norm(box: Box, page: LoadedPage) -> tuple[float, float, float, float]:
@@ -41,27 +42,23 @@ def _center(box: Box) -> tuple[float, float]:
     return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
 
 
-def _symbol_detections(page: LoadedPage, prepared: PreparedPage, sets: list[tuple[str, TemplateSet]],
-                       skip: set[int], regions: dict[str, list[Box]]) -> list[Detection]:
+def _symbol_detections(
+    page: LoadedPage,
+    prepared: PreparedPage,
+    templates: TemplateSet,
+    skip: set[int],
+    regions: dict[str, list[Box]],
+) -> list[Detection]:
     found: list[Detection] = []
-    negatives = builtin_templates()
-    for source, templates in sets:
-        if not len(templates):
+    for hit in match(prepared.candidates, templates, THRESHOLDS):
+        box = tuple(prepared.boxes_pt[hit.index])
+        if hit.index in skip or in_regions(_center(box), regions):
             continue
-        combined = TemplateSet()
-        combined.extend(templates)
-        combined.extend(negatives, skip=set(templates.classes) | {c for c in negatives.classes
-                                                                   if not c.startswith("_")})
-        hits: list[Detection] = []
-        for hit in match(prepared.candidates, combined, THRESHOLDS[source]):
-            box = tuple(prepared.boxes_pt[hit.index])
-            if hit.index in skip or in_regions(_center(box), regions):
-                continue
-            confidence = round(min(0.99, 0.5 + (hit.score - THRESHOLDS[source]) * 2 + hit.margin), 3)
-            hits.append(Detection(hit.fixture_class, _norm(box, page), confidence, f"symbol_{source}",
-                                  page.index))
-        found += nms(hits, 0.3)
-    return found
+        confidence = round(min(0.99, 0.55 + hit.score + hit.margin), 3)
+        found.append(
+            Detection(hit.fixture_class, _norm(box, page), confidence, f"symbol_{hit.source}", page.index)
+        )
+    return nms(found, 0.3)
 
 
 def _legend_columns(dets: list[Detection]) -> list[Detection]:
@@ -70,8 +67,10 @@ def _legend_columns(dets: list[Detection]) -> list[Detection]:
     for a in dets:
         height = a.bbox[3] - a.bbox[1]
         cx = (a.bbox[0] + a.bbox[2]) / 2
-        column = sorted((d for d in dets if abs((d.bbox[0] + d.bbox[2]) / 2 - cx) < 0.3 * (a.bbox[2] - a.bbox[0])),
-                        key=lambda d: d.bbox[1])
+        column = sorted(
+            (d for d in dets if abs((d.bbox[0] + d.bbox[2]) / 2 - cx) < 0.3 * (a.bbox[2] - a.bbox[0])),
+            key=lambda d: d.bbox[1],
+        )
         run: list[Detection] = []
         for det in column:
             if run and det.bbox[1] - run[-1].bbox[3] > 1.5 * height:
@@ -102,24 +101,34 @@ def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: 
     result.discipline, result.sheet_kind, result.schedule = layout.discipline, layout.kind, schedule
     result.regions = {k: [_norm(b, page) for b in v] for k, v in regions.items()}
     prepared = prepare(page)
-    legend, legend_used = legend_templates(page, regions.get("legend", []) + regions.get("info_column", []),
-                                           prepared)
+    legend, legend_used = legend_templates(
+        page, regions.get("legend", []) + regions.get("info_column", []), prepared
+    )
     boxes = prepared.boxes_pt
     eligible = np.array([not in_regions(_center(tuple(b)), regions) for b in boxes], dtype=bool)
     hits = associate(find_tags(page.words, schedule, regions), boxes, eligible)
     tagged = TemplateSet()
     dets: list[Detection] = []
+    per_class: dict[str, int] = {}
     for hit in hits:
         box = tuple(boxes[hit.candidate]) if hit.candidate is not None else hit.box
-        if hit.candidate is not None:
-            tagged.add(hit.fixture_class, prepared.candidates.masks[hit.candidate], "tagged")
-        dets.append(Detection(hit.fixture_class, _norm(box, page), 0.9 if hit.candidate is not None else 0.7,
-                              "text_tag", page.index, hit.tag))
-    covered = set(user.classes) | set(legend.classes) | set(tagged.classes)
-    library = TemplateSet()
-    library.extend(builtin_templates(), skip=covered | {c for c in builtin_templates().classes if c.startswith("_")})
-    sets = [("user", user), ("legend", legend), ("tagged", tagged), ("library", library)]
-    symbol_dets = _symbol_detections(page, prepared, sets, legend_used, regions)
+        if hit.candidate is not None and per_class.get(hit.fixture_class, 0) < MAX_TAGGED_EXEMPLARS:
+            per_class[hit.fixture_class] = per_class.get(hit.fixture_class, 0) + 1
+            tagged.add(hit.fixture_class, prepared.candidates.masks[hit.candidate], "tagged", thinned=True)
+        dets.append(
+            Detection(
+                hit.fixture_class,
+                _norm(box, page),
+                0.9 if hit.candidate is not None else 0.7,
+                "text_tag",
+                page.index,
+                hit.tag,
+            )
+        )
+    templates = TemplateSet()
+    for source_set in (user, legend, tagged, builtin_templates()):
+        templates.extend(source_set)
+    symbol_dets = _symbol_detections(page, prepared, templates, legend_used, regions)
     if not page.is_vector:
         symbol_dets = _legend_columns(symbol_dets)
     dets += symbol_dets
@@ -129,8 +138,11 @@ def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: 
         try:
             extra = _provider_detections(provider, page)
             w, h = page.width_pt, page.height_pt
-            dets += [d for d in extra if not in_regions(((d.bbox[0] + d.bbox[2]) / 2 * w,
-                                                         (d.bbox[1] + d.bbox[3]) / 2 * h), regions)]
+            dets += [
+                d
+                for d in extra
+                if not in_regions(((d.bbox[0] + d.bbox[2]) / 2 * w, (d.bbox[1] + d.bbox[3]) / 2 * h), regions)
+            ]
         except Exception as exc:
             log.warning("vision provider failed on page %s: %s", page.index + 1, exc)
             result.notes.append(f"vision provider failed: {exc}")
@@ -138,8 +150,15 @@ def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: 
     result.mismatches = reconcile(schedule, result.fixtures)
 
 
-def analyze_page(path: Path, index: int, *, provider: Any = None, exemplars: dict[str, list[Path]] | None = None,
-                 max_pixels: int = DEFAULT_MAX_PIXELS, templates: TemplateSet | None = None) -> PageTakeoff:
+def analyze_page(
+    path: Path,
+    index: int,
+    *,
+    provider: Any = None,
+    exemplars: dict[str, list[Path]] | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    templates: TemplateSet | None = None,
+) -> PageTakeoff:
     """Takeoff of one page; a page that cannot be analysed comes back with ``error`` set."""
     started = time.perf_counter()
     user = templates if templates is not None else load_exemplars(exemplars)
@@ -157,9 +176,14 @@ def analyze_page(path: Path, index: int, *, provider: Any = None, exemplars: dic
     return result
 
 
-def analyze_document(path: Path, *, provider: Any = None, exemplars: dict[str, list[Path]] | None = None,
-                     progress: Callable[[int, int], None] | None = None,
-                     max_pixels: int = DEFAULT_MAX_PIXELS) -> DocumentTakeoff:
+def analyze_document(
+    path: Path,
+    *,
+    provider: Any = None,
+    exemplars: dict[str, list[Path]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> DocumentTakeoff:
     """Takeoff of a whole file. Raises TakeoffInputError when the file itself is unusable."""
     path = Path(path)
     total = inputs.page_count(path)

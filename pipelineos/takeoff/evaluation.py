@@ -32,8 +32,14 @@ class SheetScore:
     error: str | None = None
 
 
-def score_sheet(detections: list[Detection], truth: dict, classes: Iterable[str] | None = None,
-                name: str = "", group: str = "", style: str = "") -> SheetScore:
+def score_sheet(
+    detections: list[Detection],
+    truth: dict,
+    classes: Iterable[str] | None = None,
+    name: str = "",
+    group: str = "",
+    style: str = "",
+) -> SheetScore:
     """Greedy one-to-one matching by confidence, same class and IoU ≥ 0.5."""
     keep = set(classes) if classes is not None else None
     dets = [d for d in detections if keep is None or d.fixture_class in keep]
@@ -107,8 +113,16 @@ def _run_one(args: tuple[str, str, str, str, dict[str, list[str]]]) -> SheetScor
 
 def evaluate(items: list, *, workers: int = 2, progress: Callable[[int, int], None] | None = None) -> dict:
     """Run the engine over corpus items (``pipelineos.samples.corpus.CorpusItem``) and summarize by group."""
-    jobs = [(str(i.path), str(i.truth), i.group, i.style, {k: [str(p) for p in v] for k, v in i.exemplars.items()})
-            for i in items]
+    jobs = [
+        (
+            str(i.path),
+            str(i.truth),
+            i.group,
+            i.style,
+            {k: [str(p) for p in v] for k, v in i.exemplars.items()},
+        )
+        for i in items
+    ]
     scores: list[SheetScore] = []
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -122,27 +136,50 @@ def evaluate(items: list, *, workers: int = 2, progress: Callable[[int, int], No
             if progress:
                 progress(len(scores), len(jobs))
     groups = sorted({s.group for s in scores})
-    report = {"iou_min": IOU_MIN, "groups": {g: summarize([s for s in scores if s.group == g]) for g in groups}}
-    report["by_style"] = {f"{g}/{st}": summarize([s for s in scores if s.group == g and s.style == st])["overall"]
-                          for g in groups for st in sorted({s.style for s in scores if s.group == g})}
-    report["sheets"] = [{"name": s.name, "group": s.group, "style": s.style, "exact": s.exact,
-                         "fp": dict(s.fp), "fn": dict(s.fn), "seconds": round(s.seconds, 3), "error": s.error}
-                        for s in scores]
+    report = {
+        "iou_min": IOU_MIN,
+        "groups": {g: summarize([s for s in scores if s.group == g]) for g in groups},
+    }
+    report["by_style"] = {
+        f"{g}/{st}": summarize([s for s in scores if s.group == g and s.style == st])["overall"]
+        for g in groups
+        for st in sorted({s.style for s in scores if s.group == g})
+    }
+    report["sheets"] = [
+        {
+            "name": s.name,
+            "group": s.group,
+            "style": s.style,
+            "exact": s.exact,
+            "fp": dict(s.fp),
+            "fn": dict(s.fn),
+            "seconds": round(s.seconds, 3),
+            "error": s.error,
+        }
+        for s in scores
+    ]
     return report
 
 
 def markdown(report: dict) -> str:
     """The report as Markdown tables: one summary row per group, then per-class F1 per group."""
-    lines = ["| group | sheets | precision | recall | F1 | exact counts | s/sheet |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| group | sheets | precision | recall | F1 | exact counts | s/sheet |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for group, summary in report["groups"].items():
         o = summary["overall"]
-        lines.append(f"| {group} | {summary['sheets']} | {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} "
-                     f"| {summary['exact_count_share']:.0%} | {summary['seconds_per_sheet']:.2f} |")
+        lines.append(
+            f"| {group} | {summary['sheets']} | {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} "
+            f"| {summary['exact_count_share']:.0%} | {summary['seconds_per_sheet']:.2f} |"
+        )
     lines += ["", "| group | class | P | R | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|---|"]
     for group, summary in report["groups"].items():
         for cls, m in summary["per_class"].items():
-            lines.append(f"| {group} | {cls} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} "
-                         f"| {m['tp']} | {m['fp']} | {m['fn']} |")
+            lines.append(
+                f"| {group} | {cls} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} "
+                f"| {m['tp']} | {m['fp']} | {m['fn']} |"
+            )
     lines += ["", "| group/style | P | R | F1 |", "|---|---|---|---|"]
     for key, o in report.get("by_style", {}).items():
         lines.append(f"| {key} | {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |")

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+
 from pipelineos.takeoff.models import BBox, Detection
 
-METHOD_WEIGHT: dict[str, float] = {"cad_block": 3.0, "text_tag": 2.0, "symbol_user": 1.5, "symbol_legend": 1.4,
-                                   "symbol_tagged": 1.3, "symbol_library": 1.0}
+METHOD_WEIGHT: dict[str, float] = {
+    "cad_block": 3.0,
+    "text_tag": 2.0,
+    "symbol_user": 1.5,
+    "symbol_legend": 1.4,
+    "symbol_tagged": 1.3,
+    "symbol_library": 1.0,
+}
 MIN_CONFIDENCE = 0.5
 
 
@@ -20,13 +28,29 @@ def iou(a: BBox, b: BBox) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def iou_matrix(boxes: np.ndarray) -> np.ndarray:
+    """Pairwise IoU of an (N, 4) array of boxes."""
+    x0 = np.maximum(boxes[:, None, 0], boxes[None, :, 0])
+    y0 = np.maximum(boxes[:, None, 1], boxes[None, :, 1])
+    x1 = np.minimum(boxes[:, None, 2], boxes[None, :, 2])
+    y1 = np.minimum(boxes[:, None, 3], boxes[None, :, 3])
+    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    union = area[:, None] + area[None, :] - inter
+    return np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
+
+
 def nms(detections: list[Detection], threshold: float = 0.3) -> list[Detection]:
-    """Keep the most confident of overlapping same-method detections."""
-    kept: list[Detection] = []
-    for det in sorted(detections, key=lambda d: -d.confidence):
-        if all(iou(det.bbox, k.bbox) < threshold for k in kept):
-            kept.append(det)
-    return kept
+    """Keep the most confident of overlapping detections."""
+    ordered = sorted(detections, key=lambda d: -d.confidence)
+    if not ordered:
+        return []
+    overlaps = iou_matrix(np.array([d.bbox for d in ordered], dtype=np.float64))
+    keep: list[int] = []
+    for i in range(len(ordered)):
+        if not keep or overlaps[i, keep].max() < threshold:
+            keep.append(i)
+    return [ordered[i] for i in keep]
 
 
 def _weight(det: Detection) -> float:
@@ -35,14 +59,18 @@ def _weight(det: Detection) -> float:
 
 def fuse(detections: list[Detection], threshold: float = 0.3, page_index: int = 0) -> list[Detection]:
     """One detection per physical fixture, class by weighted vote, confidence 1-∏(1-c) over methods."""
+    ordered = sorted(detections, key=lambda d: -_weight(d))
+    overlaps = iou_matrix(np.array([d.bbox for d in ordered], dtype=np.float64)) if ordered else None
     clusters: list[list[Detection]] = []
-    for det in sorted(detections, key=lambda d: -_weight(d)):
-        for cluster in clusters:
-            if iou(det.bbox, cluster[0].bbox) >= threshold:
-                cluster.append(det)
-                break
+    heads: list[int] = []
+    for i, det in enumerate(ordered):
+        assert overlaps is not None
+        hits = [c for c, head in enumerate(heads) if overlaps[i, head] >= threshold]
+        if hits:
+            clusters[hits[0]].append(det)
         else:
             clusters.append([det])
+            heads.append(i)
     fused: list[Detection] = []
     for cluster in clusters:
         votes: dict[str, float] = defaultdict(float)
@@ -60,7 +88,16 @@ def fuse(detections: list[Detection], threshold: float = 0.3, page_index: int = 
         box = next((d.bbox for d in agreeing if d.method.startswith(("symbol", "cad"))), lead.bbox)
         methods = tuple(sorted({d.method for d in cluster}))
         tag = next((d.tag for d in agreeing if d.tag), None)
-        fused.append(Detection(cls, box, confidence, "+".join(methods) if len(methods) > 1 else lead.method,
-                               page_index, tag, methods))
+        fused.append(
+            Detection(
+                cls,
+                box,
+                confidence,
+                "+".join(methods) if len(methods) > 1 else lead.method,
+                page_index,
+                tag,
+                methods,
+            )
+        )
     fused.sort(key=lambda d: (d.bbox[1], d.bbox[0]))
     return fused

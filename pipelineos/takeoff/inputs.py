@@ -54,7 +54,9 @@ def _kind(path: Path) -> str:
     if not head:
         raise TakeoffInputError(f"{path}: the file is empty; upload the drawing again.")
     kind = sniff_content_type(head)
-    if kind is None and (path.suffix.lower() == ".svg" or b"<svg" in head or head.lstrip().startswith(b"<?xml")):
+    if kind is None and (
+        path.suffix.lower() == ".svg" or b"<svg" in head or head.lstrip().startswith(b"<?xml")
+    ):
         kind = "image/svg+xml"
     if kind is None:
         raise TakeoffInputError(f"{path}: not a PDF, TIFF, PNG, JPEG, SVG or DXF drawing.")
@@ -149,7 +151,9 @@ def _image_frame(path: Path, index: int, max_pixels: int) -> tuple[Image.Image, 
             try:
                 gray = frame.convert("L")
             except Exception as exc:
-                raise TakeoffInputError(f"{path}, page {index + 1}: the image data is damaged ({exc}).") from exc
+                raise TakeoffInputError(
+                    f"{path}, page {index + 1}: the image data is damaged ({exc})."
+                ) from exc
             return gray, dpi
     raise TakeoffInputError(f"{path}: page {index + 1} cannot be read.")
 
@@ -174,7 +178,9 @@ def _frames(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
     return frames
 
 
-def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedPage:
+def load_page(
+    path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> LoadedPage:
     """Load one page for analysis at ``dpi`` (raster pages keep at most that resolution)."""
     kind = _kind(path)
     if kind in IMAGE_TYPES:
@@ -183,13 +189,17 @@ def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = D
         _check_size(path, index, width_pt, height_pt)
         factor = min(1.0, dpi / native)
         if factor < 0.99:
-            frame = frame.resize((round(frame.width * factor), round(frame.height * factor)), Image.Resampling.BOX)
+            frame = frame.resize(
+                (round(frame.width * factor), round(frame.height * factor)), Image.Resampling.BOX
+            )
         gray = np.asarray(frame, dtype=np.uint8)
         return LoadedPage(index, width_pt, height_pt, False, gray, gray.shape[1] / width_pt)
     doc = _open_pdf_like(path, kind)
     try:
         if not 0 <= index < doc.page_count:
-            raise TakeoffInputError(f"{path}: page {index + 1} does not exist (the file has {doc.page_count}).")
+            raise TakeoffInputError(
+                f"{path}: page {index + 1} does not exist (the file has {doc.page_count})."
+            )
         page = doc[index]
         width_pt, height_pt = page.rect.width, page.rect.height
         _check_size(path, index, width_pt, height_pt)
@@ -200,7 +210,9 @@ def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = D
             pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
         except Exception as exc:
             raise TakeoffInputError(f"{path}, page {index + 1}: cannot be rendered ({exc}).") from exc
-        gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+        gray = (
+            np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+        )
         words = [] if scan else [(w[0], w[1], w[2], w[3], w[4], w[5], w[6]) for w in page.get_text("words")]
         loaded = LoadedPage(index, width_pt, height_pt, not scan, gray, pix.width / width_pt, words)
         if not scan:
@@ -221,19 +233,25 @@ def render_page_png(path: Path, index: int, dpi: int = 100) -> bytes:
         frame, native = _image_frame(path, index, DEFAULT_MAX_PIXELS)
         factor = dpi / native
         if abs(factor - 1) > 0.01:
-            frame = frame.resize((max(1, round(frame.width * factor)), max(1, round(frame.height * factor))),
-                                 Image.Resampling.BOX if factor < 1 else Image.Resampling.BILINEAR)
+            frame = frame.resize(
+                (max(1, round(frame.width * factor)), max(1, round(frame.height * factor))),
+                Image.Resampling.BOX if factor < 1 else Image.Resampling.BILINEAR,
+            )
         buffer = io.BytesIO()
         frame.save(buffer, format="PNG", dpi=(dpi, dpi))
         return buffer.getvalue()
     doc = _open_pdf_like(path, kind)
     try:
         if not 0 <= index < doc.page_count:
-            raise TakeoffInputError(f"{path}: page {index + 1} does not exist (the file has {doc.page_count}).")
+            raise TakeoffInputError(
+                f"{path}: page {index + 1} does not exist (the file has {doc.page_count})."
+            )
         page = doc[index]
         _check_size(path, index, page.rect.width, page.rect.height)
         zoom = dpi / 72.0
-        _check_pixels(path, index, int(page.rect.width * zoom), int(page.rect.height * zoom), DEFAULT_MAX_PIXELS)
+        _check_pixels(
+            path, index, int(page.rect.width * zoom), int(page.rect.height * zoom), DEFAULT_MAX_PIXELS
+        )
         return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")
     finally:
         doc.close()

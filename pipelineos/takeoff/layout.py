@@ -16,12 +16,40 @@ from pipelineos.takeoff.inputs import LoadedPage, Word
 
 Box = tuple[float, float, float, float]
 SHEET_RE = re.compile(r"^(FP|FA|PL|[PMEASCLGIT])-?(\d{1,3}(?:\.\d{1,2})?[A-Z]?)$")
-DISCIPLINES = {"P": "plumbing", "PL": "plumbing", "M": "mechanical", "E": "electrical", "A": "architectural",
-               "S": "structural", "C": "civil", "L": "landscape", "FP": "fire_protection", "FA": "fire_alarm",
-               "G": "general", "I": "interiors", "T": "telecom"}
-TITLE_WORDS = ("PLAN", "SCHEDULE", "RISER", "ISOMETRIC", "DETAIL", "DIAGRAM", "ELEVATION", "SECTION", "LEGEND",
-               "NOTES", "COVER")
-REGION_KEYWORDS = {"legend": ("LEGEND", "SYMBOLS"), "details": ("DETAIL", "DETAILS"), "schedule": ("SCHEDULE",)}
+DISCIPLINES = {
+    "P": "plumbing",
+    "PL": "plumbing",
+    "M": "mechanical",
+    "E": "electrical",
+    "A": "architectural",
+    "S": "structural",
+    "C": "civil",
+    "L": "landscape",
+    "FP": "fire_protection",
+    "FA": "fire_alarm",
+    "G": "general",
+    "I": "interiors",
+    "T": "telecom",
+}
+TITLE_WORDS = (
+    "PLAN",
+    "SCHEDULE",
+    "RISER",
+    "ISOMETRIC",
+    "DETAIL",
+    "DIAGRAM",
+    "ELEVATION",
+    "SECTION",
+    "LEGEND",
+    "NOTES",
+    "COVER",
+)
+REGION_KEYWORDS = {
+    "legend": ("LEGEND", "SYMBOLS"),
+    "details": ("DETAIL", "DETAILS"),
+    "schedule": ("SCHEDULE",),
+}
+SKEW_SLACK = 0.035
 EXCLUDED_REGIONS = ("legend", "schedule", "title_block", "details", "info_column")
 
 
@@ -44,8 +72,12 @@ def text_lines(words: list[Word]) -> list[tuple[Box, str]]:
     lines = []
     for members in groups.values():
         members.sort(key=lambda w: w[0])
-        box = (min(w[0] for w in members), min(w[1] for w in members),
-               max(w[2] for w in members), max(w[3] for w in members))
+        box = (
+            min(w[0] for w in members),
+            min(w[1] for w in members),
+            max(w[2] for w in members),
+            max(w[3] for w in members),
+        )
         lines.append((box, " ".join(w[4] for w in members)))
     return lines
 
@@ -53,7 +85,7 @@ def text_lines(words: list[Word]) -> list[tuple[Box, str]]:
 def find_sheet_number(words: list[Word], width: float, height: float) -> str | None:
     """The sheet number: the tallest sheet-number-shaped word, preferring the bottom-right of the sheet."""
     best: tuple[float, str] | None = None
-    for x0, y0, x1, y1, text, *_ in words:
+    for x0, y0, _x1, y1, text, *_ in words:
         match = SHEET_RE.match(text.strip().upper())
         if not match:
             continue
@@ -68,7 +100,11 @@ def find_title(lines: list[tuple[Box, str]]) -> str | None:
     best: tuple[float, str] | None = None
     for (_x0, y0, _x1, y1), text in lines:
         upper = text.upper()
-        if any(word in upper for word in TITLE_WORDS) and len(upper) >= 8 and not upper.startswith(("1 ", "NOTE")):
+        if (
+            any(word in upper for word in TITLE_WORDS)
+            and len(upper) >= 8
+            and not upper.startswith(("1 ", "NOTE"))
+        ):
             score = y1 - y0
             if best is None or score > best[0]:
                 best = (score, text.strip())
@@ -103,19 +139,34 @@ def _line_positions(mask: np.ndarray, axis: int, fraction: float) -> list[int]:
     return [int(v) for v in hits]
 
 
+def _last_band(values: list[int], slack: int) -> float:
+    """Far end of the last run of consecutive positions, less the dilation slack."""
+    return float(values[-1] - slack // 2)
+
+
 def info_column(gray: np.ndarray) -> tuple[str, Box] | None:
-    """The sheet-information strip (title block column on the right or strip at the bottom), in pixels."""
+    """The sheet-information strip (title block column on the right or strip at the bottom), in pixels.
+
+    Found as a line spanning most of the sheet; lines are searched with ±2° of slack so skewed scans work.
+    """
     step = 4
-    small = gray[::step, ::step]
-    mask = cv2.dilate((small < 128).astype(np.uint8), np.ones((1, 3), np.uint8))
-    h, w = mask.shape
-    xs = [x for x in _line_positions(mask, 0, 0.6) if 0.55 * w < x < 0.95 * w]
+    small = (cv2.erode(gray, np.ones((step, step), np.uint8))[::step, ::step] < 128).astype(np.uint8)
+    h, w = small.shape
+    slack = 1 + 2 * int(0.6 * max(h, w) * SKEW_SLACK)
+    xs = [
+        x
+        for x in _line_positions(cv2.dilate(small, np.ones((1, slack), np.uint8)), 0, 0.6)
+        if 0.55 * w < x < 0.95 * w
+    ]
     if xs:
-        return "right", (float(max(xs) * step), 0.0, float(w * step), float(h * step))
-    vmask = cv2.dilate((small < 128).astype(np.uint8), np.ones((3, 1), np.uint8))
-    ys = [y for y in _line_positions(vmask, 1, 0.6) if 0.65 * h < y < 0.95 * h]
+        return "right", (_last_band(xs, slack) * step, 0.0, float(w * step), float(h * step))
+    ys = [
+        y
+        for y in _line_positions(cv2.dilate(small, np.ones((slack, 1), np.uint8)), 1, 0.6)
+        if 0.65 * h < y < 0.95 * h
+    ]
     if ys:
-        return "bottom", (0.0, float(max(ys) * step), float(w * step), float(h * step))
+        return "bottom", (0.0, _last_band(ys, slack) * step, float(w * step), float(h * step))
     return None
 
 
@@ -161,7 +212,11 @@ def analyze_layout(page: LoadedPage) -> Layout:
     return layout
 
 
-def in_regions(center: tuple[float, float], regions: dict[str, list[Box]], names: tuple[str, ...] = EXCLUDED_REGIONS) -> bool:
+def in_regions(
+    center: tuple[float, float], regions: dict[str, list[Box]], names: tuple[str, ...] = EXCLUDED_REGIONS
+) -> bool:
     """Whether a point lies in any of the named regions."""
     cx, cy = center
-    return any(x0 <= cx <= x1 and y0 <= cy <= y1 for name in names for x0, y0, x1, y1 in regions.get(name, []))
+    return any(
+        x0 <= cx <= x1 and y0 <= cy <= y1 for name in names for x0, y0, x1, y1 in regions.get(name, [])
+    )

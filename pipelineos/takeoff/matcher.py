@@ -15,6 +15,7 @@ import numpy as np
 from pipelineos.takeoff.raster import CANVAS, Candidates, thin
 
 TAU = 3.0
+NEAR = 1.5
 NEGATIVE = "_negative"
 NEGATIVE_SLACK = -0.04
 
@@ -27,9 +28,10 @@ class TemplateSet:
     sources: list[str] = field(default_factory=list)
     masks: list[np.ndarray] = field(default_factory=list)
 
-    def add(self, fixture_class: str, mask: np.ndarray, source: str) -> None:
-        """Add a normalized mask (thinned) and its seven other dihedral variants (duplicates skipped)."""
-        mask = thin(mask[None])[0]
+    def add(self, fixture_class: str, mask: np.ndarray, source: str, thinned: bool = False) -> None:
+        """Add a normalized mask (thinned here unless it already is) and its other 7 dihedral variants."""
+        if not thinned:
+            mask = thin(mask[None])[0]
         seen = {m.tobytes() for m, c in zip(self.masks, self.classes, strict=True) if c == fixture_class}
         for flip in (False, True):
             base = mask[:, ::-1] if flip else mask
@@ -67,19 +69,27 @@ def distance_maps(masks: np.ndarray) -> np.ndarray:
 
 
 def similarity(candidates: np.ndarray, templates: np.ndarray) -> np.ndarray:
-    """Symmetric chamfer similarity in 0..1 for every (candidate, template) pair."""
+    """Similarity in 0..1 for every (candidate, template) pair.
+
+    The mean of a symmetric chamfer score (tolerant: distances clipped at TAU) and a strict coverage score (the
+    smaller of the shares of each drawing's ink lying within NEAR px of the other's), so that inner details
+    close to an outline, which the chamfer alone forgives, still count.
+    """
     c = candidates.reshape(len(candidates), -1).astype(np.float32)
     t = templates.reshape(len(templates), -1).astype(np.float32)
     dc = distance_maps(candidates).reshape(len(candidates), -1)
     dt = distance_maps(templates).reshape(len(templates), -1)
-    d1 = (c @ dt.T) / np.maximum(c.sum(axis=1), 1)[:, None]
-    d2 = (dc @ t.T) / np.maximum(t.sum(axis=1), 1)[None, :]
-    return 1.0 - np.maximum(d1, d2) / TAU
+    c_count = np.maximum(c.sum(axis=1), 1)[:, None]
+    t_count = np.maximum(t.sum(axis=1), 1)[None, :]
+    chamfer = 1.0 - np.maximum((c @ dt.T) / c_count, (dc @ t.T) / t_count) / TAU
+    precision = (c @ (dt <= NEAR).T.astype(np.float32)) / c_count
+    recall = ((dc <= NEAR).astype(np.float32) @ t.T) / t_count
+    return 0.5 * chamfer + 0.5 * np.minimum(precision, recall)
 
 
 @dataclass(frozen=True)
 class Match:
-    """Best template for one candidate."""
+    """Best template for one candidate; ``score`` is the similarity above its source's threshold."""
 
     index: int
     fixture_class: str
@@ -88,29 +98,36 @@ class Match:
     source: str
 
 
-def match(candidates: Candidates, templates: TemplateSet, threshold: float, margin: float = 0.04) -> list[Match]:
-    """Candidates whose best fixture template scores ≥ threshold, beats other fixture classes by ``margin``
-    and beats every non-fixture symbol (door, bed, range …) by -NEGATIVE_SLACK."""
+def match(
+    candidates: Candidates, templates: TemplateSet, thresholds: dict[str, float], margin: float = 0.04
+) -> list[Match]:
+    """Best fixture class per candidate, scores taken relative to each template source's threshold.
+
+    A candidate is reported when its best fixture template clears its source's threshold, beats every other
+    fixture class by ``margin`` and beats every non-fixture symbol (door, bed, range …) by
+    ``-NEGATIVE_SLACK``.
+    """
     if len(candidates) == 0 or len(templates) == 0:
         return []
-    scores = similarity(candidates.masks, np.stack(templates.masks))
+    offsets = np.array([thresholds[src] for src in templates.sources], dtype=np.float32)
+    scores = similarity(candidates.masks, np.stack(templates.masks)) - offsets[None, :]
     classes = np.array(templates.classes)
     names = sorted({c for c in templates.classes if not c.startswith(NEGATIVE)})
     if not names:
         return []
-    per_class = np.stack([np.where(classes == n, scores, -1.0).max(axis=1) for n in names], axis=1)
+    per_class = np.stack([np.where(classes == n, scores, -9.0).max(axis=1) for n in names], axis=1)
     is_negative = np.char.startswith(classes.astype(str), NEGATIVE)
-    negative = np.where(is_negative[None, :], scores, -1.0).max(axis=1)
+    negative = np.where(is_negative[None, :], scores, -9.0).max(axis=1)
     order = np.argsort(-per_class, axis=1)
     out: list[Match] = []
     for i in range(len(candidates)):
         best = order[i, 0]
         top = per_class[i, best]
-        second = per_class[i, order[i, 1]] if len(names) > 1 else 0.0
-        if top < threshold or top - second < margin or negative[i] > top + NEGATIVE_SLACK:
+        second = per_class[i, order[i, 1]] if len(names) > 1 else -9.0
+        if top < 0 or top - second < margin or negative[i] > top + NEGATIVE_SLACK:
             continue
         name = names[best]
-        j = int(np.argmax(np.where(classes == name, scores[i], -1.0)))
+        j = int(np.argmax(np.where(classes == name, scores[i], -9.0)))
         out.append(Match(i, name, float(top), float(top - max(second, negative[i])), templates.sources[j]))
     return out
 
@@ -132,7 +149,7 @@ def crop_to_ink(mask: np.ndarray) -> np.ndarray | None:
     ys, xs = np.nonzero(mask)
     if len(xs) == 0:
         return None
-    return mask[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    return mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
 
 
 def as_canvas(mask: np.ndarray) -> np.ndarray:

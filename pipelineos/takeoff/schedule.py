@@ -10,29 +10,75 @@ from pipelineos.takeoff.models import Detection, ScheduleRow
 
 Box = tuple[float, float, float, float]
 CLASS_KEYWORDS: tuple[tuple[str, str], ...] = (
-    ("WATER CLOSET", "water_closet"), ("TOILET", "water_closet"), ("URINAL", "urinal"),
-    ("LAVATORY", "lavatory"), ("WASH BASIN", "lavatory"), ("KITCHEN SINK", "kitchen_sink"),
-    ("BAR SINK", "kitchen_sink"), ("SERVICE SINK", "service_sink"), ("MOP", "service_sink"),
-    ("JANITOR", "service_sink"), ("BATHTUB", "bathtub"), ("BATH TUB", "bathtub"), ("TUB", "bathtub"),
-    ("SHOWER", "shower"), ("FLOOR DRAIN", "floor_drain"), ("FLOOR SINK", "floor_drain"),
-    ("DRINKING FOUNTAIN", "drinking_fountain"), ("WATER COOLER", "drinking_fountain"),
-    ("BOTTLE FILLER", "drinking_fountain"), ("WATER HEATER", "water_heater"), ("HOSE BIBB", "hose_bibb"),
-    ("HOSE BIB", "hose_bibb"), ("WALL HYDRANT", "hose_bibb"), ("WASHER BOX", "clothes_washer"),
-    ("CLOTHES WASHER", "clothes_washer"), ("WASHING MACHINE", "clothes_washer"), ("DISHWASHER", "dishwasher"),
+    ("WATER CLOSET", "water_closet"),
+    ("TOILET", "water_closet"),
+    ("URINAL", "urinal"),
+    ("LAVATORY", "lavatory"),
+    ("WASH BASIN", "lavatory"),
+    ("KITCHEN SINK", "kitchen_sink"),
+    ("BAR SINK", "kitchen_sink"),
+    ("SERVICE SINK", "service_sink"),
+    ("MOP", "service_sink"),
+    ("JANITOR", "service_sink"),
+    ("BATHTUB", "bathtub"),
+    ("BATH TUB", "bathtub"),
+    ("TUB", "bathtub"),
+    ("SHOWER", "shower"),
+    ("FLOOR DRAIN", "floor_drain"),
+    ("FLOOR SINK", "floor_drain"),
+    ("DRINKING FOUNTAIN", "drinking_fountain"),
+    ("WATER COOLER", "drinking_fountain"),
+    ("BOTTLE FILLER", "drinking_fountain"),
+    ("WATER HEATER", "water_heater"),
+    ("HOSE BIBB", "hose_bibb"),
+    ("HOSE BIB", "hose_bibb"),
+    ("WALL HYDRANT", "hose_bibb"),
+    ("WASHER BOX", "clothes_washer"),
+    ("CLOTHES WASHER", "clothes_washer"),
+    ("WASHING MACHINE", "clothes_washer"),
+    ("DISHWASHER", "dishwasher"),
     ("SINK", "kitchen_sink"),
 )
 DEFAULT_PREFIXES: dict[str, str] = {
-    "WC": "water_closet", "UR": "urinal", "U": "urinal", "LAV": "lavatory", "L": "lavatory", "S": "kitchen_sink",
-    "SK": "kitchen_sink", "KS": "kitchen_sink", "MS": "service_sink", "SS": "service_sink", "MB": "service_sink",
-    "JS": "service_sink", "TUB": "bathtub", "BT": "bathtub", "SH": "shower", "SHR": "shower", "FD": "floor_drain",
-    "FS": "floor_drain", "DF": "drinking_fountain", "EWC": "drinking_fountain", "WF": "drinking_fountain",
-    "WH": "water_heater", "EWH": "water_heater", "GWH": "water_heater", "HB": "hose_bibb", "WHY": "hose_bibb",
-    "HYD": "hose_bibb", "CW": "clothes_washer", "WB": "clothes_washer", "DW": "dishwasher",
+    "WC": "water_closet",
+    "UR": "urinal",
+    "U": "urinal",
+    "LAV": "lavatory",
+    "L": "lavatory",
+    "S": "kitchen_sink",
+    "SK": "kitchen_sink",
+    "KS": "kitchen_sink",
+    "MS": "service_sink",
+    "SS": "service_sink",
+    "MB": "service_sink",
+    "JS": "service_sink",
+    "TUB": "bathtub",
+    "BT": "bathtub",
+    "SH": "shower",
+    "SHR": "shower",
+    "FD": "floor_drain",
+    "FS": "floor_drain",
+    "DF": "drinking_fountain",
+    "EWC": "drinking_fountain",
+    "WF": "drinking_fountain",
+    "WH": "water_heater",
+    "EWH": "water_heater",
+    "GWH": "water_heater",
+    "HB": "hose_bibb",
+    "WHY": "hose_bibb",
+    "HYD": "hose_bibb",
+    "CW": "clothes_washer",
+    "WB": "clothes_washer",
+    "DW": "dishwasher",
 }
 TAG_RE = re.compile(r"^([A-Z]{1,4})-?(\d{1,3}[A-Z]?)$")
 HEADER_TAG = ("TAG", "MARK", "SYMBOL", "ITEM", "TYPE")
-HEADER_COLUMNS = {"fixture": ("FIXTURE", "DESCRIPTION"), "manufacturer": ("MANUFACTURER", "MFR", "MFG", "MAKE"),
-                  "model": ("MODEL", "CATALOG"), "qty": ("QTY", "QUANTITY", "COUNT")}
+HEADER_COLUMNS = {
+    "fixture": ("FIXTURE", "DESCRIPTION"),
+    "manufacturer": ("MANUFACTURER", "MFR", "MFG", "MAKE"),
+    "model": ("MODEL", "CATALOG"),
+    "qty": ("QTY", "QUANTITY", "COUNT"),
+}
 
 
 def class_from_text(text: str) -> str | None:
@@ -104,10 +150,16 @@ def parse_schedule(words: list[Word]) -> tuple[list[ScheduleRow], list[Box]]:
                 break
             fixture = " ".join(cells.get("fixture", []))
             qty_text = "".join(cells.get("qty", []))
-            parsed.append(ScheduleRow(tag=tag, fixture_class=class_from_text(fixture), description=fixture,
-                                      manufacturer=" ".join(cells.get("manufacturer", [])),
-                                      model=" ".join(cells.get("model", [])),
-                                      quantity=int(qty_text) if qty_text.isdigit() else None))
+            parsed.append(
+                ScheduleRow(
+                    tag=tag,
+                    fixture_class=class_from_text(fixture),
+                    description=fixture,
+                    manufacturer=" ".join(cells.get("manufacturer", [])),
+                    model=" ".join(cells.get("model", [])),
+                    quantity=int(qty_text) if qty_text.isdigit() else None,
+                )
+            )
             last_y = max(w[3] for w in inside)
         boxes.append((left - 4, top - 20, right, last_y + 4))
     return parsed, boxes
@@ -140,7 +192,9 @@ def reconcile(schedule: list[ScheduleRow], fixtures: list[Detection]) -> list[st
         if row.fixture_class:
             by_class[row.fixture_class] += row.quantity
         if tags[row.tag] != row.quantity and tags[row.tag] > 0:
-            notes.append(f"{row.tag}: schedule lists {row.quantity}, {tags[row.tag]} tag(s) counted on the plan")
+            notes.append(
+                f"{row.tag}: schedule lists {row.quantity}, {tags[row.tag]} tag(s) counted on the plan"
+            )
     for cls in sorted(c for c in all_tagged if c):
         if classes[cls] != by_class[cls]:
             notes.append(f"{cls}: schedule total {by_class[cls]}, takeoff counted {classes[cls]}")

@@ -65,10 +65,10 @@ class AuthController(Controller):
         return Me(
             organization_id=principal.organization_id,
             role=principal.role,  # type: ignore[arg-type]
-            kind=principal.kind,
+            kind=principal.kind,  # type: ignore[arg-type]
             user_id=principal.user_id,
             email=principal.email,
-        )  # type: ignore[arg-type]
+        )
 
 
 class UsersController(Controller):

@@ -1,6 +1,7 @@
 """Credential middleware: reads a Bearer token or X-API-Key and records the caller in the scope.
 
-It never rejects by itself; guards decide (public routes simply have none). A bad credential is remembered so the
+It never rejects by itself; guards decide (public routes simply have none). A bad credential is remembered
+so the
 guard can answer 401 with the precise reason.
 """
 

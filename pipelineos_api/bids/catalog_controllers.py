@@ -39,36 +39,66 @@ class CatalogController(Controller):
     @get("/{catalog_id:str}", operation_id="getCatalog")
     async def get_catalog(self, catalog_id: str, principal: Principal) -> CatalogDetail:
         """One catalog version with its items."""
-        return to_struct(await tx(catalog_admin.get_catalog, principal.organization_id, catalog_id), CatalogDetail)
+        return to_struct(
+            await tx(catalog_admin.get_catalog, principal.organization_id, catalog_id), CatalogDetail
+        )
 
     @patch("/{catalog_id:str}/items/{sku:str}", operation_id="updateCatalogItem", guards=[admin])
-    async def update_item(self, catalog_id: str, sku: str, data: ItemUpdate, principal: Principal,
-                          request_id: str) -> CatalogItem:
+    async def update_item(
+        self, catalog_id: str, sku: str, data: ItemUpdate, principal: Principal, request_id: str
+    ) -> CatalogItem:
         """Edit an item of a catalog version that no bid has used (otherwise import a new version)."""
         changes = {f: getattr(data, f) for f in data.__struct_fields__}
-        row = await tx(catalog_admin.update_item, principal.organization_id, catalog_id, sku, changes,
-                       user_id=principal.user_id, request_id=request_id)
+        row = await tx(
+            catalog_admin.update_item,
+            principal.organization_id,
+            catalog_id,
+            sku,
+            changes,
+            user_id=principal.user_id,
+            request_id=request_id,
+        )
         return to_struct(row, CatalogItem)
 
     @post("/{catalog_id:str}/active", operation_id="setCatalogActive", guards=[admin], status_code=200)
-    async def set_active(self, catalog_id: str, data: CatalogActive, principal: Principal,
-                         request_id: str) -> CatalogDetail:
+    async def set_active(
+        self, catalog_id: str, data: CatalogActive, principal: Principal, request_id: str
+    ) -> CatalogDetail:
         """Use (or stop using) this catalog version for new bids."""
-        row = await tx(catalog_admin.set_active, principal.organization_id, catalog_id, data.is_active,
-                       user_id=principal.user_id, request_id=request_id)
+        row = await tx(
+            catalog_admin.set_active,
+            principal.organization_id,
+            catalog_id,
+            data.is_active,
+            user_id=principal.user_id,
+            request_id=request_id,
+        )
         return to_struct(row, CatalogDetail)
 
     @post("/import", operation_id="importCatalog", guards=[admin], request_max_body_size=5 * 1024 * 1024)
     async def import_catalog(
-        self, data: Annotated[CatalogImport, Body(media_type=RequestEncodingType.MULTI_PART)],
-        principal: Principal, request_id: str,
+        self,
+        data: Annotated[CatalogImport, Body(media_type=RequestEncodingType.MULTI_PART)],
+        principal: Principal,
+        request_id: str,
     ) -> CatalogDetail:
         """Import a new catalog version: an XLSX ``workbook``, or ``items`` + ``assemblies`` CSV files."""
-        files = {k: await f.read() if f is not None else None
-                 for k, f in (("xlsx", data.workbook), ("items_csv", data.items),
-                              ("assemblies_csv", data.assemblies))}
-        row = await tx(catalog_admin.import_file, principal.organization_id, name=data.name,
-                       user_id=principal.user_id, request_id=request_id, **files)
+        files = {
+            k: await f.read() if f is not None else None
+            for k, f in (
+                ("xlsx", data.workbook),
+                ("items_csv", data.items),
+                ("assemblies_csv", data.assemblies),
+            )
+        }
+        row = await tx(
+            catalog_admin.import_file,
+            principal.organization_id,
+            name=data.name,
+            user_id=principal.user_id,
+            request_id=request_id,
+            **files,
+        )
         return to_struct(row, CatalogDetail)
 
     @get("/{catalog_id:str}/export.xlsx", operation_id="exportCatalogXlsx", media_type=XLSX)
@@ -78,8 +108,9 @@ class CatalogController(Controller):
         return download(data, XLSX, f"catalog-{catalog_id}.xlsx")
 
     @get("/{catalog_id:str}/csv/{part:str}", operation_id="exportCatalogCsv", media_type="text/csv")
-    async def export_csv(self, catalog_id: str, part: Literal["items", "assemblies"],
-                         principal: Principal) -> Response[bytes]:
+    async def export_csv(
+        self, catalog_id: str, part: Literal["items", "assemblies"], principal: Principal
+    ) -> Response[bytes]:
         """The catalog's items or assemblies as CSV that import reads back."""
         data = await tx(catalog_admin.export_csv, principal.organization_id, catalog_id, part)
         return download(data, "text/csv", f"catalog-{catalog_id}-{part}.csv")

@@ -97,10 +97,18 @@ class BidsController(Controller):
         return to_struct(row, Bid)
 
     @post("/bids/{bid_id:str}/status", operation_id="setBidStatus", guards=[estimator], status_code=200)
-    async def set_status(self, bid_id: str, data: BidStatusChange, principal: Principal, request_id: str) -> Bid:
+    async def set_status(
+        self, bid_id: str, data: BidStatusChange, principal: Principal, request_id: str
+    ) -> Bid:
         """Record the customer's answer: sent → accepted / declined (feeds the win rate)."""
-        row = await tx(proposals.set_status, organization_id=principal.organization_id, bid_id=bid_id,
-                       status=data.status, user_id=_user(principal), request_id=request_id)
+        row = await tx(
+            proposals.set_status,
+            organization_id=principal.organization_id,
+            bid_id=bid_id,
+            status=data.status,
+            user_id=_user(principal),
+            request_id=request_id,
+        )
         return to_struct(row, Bid)
 
     @get("/bids/{bid_id:str}/proposal.pdf", operation_id="downloadProposal", media_type="application/pdf")
@@ -120,4 +128,3 @@ class BidsController(Controller):
         """The bid lines and totals as an Excel workbook."""
         bid = await tx(bidding.get_bid, principal.organization_id, bid_id)
         return download(exports.to_xlsx(exports.bid_tables(bid)), XLSX, f"bid-{bid_id}.xlsx")
-

@@ -15,7 +15,12 @@ from pipelineos.storage import get_storage
 
 
 def send(
-    conn: psycopg.Connection, *, organization_id: str, bid_id: str, user_id: str | None, recipient: str | None,
+    conn: psycopg.Connection,
+    *,
+    organization_id: str,
+    bid_id: str,
+    user_id: str | None,
+    recipient: str | None,
     request_id: str | None,
 ) -> dict[str, Any]:
     """Render the proposal, queue it by email (the bid becomes 'sent'), and return the bid."""
@@ -27,9 +32,16 @@ def send(
         raise ValidationError("The bid has no customer email; send recipient_email.")
     proposal = create_proposal(conn, get_storage(), bid_id=str(bid["id"]))
     message_id = queue_proposal_email(conn, str(proposal["id"]), to, user_id)
-    record(conn, organization_id=organization_id, actor_user_id=user_id, action="send", entity="bid",
-           entity_id=str(bid["id"]), request_id=request_id,
-           details={"recipient": to, "proposal_id": str(proposal["id"]), "message_id": message_id})
+    record(
+        conn,
+        organization_id=organization_id,
+        actor_user_id=user_id,
+        action="send",
+        entity="bid",
+        entity_id=str(bid["id"]),
+        request_id=request_id,
+        details={"recipient": to, "proposal_id": str(proposal["id"]), "message_id": message_id},
+    )
     return bidding.get_bid(conn, organization_id, str(bid["id"]))
 
 
@@ -45,14 +57,29 @@ def pdf_bytes(conn: psycopg.Connection, *, organization_id: str, bid_id: str) ->
 
 
 def set_status(
-    conn: psycopg.Connection, *, organization_id: str, bid_id: str, status: str, user_id: str | None,
+    conn: psycopg.Connection,
+    *,
+    organization_id: str,
+    bid_id: str,
+    status: str,
+    user_id: str | None,
     request_id: str | None,
 ) -> dict[str, Any]:
     """Record the customer's answer (accepted / declined) or another allowed transition."""
     from pipelineos.pricing.lifecycle import transition
 
     bid = bidding.get_bid(conn, organization_id, bid_id)
-    transition(conn, organization_id=organization_id, bid_id=str(bid["id"]), to_status=status, user_id=user_id)
-    record(conn, organization_id=organization_id, actor_user_id=user_id, action=f"status.{status}", entity="bid",
-           entity_id=str(bid["id"]), request_id=request_id, details={"from": bid["status"], "to": status})
+    transition(
+        conn, organization_id=organization_id, bid_id=str(bid["id"]), to_status=status, user_id=user_id
+    )
+    record(
+        conn,
+        organization_id=organization_id,
+        actor_user_id=user_id,
+        action=f"status.{status}",
+        entity="bid",
+        entity_id=str(bid["id"]),
+        request_id=request_id,
+        details={"from": bid["status"], "to": status},
+    )
     return bidding.get_bid(conn, organization_id, str(bid["id"]))

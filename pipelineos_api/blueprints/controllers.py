@@ -51,7 +51,8 @@ class BlueprintsController(Controller):
         request_id: str,
         idempotency_key: IdempotencyKey = None,
     ) -> Response[UploadAccepted]:
-        """Upload a drawing (multipart field ``file``: PDF, PNG, JPEG, TIFF or DXF, by its bytes) for processing.
+        """Upload a drawing (multipart field ``file``: PDF, PNG, JPEG, TIFF or DXF, by its bytes) for
+        processing.
 
         The file is streamed to storage; the size limit is enforced while reading (413). Answers 202 with the
         pending blueprint and its status URL. A repeated ``Idempotency-Key`` returns the first upload.

@@ -1,13 +1,17 @@
 """Streaming multipart upload: the file goes from the socket to storage in chunks, never whole in memory.
 
-The size limit is enforced while reading (413), the type is decided from the first bytes (415) before anything is
-kept, and a failed or cut-off upload leaves no file and no row behind (storage writes to a temp name and renames
+The size limit is enforced while reading (413), the type is decided from the first bytes (415) before
+anything is
+kept, and a failed or cut-off upload leaves no file and no row behind (storage writes to a temp name and
+renames
 only on success; the row is inserted only after that).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +51,7 @@ class _FilePart:
         self.cm: Any = None
         self.writer: Any = None
         self.size = 0
+        self.completed = False
 
     async def feed(self, chunk: bytes) -> None:
         self.size += len(chunk)
@@ -69,13 +74,18 @@ class _FilePart:
         self.cm = self.storage.writer(self.limit)
         self.writer = self.cm.__enter__()
 
-    async def finish(self) -> tuple[str, int, str]:
+    def complete(self) -> None:
+        """The part ended: sniff a file shorter than the sniff window; the file stays uncommitted."""
         if self.content_type is None:
             if not self.head:
                 raise ValidationError("The uploaded file is empty; choose a drawing file.")
             self._start()
             self.writer.write(bytes(self.head))
             self.head = bytearray()
+        self.completed = True
+
+    async def commit(self) -> tuple[str, int, str]:
+        """Fsync and move the file under its digest (only once the whole request was accepted)."""
         await blocking(self.cm.__exit__, None, None, None)
         self.cm = None
         assert self.content_type is not None
@@ -85,10 +95,8 @@ class _FilePart:
         if self.cm is not None:
             exc = sys.exc_info()
             cm, self.cm = self.cm, None
-            try:
+            with contextlib.suppress(BaseException):  # the writer removes its temp file; the first error wins
                 await blocking(cm.__exit__, exc[0] or RuntimeError, exc[1] or RuntimeError("aborted"), exc[2])
-            except BaseException:  # the temp file is removed by the writer; the original error wins
-                pass
 
 
 def multipart_boundary(request: Request[Any, Any, Any]) -> str:
@@ -100,8 +108,17 @@ def multipart_boundary(request: Request[Any, Any, Any]) -> str:
     return options["boundary"]
 
 
-async def receive_upload(request: Request[Any, Any, Any], storage: Storage, limit: int) -> ReceivedUpload:
-    """Parse the multipart body as it arrives; returns the stored file's digest, size, type and text fields."""
+async def receive_upload(
+    request: Request[Any, Any, Any],
+    storage: Storage,
+    limit: int,
+    check_fields: Callable[[dict[str, str]], dict[str, str]] | None = None,
+) -> ReceivedUpload:
+    """Parse the multipart body as it arrives and store the file; returns its digest, size, type and fields.
+
+    The file is committed to storage only after the whole body was read and ``check_fields`` accepted the
+    text fields, so any refusal leaves nothing behind.
+    """
     boundary = multipart_boundary(request)
     body_limit = limit + BODY_OVERHEAD
     announced = request.headers.get("content-length")
@@ -110,7 +127,6 @@ async def receive_upload(request: Request[Any, Any, Any], storage: Storage, limi
     received_bytes = 0
     parser = PushMultipartParser(boundary, max_segment_count=10, max_header_size=4096)
     part: _FilePart | None = None
-    done: tuple[str, int, str] | None = None
     filename = ""
     fields: dict[str, str] = {}
     current: MultipartSegment | None = None
@@ -137,11 +153,16 @@ async def receive_upload(request: Request[Any, Any, Any], storage: Storage, limi
                             raise ValidationError(f"{current.name} is too long.")
                 elif current is not None:
                     if current.name == "file" and part is not None:
-                        done = await part.finish()
+                        part.complete()
                     elif current.name in TEXT_FIELDS:
                         fields[current.name] = _text_field(current.name, text)
                     current = None
         parser.close()
+        if part is None or not part.completed:
+            raise ValidationError("No file received: send the drawing in a multipart field named 'file'.")
+        if check_fields is not None:
+            fields = check_fields(fields)
+        sha256, size, content_type = await part.commit()
     except MultipartError as exc:
         if part is not None:
             await part.abort()
@@ -154,9 +175,7 @@ async def receive_upload(request: Request[Any, Any, Any], storage: Storage, limi
         if part is not None:
             await part.abort()
         raise
-    if done is None:
-        raise ValidationError("No file received: send the drawing in a multipart field named 'file'.")
-    return ReceivedUpload(done[0], done[1], done[2], filename, fields)
+    return ReceivedUpload(sha256, size, content_type, filename, fields)
 
 
 def _text_field(name: str, raw: bytearray) -> str:

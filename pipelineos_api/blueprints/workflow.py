@@ -35,7 +35,7 @@ def _register(
         idempotency_key=key,
         project_name=received.fields.get("project_name", ""),
         customer_name=received.fields.get("customer_name") or None,
-        customer_email=normalize_email(received.fields.get("customer_email")),
+        customer_email=received.fields.get("customer_email") or None,
     )
     if created:
         record(
@@ -62,11 +62,17 @@ async def upload(
     multipart_boundary(request)
     existing = await tx(service.find_by_idempotency_key, principal.organization_id, key) if key else None
     if existing is None:
-        received = await receive_upload(request, get_storage(), config.upload_max_bytes)
+        received = await receive_upload(request, get_storage(), config.upload_max_bytes, check_fields)
         return await tx(_register, principal, received, key, request_id)
     with tempfile.TemporaryDirectory(dir=_scratch_root()) as scratch:
-        await receive_upload(request, Storage(Path(scratch)), config.upload_max_bytes)
+        await receive_upload(request, Storage(Path(scratch)), config.upload_max_bytes, check_fields)
     return existing, False
+
+
+def check_fields(fields: dict[str, str]) -> dict[str, str]:
+    """Normalize the upload's text fields before the file is committed (a bad email refuses the upload)."""
+    email = normalize_email(fields.get("customer_email"))
+    return {**fields, "customer_email": email or ""}
 
 
 def _scratch_root() -> Path:

@@ -43,8 +43,10 @@ class LeadsController(Controller):
     ) -> Response[LeadAccepted]:
         """Public contact form. No authentication; limited per client address.
 
-        The lead belongs to the organization named by ``?org=<slug>``; without it, to the only organization of a
-        single-tenant install. An auto-reply is queued with the lead (one transaction) and sent within seconds.
+        The lead belongs to the organization named by ``?org=<slug>``; without it, to the only organization
+        of a
+        single-tenant install. An auto-reply is queued with the lead (one transaction) and sent within
+        seconds.
         """
         return await intake.submit(request, data, org, idempotency_key)
 

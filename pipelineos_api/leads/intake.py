@@ -43,14 +43,31 @@ class OrganizationCache:
 
 
 def _store(
-    conn: psycopg.Connection, cache: OrganizationCache, data: LeadCreate, org_slug: str | None, ip: str | None,
+    conn: psycopg.Connection,
+    cache: OrganizationCache,
+    data: LeadCreate,
+    org_slug: str | None,
+    ip: str | None,
     key: str | None,
 ) -> tuple[dict[str, Any], bool]:
     organization = cache.get(conn, org_slug)
-    lead = validate_lead(name=data.name, email=data.email, phone=data.phone, company=data.company,
-                         address=data.address, message=data.message, source=data.source)
-    return service.create_lead(conn, organization_id=organization["id"], lead=lead, client_ip=ip,
-                               idempotency_key=key, organization=organization)
+    lead = validate_lead(
+        name=data.name,
+        email=data.email,
+        phone=data.phone,
+        company=data.company,
+        address=data.address,
+        message=data.message,
+        source=data.source,
+    )
+    return service.create_lead(
+        conn,
+        organization_id=organization["id"],
+        lead=lead,
+        client_ip=ip,
+        idempotency_key=key,
+        organization=organization,
+    )
 
 
 async def submit(

@@ -22,7 +22,8 @@ def _is_trusted(address: str, trusted: tuple[str, ...]) -> bool:
 
 
 def client_ip(scope: Scope, trusted: tuple[str, ...]) -> str:
-    """Walk X-Forwarded-For from the right, skipping trusted proxies; the first untrusted hop is the client."""
+    """Walk X-Forwarded-For from the right, skipping trusted proxies; the first untrusted hop is the
+    client."""
     peer = (scope.get("client") or ("unknown", 0))[0]
     if not trusted or not _is_trusted(peer, trusted):
         return peer

@@ -27,7 +27,8 @@ def _in_transaction(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[st
 
 
 async def tx(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-    """``fn(conn, *args, **kwargs)`` in a thread on a pooled connection; commit on success, rollback on error."""
+    """``fn(conn, *args, **kwargs)`` in a thread on a pooled connection; commit on success, rollback on
+    error."""
     return await run_sync(partial(_in_transaction, fn, args, kwargs), limiter=_limiter_instance())
 
 

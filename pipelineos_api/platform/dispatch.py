@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,12 +20,12 @@ def dispatch_once() -> int:
     """Send due outbox messages (if the notify package is installed) and record first responses."""
     sent = 0
     try:
-        from pipelineos.notify.dispatcher import dispatch_due
+        from pipelineos.notify import dispatcher
     except ImportError:
-        dispatch_due = None
-    if dispatch_due is not None:
-        result: Any = dispatch_due()
-        sent = result if isinstance(result, int) else len(result or ()) if hasattr(result, "__len__") else 0
+        dispatcher = None  # type: ignore[assignment]
+    if dispatcher is not None:
+        report: Any = dispatcher.dispatch_due()
+        sent = int(report.get("sent", 0)) if isinstance(report, dict) else 0
     from pipelineos.db.pool import connection
     from pipelineos.leads.service import sync_first_responses
 
@@ -64,6 +65,7 @@ async def dispatcher_lifespan(app: Litestar) -> AsyncIterator[None]:
     app.state.dispatcher = dispatcher
     if config.run_dispatcher:
         dispatcher.task = asyncio.create_task(dispatcher.run(), name="outbox-dispatcher")
+    gc.freeze()  # start-up objects (imports, routes) leave the collector's generations: shorter GC pauses
     try:
         yield
     finally:

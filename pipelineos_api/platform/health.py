@@ -6,7 +6,9 @@ import socket
 import time
 from typing import Any
 
-from pipelineos.db.pool import connection
+import psycopg
+
+from pipelineos.db.pool import database_url
 from pipelineos.settings import get_settings
 from pipelineos.storage import get_storage
 
@@ -26,7 +28,7 @@ def _timed(check: Any) -> dict[str, Any]:
 
 
 def _database() -> str:
-    with connection() as conn:
+    with psycopg.connect(database_url(), connect_timeout=2) as conn:
         conn.execute("select 1")
     return "select 1 answered"
 

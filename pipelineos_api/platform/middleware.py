@@ -18,7 +18,8 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 _API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 _DOCS_CSP = (
     b"default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://unpkg.com; "
-    b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://unpkg.com https://fonts.googleapis.com; "
+    b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://unpkg.com "
+    b"https://fonts.googleapis.com; "
     b"img-src 'self' data: https:; font-src 'self' https://fonts.gstatic.com; frame-ancestors 'none'"
 )
 _STATIC_HEADERS = [
@@ -121,15 +122,10 @@ class RateLimitMiddleware:
             f"More than {self.buckets.rate:g} requests per second from your address; retry after {retry} s.",
             request_id,
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"retry-after", retry.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        headers = [
+            (b"content-type", b"application/problem+json"),
+            (b"retry-after", retry.encode()),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 429, "headers": headers})  # type: ignore[arg-type]
+        await send({"type": "http.response.body", "body": body})  # type: ignore[arg-type]

@@ -50,7 +50,8 @@ def openapi_config() -> OpenAPIConfig:
         title="PipelineOS API",
         version="0.1.0",
         description="Blueprints, takeoffs, bids, proposals, leads and analytics for plumbing contractors. "
-        "Authenticate with `POST /api/auth/login` and send `Authorization: Bearer <access_token>`, or send an "
+        "Authenticate with `POST /api/auth/login` and send `Authorization: Bearer <access_token>`, or send "
+        "an "
         "integration key as `X-API-Key`. Errors are RFC 9457 problem+json.",
         path="/schema",
         render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
@@ -107,7 +108,10 @@ def finish_schema(app: Litestar) -> None:
                 continue
             responses = operation.setdefault("responses", {})
             for status, text in ERROR_STATUSES.items():
-                responses[status] = {"description": text, "content": {"application/problem+json": {"schema": ref}}}
+                responses[status] = {
+                    "description": text,
+                    "content": {"application/problem+json": {"schema": ref}},
+                }
             if path == "/api/blueprints/upload" and method == "post":
                 operation["requestBody"] = UPLOAD_BODY
 

@@ -1,4 +1,5 @@
-"""One exception map: domain errors, Litestar HTTP errors and anything unexpected become RFC 9457 problem+json.
+"""One exception map: domain errors, Litestar HTTP errors and anything unexpected become RFC 9457
+problem+json.
 
 Unexpected exceptions are logged with the request id and answered with a generic 500 that never carries a
 stack trace or internal message.
@@ -93,8 +94,12 @@ def _validation_detail(exc: ValidationException) -> str:
 
 def undecodable_handler(request: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[dict[str, Any]]:
     """Text form fields or parameters that are not UTF-8 (Litestar raises this while parsing multipart)."""
-    return problem_response(request, 400, "A text field of the request is not valid UTF-8; send files as file "
-                            "parts (with a filename) and text as UTF-8.")
+    return problem_response(
+        request,
+        400,
+        "A text field of the request is not valid UTF-8; send files as file "
+        "parts (with a filename) and text as UTF-8.",
+    )
 
 
 def unhandled_exception_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

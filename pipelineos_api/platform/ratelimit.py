@@ -1,6 +1,7 @@
 """In-process token buckets keyed by client address.
 
-Each API process keeps its own buckets (several instances behind a proxy each allow the configured rate); this is
+Each API process keeps its own buckets (several instances behind a proxy each allow the configured rate);
+this is
 a guard against floods from one address, not an accounting system.
 """
 

@@ -27,7 +27,8 @@ def _plain(value: Any) -> Any:
 
 
 def to_struct(row: dict[str, Any], kind: type[T]) -> T:
-    """Convert a repository row (UUID, Decimal, datetime values) into the DTO ``kind``; extra keys are dropped."""
+    """Convert a repository row (UUID, Decimal, datetime values) into the DTO ``kind``; extra keys are
+    dropped."""
     return msgspec.convert(_plain(row), kind, strict=False)
 
 

@@ -1,4 +1,5 @@
-"""API test fixtures: the app from the factory on the module's real database, and logged-in clients per role."""
+"""API test fixtures: the app from the factory on the module's real database, and logged-in clients per
+role."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Public lead intake (auto-reply sent within 5 s, honeypot, limits, validation, idempotency) and the pipeline."""
+"""Public lead intake (auto-reply sent within 5 s, honeypot, limits, validation, idempotency) and the
+pipeline."""
 
 from __future__ import annotations
 
@@ -16,8 +17,12 @@ from pipelineos_api.app import create_app
 
 pytestmark = pytest.mark.anyio
 URL = "/api/leads?org=demo-plumbing"
-LEAD = {"name": "Dana Rivera", "email": "dana@example.com", "phone": "(415) 555-0100",
-        "message": "Need a bid for a 3-bath remodel"}
+LEAD = {
+    "name": "Dana Rivera",
+    "email": "dana@example.com",
+    "phone": "(415) 555-0100",
+    "message": "Need a bid for a 3-bath remodel",
+}
 
 
 async def test_lead_stored_with_auto_reply_sent_within_5s(api_config, users, smtp_sink, db_url) -> None:
@@ -49,10 +54,15 @@ async def test_validation_honeypot_injection_and_idempotency(client, db_url) -> 
     with psycopg.connect(db_url) as conn:
         before = conn.execute("select count(*) from leads").fetchone()[0]
         before_msgs = conn.execute("select count(*) from messages").fetchone()[0]
-    for bad, status in (({**LEAD, "email": "not-an-email"}, 422), ({**LEAD, "phone": "12"}, 422),
-                        ({"name": "No Contact"}, 422), ({**LEAD, "name": ""}, 400),
-                        ({**LEAD, "message": "x" * 5001}, 400), ({**LEAD, "extra": 1}, 400),
-                        ({**LEAD, "name": 7}, 400)):
+    for bad, status in (
+        ({**LEAD, "email": "not-an-email"}, 422),
+        ({**LEAD, "phone": "12"}, 422),
+        ({"name": "No Contact"}, 422),
+        ({**LEAD, "name": ""}, 400),
+        ({**LEAD, "message": "x" * 5001}, 400),
+        ({**LEAD, "extra": 1}, 400),
+        ({**LEAD, "name": 7}, 400),
+    ):
         assert_problem(await client.post(URL, json=bad), status)
     assert_problem(await client.post(URL, content=b"{", headers={"content-type": "application/json"}), 400)
     assert_problem(await client.post("/api/leads?org=nope", json=LEAD), 404)
@@ -73,13 +83,21 @@ async def test_validation_honeypot_injection_and_idempotency(client, db_url) -> 
         row = conn.execute("select * from leads where id = %s", (first.json()["id"],)).fetchone()
         msgs = conn.execute("select * from messages where lead_id = %s", (row["id"],)).fetchall()
     assert row["name"] == nasty["name"] and row["message"] == nasty["message"]
-    assert len(msgs) == 1 and msgs[0]["kind"] == "lead_auto_reply" and msgs[0]["recipient"] == "dana@example.com"
+    assert (
+        len(msgs) == 1 and msgs[0]["kind"] == "lead_auto_reply" and msgs[0]["recipient"] == "dana@example.com"
+    )
     assert "<script>" not in (msgs[0]["body_html"] or "")
 
 
 async def test_per_ip_lead_limit(api_config, users) -> None:
-    config = type(api_config)(**{**api_config.__dict__, "lead_rate_limit_per_minute": 2.0,
-                                 "lead_rate_limit_burst": 2, "trusted_proxies": ("testclient",)})
+    config = type(api_config)(
+        **{
+            **api_config.__dict__,
+            "lead_rate_limit_per_minute": 2.0,
+            "lead_rate_limit_burst": 2,
+            "trusted_proxies": ("testclient",),
+        }
+    )
     async with AsyncTestClient(app=create_app(config)) as client:
         codes = [(await client.post(URL, json={**LEAD, "phone": None})).status_code for _ in range(3)]
         assert codes == [202, 202, 429]
@@ -92,25 +110,39 @@ async def test_pipeline_assign_notes_and_scoping(client, tokens, users, db_url) 
     h_est = bearer(tokens["estimator"])
     listed = await client.get("/api/leads?status=new&q=pipeline", headers=bearer(tokens["viewer"]))
     assert [x["id"] for x in listed.json()["items"]] == [lead_id]
-    assigned = await client.patch(f"/api/leads/{lead_id}", headers=h_est,
-                                  json={"status": "contacted", "assigned_to": users["estimator"]["id"]})
+    assigned = await client.patch(
+        f"/api/leads/{lead_id}",
+        headers=h_est,
+        json={"status": "contacted", "assigned_to": users["estimator"]["id"]},
+    )
     assert assigned.status_code == 200, assigned.text
     assert assigned.json()["status"] == "contacted" and assigned.json()["first_response_at"] is not None
     assert_problem(await client.patch(f"/api/leads/{lead_id}", headers=h_est, json={"status": "new"}), 422)
-    assert_problem(await client.patch(f"/api/leads/{lead_id}", headers=h_est,
-                                      json={"assigned_to": users["other_admin"]["id"]}), 422)
+    assert_problem(
+        await client.patch(
+            f"/api/leads/{lead_id}", headers=h_est, json={"assigned_to": users["other_admin"]["id"]}
+        ),
+        422,
+    )
     for step in ("bid_sent", "won"):
         r = await client.patch(f"/api/leads/{lead_id}", headers=h_est, json={"status": step})
         assert r.json()["status"] == step
-    note = await client.post(f"/api/leads/{lead_id}/notes", headers=h_est, json={"body": "Called, left voicemail"})
+    note = await client.post(
+        f"/api/leads/{lead_id}/notes", headers=h_est, json={"body": "Called, left voicemail"}
+    )
     assert note.status_code == 201
     detail = (await client.get(f"/api/leads/{lead_id}", headers=bearer(tokens["viewer"]))).json()
     assert [n["body"] for n in detail["notes"]] == ["Called, left voicemail"]
-    assert_problem(await client.patch(f"/api/leads/{lead_id}", headers=bearer(tokens["viewer"]),
-                                      json={"status": "lost"}), 403)
+    assert_problem(
+        await client.patch(
+            f"/api/leads/{lead_id}", headers=bearer(tokens["viewer"]), json={"status": "lost"}
+        ),
+        403,
+    )
     assert_problem(await client.get(f"/api/leads/{lead_id}", headers=bearer(tokens["other_admin"])), 404)
     assert_problem(await client.get("/api/leads"), 401)
     with psycopg.connect(db_url) as conn:
-        audits = conn.execute("select count(*) from audit_log where entity = 'lead' and entity_id = %s",
-                              (lead_id,)).fetchone()[0]
+        audits = conn.execute(
+            "select count(*) from audit_log where entity = 'lead' and entity_id = %s", (lead_id,)
+        ).fetchone()[0]
     assert audits == 3

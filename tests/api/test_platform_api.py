@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from api_helpers import assert_problem, bearer
 from litestar.testing import AsyncTestClient
 
-from api_helpers import assert_problem, bearer
 from pipelineos_api.app import create_app
 
 pytestmark = pytest.mark.anyio
@@ -37,16 +37,20 @@ async def test_request_id_and_security_headers(client) -> None:
 
 
 async def test_cors_preflight(client) -> None:
-    allowed = await client.options("/api/leads", headers={
-        "Origin": "http://localhost:8501", "Access-Control-Request-Method": "POST"})
+    allowed = await client.options(
+        "/api/leads", headers={"Origin": "http://localhost:8501", "Access-Control-Request-Method": "POST"}
+    )
     assert allowed.headers["access-control-allow-origin"] == "http://localhost:8501"
-    denied = await client.options("/api/leads", headers={
-        "Origin": "http://evil.example", "Access-Control-Request-Method": "POST"})
+    denied = await client.options(
+        "/api/leads", headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"}
+    )
     assert "access-control-allow-origin" not in denied.headers
 
 
 async def test_rate_limit_answers_429_with_retry_after(api_config, users) -> None:
-    config = type(api_config)(**{**api_config.__dict__, "rate_limit_per_second": 10.0, "rate_limit_burst": 10})
+    config = type(api_config)(
+        **{**api_config.__dict__, "rate_limit_per_second": 10.0, "rate_limit_burst": 10}
+    )
     async with AsyncTestClient(app=create_app(config)) as client:
         codes = [(await client.get("/api/auth/me")).status_code for _ in range(12)]
         assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]

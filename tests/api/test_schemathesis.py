@@ -11,9 +11,9 @@ from typing import Any
 import psycopg
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, settings
 from psycopg.rows import dict_row
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from pipelineos.auth.service import authenticate
 from pipelineos.auth.tokens import create_access_token
@@ -22,9 +22,13 @@ from pipelineos_api.config import ApiConfig
 
 CONFIG = ApiConfig(
     jwt_secret="schemathesis-test-secret-at-least-32-bytes",
-    rate_limit_per_second=100_000, rate_limit_burst=100_000,
-    lead_rate_limit_per_minute=6_000_000, lead_rate_limit_burst=100_000,
-    run_dispatcher=False, upload_max_bytes=1024 * 1024, public_url="http://127.0.0.1:5000",
+    rate_limit_per_second=100_000,
+    rate_limit_burst=100_000,
+    lead_rate_limit_per_minute=6_000_000,
+    lead_rate_limit_burst=100_000,
+    run_dispatcher=False,
+    upload_max_bytes=1024 * 1024,
+    public_url="http://127.0.0.1:5000",
 )
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", create_app(CONFIG))
 

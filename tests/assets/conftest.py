@@ -39,9 +39,16 @@ def register(seeded: dict[str, str]) -> Callable[..., str]:
 
     def _register(path: Path, customer_email: str | None = "customer@example.com") -> str:
         with connection() as conn:
-            row = register_file(conn, get_storage(), organization_id=seeded["organization_id"], path=path,
-                                original_name=path.name, customer_name="Acme Builders",
-                                customer_email=customer_email, project_name="Riverside Clinic")
+            row = register_file(
+                conn,
+                get_storage(),
+                organization_id=seeded["organization_id"],
+                path=path,
+                original_name=path.name,
+                customer_name="Acme Builders",
+                customer_email=customer_email,
+                project_name="Riverside Clinic",
+            )
         return str(row["id"])
 
     return _register
@@ -71,8 +78,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def smtp_sink(app_env: dict[str, str]) -> Iterator[object]:
-    """The shared SMTP sink, started on a free port (aiosmtpd cannot start on port 0: its ready-check connects)."""
-    import os
+    """The SMTP sink on a free port (aiosmtpd cannot start on port 0: its ready-check connects to it)."""
 
     from aiosmtpd.controller import Controller
 

@@ -11,40 +11,55 @@ from pipelineos_assets.defs.analytics.assets import analytics_assets
 
 @pytest.fixture(scope="module")
 def activity(seeded, db_url: str) -> dict[str, str]:
-    """Three leads (new, contacted after 30 min, won after 90 min) and two bids (accepted 1000, declined 500)."""
+    """Leads: new, contacted after 30 min, won after 90 min. Bids: accepted (1000), declined (500)."""
     org = seeded["organization_id"]
     with psycopg.connect(db_url) as conn:
         conn.execute(
             "insert into leads (organization_id, name, status, created_at, first_response_at) values "
             "(%(o)s, 'A', 'new', '2026-03-01 10:00Z', null),"
             "(%(o)s, 'B', 'contacted', '2026-03-01 10:00Z', '2026-03-01 10:30Z'),"
-            "(%(o)s, 'C', 'won', '2026-03-02 09:00Z', '2026-03-02 10:30Z')", {"o": org})
-        bp = conn.execute("insert into blueprints (organization_id, original_name, content_type, size_bytes, sha256) "
-                          "values (%s, 'x.pdf', 'application/pdf', 1, repeat('b', 64)) returning id",
-                          (org,)).fetchone()[0]
-        catalog = conn.execute("select id from price_catalogs where organization_id = %s limit 1",
-                               (org,)).fetchone()[0]
+            "(%(o)s, 'C', 'won', '2026-03-02 09:00Z', '2026-03-02 10:30Z')",
+            {"o": org},
+        )
+        bp = conn.execute(
+            "insert into blueprints (organization_id, original_name, content_type, size_bytes, sha256) "
+            "values (%s, 'x.pdf', 'application/pdf', 1, repeat('b', 64)) returning id",
+            (org,),
+        ).fetchone()[0]
+        catalog = conn.execute(
+            "select id from price_catalogs where organization_id = %s limit 1", (org,)
+        ).fetchone()[0]
         conn.execute(
-            "insert into bids (organization_id, blueprint_id, catalog_id, catalog_version, status, total, sent_at, "
+            "insert into bids (organization_id, blueprint_id, catalog_id, catalog_version, status, total, "
+            "sent_at, "
             "accepted_at, declined_at) values "
             "(%(o)s, %(b)s, %(c)s, 1, 'accepted', 1000, '2026-03-03Z', '2026-03-05Z', null),"
             "(%(o)s, %(b)s, %(c)s, 1, 'declined', 500, '2026-03-03Z', null, '2026-03-06Z')",
-            {"o": org, "b": bp, "c": catalog})
+            {"o": org, "b": bp, "c": catalog},
+        )
     return {"organization_id": org}
 
 
 def _metrics(db: psycopg.Connection, day: str, metric_set: str) -> dict[tuple[str, str], float]:
-    rows = db.execute("select metric, dimension, value from analytics_metrics where snapshot_date = %s "
-                      "and metric_set = %s", (day, metric_set)).fetchall()
+    rows = db.execute(
+        "select metric, dimension, value from analytics_metrics where snapshot_date = %s and metric_set = %s",
+        (day, metric_set),
+    ).fetchall()
     db.commit()
     return {(r["metric"], r["dimension"]): r["value"] for r in rows}
 
 
-def test_daily_snapshots_hold_hand_computed_values(instance, resources, activity, db: psycopg.Connection) -> None:
-    result = dg.materialize(analytics_assets, partition_key="2026-03-10", instance=instance, resources=resources)
+def test_daily_snapshots_hold_hand_computed_values(
+    instance, resources, activity, db: psycopg.Connection
+) -> None:
+    result = dg.materialize(
+        analytics_assets, partition_key="2026-03-10", instance=instance, resources=resources
+    )
     assert result.success
     bids = _metrics(db, "2026-03-10", "bids")
-    assert bids[("bids.bids", "all")] == 2 and bids[("bids.won", "all")] == 1 and bids[("bids.lost", "all")] == 1
+    assert (
+        bids[("bids.bids", "all")] == 2 and bids[("bids.won", "all")] == 1 and bids[("bids.lost", "all")] == 1
+    )
     assert bids[("bids.win_rate", "all")] == pytest.approx(0.5)
     assert bids[("revenue.revenue", "2026-03-01")] == 1000
     leads = _metrics(db, "2026-03-10", "leads")
@@ -56,5 +71,7 @@ def test_daily_snapshots_hold_hand_computed_values(instance, resources, activity
     dg.materialize(analytics_assets, partition_key="2026-03-11", instance=instance, resources=resources)
     dg.materialize(analytics_assets, partition_key="2026-03-10", instance=instance, resources=resources)
     assert _metrics(db, "2026-03-10", "bids") == bids
-    count = db.execute("select count(*) as n from analytics_metrics where metric_set = 'bids'").fetchone()["n"]
+    count = db.execute("select count(*) as n from analytics_metrics where metric_set = 'bids'").fetchone()[
+        "n"
+    ]
     assert count == 2 * len(bids)

@@ -1,4 +1,4 @@
-"""The whole asset graph for one blueprint on real PostgreSQL: rows, lineage, idempotent re-runs, the email."""
+"""The whole asset graph of one blueprint on real PostgreSQL: rows, lineage, idempotent re-runs, email."""
 
 from __future__ import annotations
 
@@ -20,22 +20,36 @@ from pipelineos_assets.defs.proposals.checks import proposal_pdf_opens
 from pipelineos_assets.defs.takeoff.assets import fixture_detections, reviewed_takeoff
 from pipelineos_assets.defs.takeoff.checks import plumbing_sheets_have_detections
 
-TAKEOFF = [blueprint_file, blueprint_pages, sheet_index, fixture_detections, reviewed_takeoff,
-           plumbing_sheets_have_detections]
+TAKEOFF = [
+    blueprint_file,
+    blueprint_pages,
+    sheet_index,
+    fixture_detections,
+    reviewed_takeoff,
+    plumbing_sheets_have_detections,
+]
 BIDS = [priced_bid, proposal_pdf, sent_proposal, bid_total_matches_lines, proposal_pdf_opens]
 
 
-def materialize_blueprint(instance: dg.DagsterInstance, resources: dict, blueprint_id: str,
-                          variant: str = "base") -> tuple[dg.ExecuteInProcessResult, dg.ExecuteInProcessResult]:
+def materialize_blueprint(
+    instance: dg.DagsterInstance, resources: dict, blueprint_id: str, variant: str = "base"
+) -> tuple[dg.ExecuteInProcessResult, dg.ExecuteInProcessResult]:
     """Both runs the sensors would start: the takeoff of the blueprint, then its bid."""
     instance.add_dynamic_partitions("blueprints", [blueprint_id])
     instance.add_dynamic_partitions("bid_variants", [variant])
-    takeoff = dg.materialize(TAKEOFF, partition_key=blueprint_id, instance=instance, resources=resources,
-                             raise_on_error=False)
+    takeoff = dg.materialize(
+        TAKEOFF, partition_key=blueprint_id, instance=instance, resources=resources, raise_on_error=False
+    )
     if not takeoff.success:
         return takeoff, takeoff
-    bid = dg.materialize([*TAKEOFF, *BIDS], selection=BIDS, partition_key=bid_key(blueprint_id, variant),
-                         instance=instance, resources=resources, raise_on_error=False)
+    bid = dg.materialize(
+        [*TAKEOFF, *BIDS],
+        selection=BIDS,
+        partition_key=bid_key(blueprint_id, variant),
+        instance=instance,
+        resources=resources,
+        raise_on_error=False,
+    )
     return takeoff, bid
 
 
@@ -45,9 +59,12 @@ def counts(db: psycopg.Connection, blueprint_id: str) -> dict[str, int]:
         "detections": "select count(*) as n from fixture_detections where blueprint_id = %(b)s",
         "reviewed": "select count(*) as n from reviewed_takeoff where blueprint_id = %(b)s",
         "bids": "select count(*) as n from bids where blueprint_id = %(b)s",
-        "lines": "select count(*) as n from bid_lines l join bids b on b.id = l.bid_id where b.blueprint_id = %(b)s",
-        "proposals": "select count(*) as n from proposals p join bids b on b.id = p.bid_id where b.blueprint_id = %(b)s",
-        "messages": "select count(*) as n from messages m join bids b on b.id = m.bid_id where b.blueprint_id = %(b)s",
+        "lines": "select count(*) as n from bid_lines x join bids b on b.id = x.bid_id "
+        "where b.blueprint_id = %(b)s",
+        "proposals": "select count(*) as n from proposals x join bids b on b.id = x.bid_id "
+        "where b.blueprint_id = %(b)s",
+        "messages": "select count(*) as n from messages x join bids b on b.id = x.bid_id "
+        "where b.blueprint_id = %(b)s",
     }
     out = {name: db.execute(sql, {"b": blueprint_id}).fetchone()["n"] for name, sql in tables.items()}
     db.commit()
@@ -64,34 +81,48 @@ def processed(instance, resources, register: Callable[..., str], plan_set_pdf: P
 
 def test_blueprint_completed_with_rows_and_lineage(db: psycopg.Connection, processed: dict) -> None:
     blueprint_id = processed["id"]
-    row = db.execute("select status, error, page_count, run_id from blueprints where id = %s",
-                     (blueprint_id,)).fetchone()
+    row = db.execute(
+        "select status, error, page_count, run_id from blueprints where id = %s", (blueprint_id,)
+    ).fetchone()
     assert (row["status"], row["error"], row["page_count"]) == ("completed", None, 2)
     assert row["run_id"] == processed["takeoff"].run_id
     found = counts(db, blueprint_id)
     assert found["pages"] == 2 and found["detections"] > 20 and found["reviewed"] == found["detections"]
     assert (found["bids"], found["proposals"], found["messages"]) == (1, 1, 1)
-    lineage = db.execute("select distinct run_id, detector_version, code_version from fixture_detections "
-                         "where blueprint_id = %s", (blueprint_id,)).fetchall()
+    lineage = db.execute(
+        "select distinct run_id, detector_version, code_version from fixture_detections "
+        "where blueprint_id = %s",
+        (blueprint_id,),
+    ).fetchall()
     assert [r["run_id"] for r in lineage] == [processed["takeoff"].run_id]
     bid = db.execute("select * from bids where blueprint_id = %s", (blueprint_id,)).fetchone()
     assert (bid["variant"], bid["run_id"], bid["takeoff_run_id"]) == (
-        "base", processed["bid"].run_id, processed["takeoff"].run_id)
+        "base",
+        processed["bid"].run_id,
+        processed["takeoff"].run_id,
+    )
     assert bid["detector_version"] and bid["code_version"] and bid["catalog_version"] == 1
-    lines = db.execute("select distinct run_id, code_version from bid_lines where bid_id = %s",
-                       (bid["id"],)).fetchall()
+    lines = db.execute(
+        "select distinct run_id, code_version from bid_lines where bid_id = %s", (bid["id"],)
+    ).fetchall()
     assert [r["run_id"] for r in lines] == [processed["bid"].run_id] and lines[0]["code_version"]
-    proposal = db.execute("select run_id, code_version, data_version from proposals where bid_id = %s",
-                          (bid["id"],)).fetchone()
+    proposal = db.execute(
+        "select run_id, code_version, data_version from proposals where bid_id = %s", (bid["id"],)
+    ).fetchone()
     assert proposal["run_id"] == processed["bid"].run_id and proposal["data_version"]
 
 
 def test_asset_checks_pass(processed: dict) -> None:
-    evaluations = [e for result in (processed["takeoff"], processed["bid"])
-                   for e in result.get_asset_check_evaluations()]
+    evaluations = [
+        e for result in (processed["takeoff"], processed["bid"]) for e in result.get_asset_check_evaluations()
+    ]
     by_name = {e.check_name: e.passed for e in evaluations}
-    assert by_name == {"plumbing_sheets_have_detections": True, "counts_match_schedule": by_name.get(
-        "counts_match_schedule"), "bid_total_matches_lines": True, "proposal_pdf_opens": True}
+    assert by_name == {
+        "plumbing_sheets_have_detections": True,
+        "counts_match_schedule": by_name.get("counts_match_schedule"),
+        "bid_total_matches_lines": True,
+        "proposal_pdf_opens": True,
+    }
     assert "counts_match_schedule" in by_name
 
 
@@ -101,8 +132,9 @@ def test_email_has_the_proposal_with_db_numbers(db: psycopg.Connection, processe
     from pipelineos.notify.messages import money
 
     bid = db.execute("select id, total from bids where blueprint_id = %s", (processed["id"],)).fetchone()
-    lines = db.execute("select fixture_class, quantity from bid_lines where bid_id = %s order by line_no",
-                       (bid["id"],)).fetchall()
+    lines = db.execute(
+        "select fixture_class, quantity from bid_lines where bid_id = %s order by line_no", (bid["id"],)
+    ).fetchall()
     db.commit()
     mails = [m for m in smtp_sink.messages if m["To"] == "customer@example.com"]
     assert len(mails) == 1
@@ -111,10 +143,13 @@ def test_email_has_the_proposal_with_db_numbers(db: psycopg.Connection, processe
     with pymupdf.open(stream=io.BytesIO(pdfs[0].get_payload(decode=True)), filetype="pdf") as doc:
         text = " ".join(page.get_text() for page in doc)
     assert money(bid["total"]) in text
-    reviewed = db.execute("select fixture_class, count(*) as n from reviewed_takeoff where blueprint_id = %s "
-                          "group by 1", (processed["id"],)).fetchall()
+    reviewed = db.execute(
+        "select fixture_class, count(*) as n from reviewed_takeoff where blueprint_id = %s group by 1",
+        (processed["id"],),
+    ).fetchall()
     assert {r["fixture_class"]: Decimal(r["n"]) for r in reviewed} == {
-        ln["fixture_class"]: ln["quantity"] for ln in lines if ln["fixture_class"]}
+        ln["fixture_class"]: ln["quantity"] for ln in lines if ln["fixture_class"]
+    }
     flat = " ".join(text.split())
     for line in lines:
         label = line["fixture_class"].replace("_", " ")
@@ -122,7 +157,9 @@ def test_email_has_the_proposal_with_db_numbers(db: psycopg.Connection, processe
         assert str(int(line["quantity"])) in flat
 
 
-def test_rematerializing_changes_no_row_counts(db: psycopg.Connection, instance, resources, processed: dict) -> None:
+def test_rematerializing_changes_no_row_counts(
+    db: psycopg.Connection, instance, resources, processed: dict
+) -> None:
     before = counts(db, processed["id"])
     takeoff, bid = materialize_blueprint(instance, resources, processed["id"])
     assert takeoff.success and bid.success

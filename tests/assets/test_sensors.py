@@ -19,6 +19,7 @@ from pipelineos_assets.defs.blueprints.sensors import upload_sensor
 @pytest.fixture()
 def copies(tmp_path: Path, plan_set_pdf: Path) -> Callable[[int], list[Path]]:
     """Distinct files (different bytes, so different sha256) made from the plan set."""
+
     def make(n: int) -> list[Path]:
         out = []
         for i in range(n):
@@ -42,8 +43,10 @@ def test_upload_sensor_requests_each_upload_once(instance, resources, register, 
     result = _tick(upload_sensor, instance, resources, first.cursor)
     assert [r.partition_key for r in result.run_requests] == ids
     with connection() as conn:
-        shas = [conn.execute("select sha256 from blueprints where id = %s", (i,)).fetchone()["sha256"].strip()
-                for i in ids]
+        shas = [
+            conn.execute("select sha256 from blueprints where id = %s", (i,)).fetchone()["sha256"].strip()
+            for i in ids
+        ]
     assert [r.run_key for r in result.run_requests] == [f"{i}:{s}" for i, s in zip(ids, shas, strict=True)]
     assert all(r.tags["pipelineos/blueprint"] == i for r, i in zip(result.run_requests, ids, strict=True))
     (added,) = result.dynamic_partitions_requests
@@ -56,7 +59,9 @@ def test_upload_sensor_requests_each_upload_once(instance, resources, register, 
     assert not set(baseline) & set(ids)
 
 
-def test_upload_sensor_skips_non_pending(instance, resources, register, copies, db: psycopg.Connection) -> None:
+def test_upload_sensor_skips_non_pending(
+    instance, resources, register, copies, db: psycopg.Connection
+) -> None:
     start = _tick(upload_sensor, instance, resources, None).cursor
     (path,) = copies(1)
     done = register(path)
@@ -75,29 +80,44 @@ def test_bid_request_sensor_one_run_per_bid(instance, resources, register, copie
         bidding.request_bid(conn, a, variant="base", reason="again")  # supersedes the first within the tick
         bidding.request_bid(conn, b, variant="base", send_proposal=False, reason="review")
     result = _tick(bid_request_sensor, instance, resources, start)
-    keys = sorted((r.partition_key.keys_by_dimension["blueprint"], r.partition_key.keys_by_dimension["bid"],
-                   r.tags["pipelineos/send"], r.tags["pipelineos/reason"]) for r in result.run_requests)
-    assert keys == sorted([(a, "base", "true", "again"), (a, "alt-1", "true", "request"),
-                           (b, "base", "false", "review")])
+    keys = sorted(
+        (
+            r.partition_key.keys_by_dimension["blueprint"],
+            r.partition_key.keys_by_dimension["bid"],
+            r.tags["pipelineos/send"],
+            r.tags["pipelineos/reason"],
+        )
+        for r in result.run_requests
+    )
+    assert keys == sorted(
+        [(a, "base", "true", "again"), (a, "alt-1", "true", "request"), (b, "base", "false", "review")]
+    )
     variants = next(r for r in result.dynamic_partitions_requests if r.partitions_def_name == "bid_variants")
     assert sorted(variants.partition_keys) == ["alt-1", "base"]
     assert not _tick(bid_request_sensor, instance, resources, result.cursor).run_requests
 
 
-def test_review_sensor_recomputes_the_reviewed_takeoff(instance, resources, register, copies, seeded,
-                                                       db: psycopg.Connection) -> None:
+def test_review_sensor_recomputes_the_reviewed_takeoff(
+    instance, resources, register, copies, seeded, db: psycopg.Connection
+) -> None:
     start = _tick(review_completed_sensor, instance, resources, None).cursor
     (path,) = copies(1)
     blueprint_id = register(path)
-    db.execute("insert into review_decisions (organization_id, blueprint_id, action, fixture_class, page_index) "
-               "values (%s, %s, 'add', 'floor_drain', 0)", (seeded["organization_id"], blueprint_id))
+    db.execute(
+        "insert into review_decisions (organization_id, blueprint_id, action, fixture_class, page_index) "
+        "values (%s, %s, 'add', 'floor_drain', 0)",
+        (seeded["organization_id"], blueprint_id),
+    )
     db.commit()
     result = _tick(review_completed_sensor, instance, resources, start)
     (request,) = [r for r in result.run_requests if r.partition_key == blueprint_id]
     assert request.asset_selection == [dg.AssetKey("reviewed_takeoff")]
     assert request.tags["pipelineos/reason"] == "review"
-    assert not [r for r in _tick(review_completed_sensor, instance, resources, result.cursor).run_requests or []
-                if r.partition_key == blueprint_id]
+    assert not [
+        r
+        for r in _tick(review_completed_sensor, instance, resources, result.cursor).run_requests or []
+        if r.partition_key == blueprint_id
+    ]
 
 
 def test_bad_variant_is_refused(register, copies) -> None:

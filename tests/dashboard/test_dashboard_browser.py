@@ -1,7 +1,8 @@
 """A real browser (Debian's headless Chromium through Playwright) signs in and opens a demo review page.
 
-Needs the ``chromium`` package (``apt-get install -y chromium fonts-noto-color-emoji``); never
-``playwright install``. Skipped with a clear reason when Chromium is missing.
+Needs Debian's ``chromium`` package: when it is missing and the tests run as root, the fixture installs it
+with ``apt-get install -y chromium fonts-noto-color-emoji``; otherwise the test fails saying so. Never
+``playwright install`` (it downloads browsers and fails here).
 """
 
 from __future__ import annotations
@@ -23,7 +24,28 @@ from pipelineos.reporting.demo import SHEET_PT
 from pipelineos.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow
-CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if Path(p).exists()), None)
+CHROMIUM_PATHS = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
+APT_PACKAGES = ("chromium", "fonts-noto-color-emoji")
+
+
+def find_chromium() -> str | None:
+    return next((p for p in CHROMIUM_PATHS if Path(p).exists()), None)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of the system Chromium, installing the Debian package first when it is missing and we are root."""
+    found = find_chromium()
+    if found is None and shutil.which("apt-get") and os.geteuid() == 0:
+        subprocess.run(
+            ["apt-get", "install", "-y", *APT_PACKAGES], check=False, capture_output=True, timeout=900
+        )
+        found = find_chromium()
+    if found is None:
+        pytest.fail(
+            "Chromium is not installed: run `apt-get install -y chromium fonts-noto-color-emoji` as root"
+        )
+    return found
 
 
 def free_port() -> int:
@@ -97,20 +119,20 @@ def click_point(page, det: dict) -> tuple[float, float]:
     )
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed: apt-get install -y chromium")
-def test_browser_signs_in_and_shows_the_review_sheet(dashboard_url, seeded, db, tmp_path):
+def test_browser_signs_in_and_shows_the_review_sheet(chromium, dashboard_url, seeded, db, tmp_path):
     from playwright.sync_api import sync_playwright
 
     target = db.execute(
         "select d.fixture_class, d.confidence::float8 as confidence, d.x0, d.y0, d.x1, d.y1 "
         "from fixture_detections d where d.blueprint_id = (select b.id from blueprints b where exists "
-        "(select 1 from blueprint_pages p where p.blueprint_id = b.id) order by b.created_at desc, b.id limit 1) "
+        "(select 1 from blueprint_pages p where p.blueprint_id = b.id) "
+        "order by b.created_at desc, b.id limit 1) "
         "and d.confidence >= 0.3 order by d.confidence desc, d.id limit 1"
     ).fetchone()
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]
+            executable_path=chromium, args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]
         )
         page = browser.new_page(viewport={"width": 1600, "height": 1100})
         page.goto(dashboard_url)
@@ -129,12 +151,16 @@ def test_browser_signs_in_and_shows_the_review_sheet(dashboard_url, seeded, db, 
         png = page.screenshot(full_page=True)
         (tmp_path / "review.png").write_bytes(png)
         text = page.inner_text('[data-testid="stApp"]')
+        label = f"{target['fixture_class']} · {target['confidence']:.2f}"
         page.mouse.click(*click_point(page, target))
-        page.wait_for_timeout(1000)
-        wait_until_idle(page)
-        selected = page.locator('[data-testid="stMultiSelect"]').first.inner_text()
+        picker = page.locator('[data-testid="stMultiSelect"]').first
+        try:
+            picker.get_by_text(label).first.wait_for(timeout=20_000)
+        finally:
+            (tmp_path / "after-click.png").write_bytes(page.screenshot())
+        selected = picker.inner_text()
         browser.close()
-    assert f"{target['fixture_class']} · {target['confidence']:.2f}" in selected, "clicking a box selects it"
+    assert label in selected, "clicking a box selects it"
     assert "Traceback" not in text
     assert "Counts by type and sheet" in text
     image = Image.open(io.BytesIO(png)).convert("L")

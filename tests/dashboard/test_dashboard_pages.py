@@ -379,3 +379,20 @@ def test_bid_markup_other_than_the_catalog_is_a_what_if(signed_in, demo):
     assert changed["Markup"] != base["Markup"] and changed["Material"] == base["Material"]
     assert at.button(key="bid_save").disabled
     assert "catalog's markup" in at.info[0].value
+
+
+def test_hidden_low_confidence_detections_count_until_rejected(signed_in, demo, db):
+    blueprint_id = demo.blueprint_ids[6]
+    low = db.execute(
+        "select count(*) as n from fixture_detections where blueprint_id = %s and confidence < 0.5",
+        (blueprint_id,),
+    ).fetchone()["n"]
+    total = db.execute(
+        "select count(*) as n from fixture_detections where blueprint_id = %s", (blueprint_id,)
+    ).fetchone()["n"]
+    at = _review_at(signed_in, blueprint_id)
+    at.slider(key="review_show_above").set_value(0.5).run()
+    assert int(at.dataframe[0].value["total"].sum()) == total
+    at.button(key="review_reject_hidden").click().run()
+    assert int(at.dataframe[0].value["total"].sum()) == total - low
+    assert at.metric[0].value == str(low)

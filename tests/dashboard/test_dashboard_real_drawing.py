@@ -40,7 +40,7 @@ def test_review_of_a_processed_drawing(processed, seeded, db):
         r["fixture_class"]: r["n"]
         for r in db.execute(
             "select fixture_class, count(*) as n from fixture_detections where blueprint_id = %s "
-            "and confidence >= 0.3 group by fixture_class",
+            "group by fixture_class",
             (processed.blueprint_id,),
         ).fetchall()
     }

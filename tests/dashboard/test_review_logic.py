@@ -17,6 +17,7 @@ from dashboard.utils.review import (
     add_pending,
     counts_by_sheet,
     effective_frame,
+    hidden_undecided,
     make_decision,
     pending_for,
     schedule_mismatches,
@@ -75,7 +76,7 @@ def test_effective_frame_applies_thresholds_and_decisions():
     assert got == {
         "d1": ("water_closet", "accepted", "auto", True, True),
         "d2": ("water_closet", "rejected", "saved", True, False),
-        "d3": ("lavatory", "undecided", "detector", False, False),
+        "d3": ("lavatory", "undecided", "detector", False, True),
         "d4": ("kitchen_sink", "accepted", "unsaved", True, True),
         "d5": ("urinal", "accepted", "unsaved", True, True),
         "a1": ("floor_drain", "accepted", "added (saved)", True, True),
@@ -83,12 +84,16 @@ def test_effective_frame_applies_thresholds_and_decisions():
 
 
 def test_counts_by_sheet_pivots_counted_fixtures():
-    frame = effective_frame(DETECTIONS, {}, [], {}, show_above=0.3, auto_accept_above=0.9)
+    saved = {"d5": {"action": "reject", "fixture_class": None}}
+    frame = effective_frame(DETECTIONS, saved, [], {}, show_above=0.3, auto_accept_above=0.9)
     table = counts_by_sheet(frame, {0: "P-101", 1: "P-102"})
-    assert table.to_dicts() == [
-        {"fixture type": "lavatory", "P-101": 0, "P-102": 1, "total": 1},
-        {"fixture type": "water_closet", "P-101": 2, "P-102": 0, "total": 2},
-    ]
+    assert table.columns == ["fixture type", "P-101", "P-102", "total"]
+    assert table.rows() == [("lavatory", 1, 1, 2), ("water_closet", 2, 0, 2)]  # d3 hidden yet counted
+
+
+def test_hidden_undecided_lists_what_the_threshold_hides():
+    frame = effective_frame(DETECTIONS, {"d5": {"action": "accept", "fixture_class": None}}, [], {}, 0.3, 0.9)
+    assert hidden_undecided(frame) == ["d3"]
 
 
 def test_schedule_mismatches_report_both_directions():
@@ -211,3 +216,30 @@ def test_errors_read_as_sentences_without_internals():
 
 def test_escape_md_neutralises_markup():
     assert escape_md("**x** <b>[a](javascript:1)</b>") == r"\*\*x\*\* \<b\>\[a\]\(javascript\:1\)\</b\>"
+
+
+def test_save_items_updates_prices_and_stamps_the_change_date(seeded, db):
+    from dashboard.utils.catalog import save_items
+    from dashboard.utils.db import fetch_all
+
+    org = seeded["organization_id"]
+    catalog_id = db.execute(
+        "select id::text as id from price_catalogs where organization_id = %s", (org,)
+    ).fetchone()["id"]
+    db.execute("update price_items set price_changed_at = '2026-01-15' where catalog_id = %s", (catalog_id,))
+    items = fetch_all("catalog_items", db, organization_id=org, catalog_id=catalog_id)
+    lav = next(i for i in items if i["sku"] == "FIX-LAV")
+    edited = {**lav, "material_cost": 200.0, "supplier": "Kohler"}
+    same = next(i for i in items if i["sku"] == "FIX-UR")
+    assert (
+        save_items(
+            db, org, catalog_id, None, [edited, {**same, "description": "Urinal, renamed"}], upsert=False
+        )
+        == 2
+    )
+    after = {i["sku"]: i for i in fetch_all("catalog_items", db, organization_id=org, catalog_id=catalog_id)}
+    assert (after["FIX-LAV"]["material_cost"], after["FIX-LAV"]["supplier"]) == (200.0, "Kohler")
+    assert str(after["FIX-LAV"]["price_changed_at"]) != "2026-01-15"  # price moved: stamped today
+    assert str(after["FIX-UR"]["price_changed_at"]) == "2026-01-15"  # only the text changed
+    audit = db.execute("select details from audit_log where action = 'catalog.edit'").fetchone()
+    assert audit["details"] == {"items": 2, "skus": ["FIX-LAV", "FIX-UR"]}

@@ -39,9 +39,16 @@ def register(seeded: dict[str, str]) -> Callable[..., str]:
 
     def _register(path: Path, customer_email: str | None = "customer@example.com", **kwargs: object) -> str:
         with connection() as conn:
-            row = register_file(conn, get_storage(), organization_id=seeded["organization_id"], path=path,
-                                original_name=path.name, customer_name="Acme Builders",
-                                customer_email=customer_email, **kwargs)
+            row = register_file(
+                conn,
+                get_storage(),
+                organization_id=seeded["organization_id"],
+                path=path,
+                original_name=path.name,
+                customer_name="Acme Builders",
+                customer_email=customer_email,
+                **kwargs,
+            )
         return str(row["id"])
 
     return _register
@@ -57,7 +64,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def smtp_sink(app_env: dict[str, str]):
-    """The shared SMTP sink, started on a free port (aiosmtpd cannot start on port 0: its ready-check connects)."""
+    """The SMTP sink on a free port (aiosmtpd cannot start on port 0: its ready-check connects to it)."""
     from aiosmtpd.controller import Controller
 
     from pipelineos.settings import get_settings

@@ -16,17 +16,23 @@ from pipelineos.storage import get_storage
 runner = CliRunner()
 
 
-def test_ingest_json_runs_the_whole_chain(plan_set_pdf: Path, seeded, smtp_sink, db: psycopg.Connection) -> None:
+def test_ingest_json_runs_the_whole_chain(
+    plan_set_pdf: Path, seeded, smtp_sink, db: psycopg.Connection
+) -> None:
     result = runner.invoke(app, ["ingest", str(plan_set_pdf), "--json", "--customer-email", "gc@example.com"])
     assert result.exit_code == 0, result.output
     (out,) = json.loads(result.stdout)
     assert out["status"] == "completed" and out["pages"] == 2 and out["error"] is None
-    row = db.execute("select status, page_count from blueprints where id = %s", (out["blueprint_id"],)).fetchone()
+    row = db.execute(
+        "select status, page_count from blueprints where id = %s", (out["blueprint_id"],)
+    ).fetchone()
     assert row == {"status": "completed", "page_count": 2}
     bid = db.execute("select total from bids where id = %s", (out["bid_id"],)).fetchone()
     assert str(bid["total"]) == out["bid_total"]
-    stored = db.execute("select fixture_class, count(*) as n from reviewed_takeoff where blueprint_id = %s "
-                        "group by 1", (out["blueprint_id"],)).fetchall()
+    stored = db.execute(
+        "select fixture_class, count(*) as n from reviewed_takeoff where blueprint_id = %s group by 1",
+        (out["blueprint_id"],),
+    ).fetchall()
     assert {r["fixture_class"]: r["n"] for r in stored} == out["fixtures"]
     db.commit()
     (mail,) = [m for m in smtp_sink.messages if m["To"] == "gc@example.com"]
@@ -44,8 +50,9 @@ def test_ingest_reports_a_missing_file(tmp_path: Path, seeded) -> None:
     assert "no such file" in json.loads(result.stdout)[0]["error"]
 
 
-def test_rerun_brings_a_failed_blueprint_back(plan_set_pdf: Path, tmp_path: Path, register, smtp_sink,
-                                              db: psycopg.Connection) -> None:
+def test_rerun_brings_a_failed_blueprint_back(
+    plan_set_pdf: Path, tmp_path: Path, register, smtp_sink, db: psycopg.Connection
+) -> None:
     copy = tmp_path / "again.pdf"
     copy.write_bytes(plan_set_pdf.read_bytes() + b"\n%again\n")
     blueprint_id = register(copy)
@@ -57,7 +64,9 @@ def test_rerun_brings_a_failed_blueprint_back(plan_set_pdf: Path, tmp_path: Path
     assert out["status"] == "failed" and blueprint_id in out["error"]
     row = db.execute("select status, error from blueprints where id = %s", (blueprint_id,)).fetchone()
     db.commit()
-    assert row["status"] == "failed" and "missing from storage" in row["error"] and "again.pdf" in row["error"]
+    assert (
+        row["status"] == "failed" and "missing from storage" in row["error"] and "again.pdf" in row["error"]
+    )
     stored.with_suffix(".away").rename(stored)
     again = runner.invoke(app, ["rerun", blueprint_id, "--json"])
     assert again.exit_code == 0, again.output

@@ -26,14 +26,16 @@ def bp_ids(db: psycopg.Connection, seeded: dict[str, str]) -> tuple[str, str, st
 
 
 def _takeoff(org: str, n: int, cls: str = "lavatory") -> pl.DataFrame:
-    return pl.DataFrame({
-        "organization_id": [org] * n,
-        "detection_id": [f"00000000-0000-0000-0000-{i:012d}" for i in range(n)],
-        "page_index": list(range(n)),
-        "sheet_number": ["P-101"] * n,
-        "fixture_class": [cls] * n,
-        "source": ["detected"] * n,
-    })
+    return pl.DataFrame(
+        {
+            "organization_id": [org] * n,
+            "detection_id": [f"00000000-0000-0000-0000-{i:012d}" for i in range(n)],
+            "page_index": list(range(n)),
+            "sheet_number": ["P-101"] * n,
+            "fixture_class": [cls] * n,
+            "source": ["detected"] * n,
+        }
+    )
 
 
 def test_replace_partition_replaces_only_that_partition(db: psycopg.Connection, bp_ids: tuple[str, str, str]):
@@ -44,7 +46,9 @@ def test_replace_partition_replaces_only_that_partition(db: psycopg.Connection, 
     # re-writing a partition replaces its rows and leaves the other alone
     assert replace_partition(db, "reviewed_takeoff", _takeoff(org, 4, "urinal"), {"blueprint_id": a}) == 4
     db.commit()
-    found = db.execute("select blueprint_id::text as bp, count(*) as n from reviewed_takeoff group by 1").fetchall()
+    found = db.execute(
+        "select blueprint_id::text as bp, count(*) as n from reviewed_takeoff group by 1"
+    ).fetchall()
     counts = {r["bp"]: r["n"] for r in found}
     assert counts == {a: 4, b: 2}
     frame = read_partition(db, "reviewed_takeoff", {"blueprint_id": a})
@@ -62,20 +66,33 @@ def test_failed_write_leaves_the_old_rows(db: psycopg.Connection, bp_ids: tuple[
     with pytest.raises(psycopg.errors.CheckViolation):
         replace_partition(db, "reviewed_takeoff", bad, {"blueprint_id": a})
     db.rollback()
-    assert db.execute("select count(*) as n from reviewed_takeoff where blueprint_id = %s", (a,)).fetchone()["n"] == 2
+    assert (
+        db.execute("select count(*) as n from reviewed_takeoff where blueprint_id = %s", (a,)).fetchone()["n"]
+        == 2
+    )
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda f: f.with_columns(page_index=pl.lit("one")), "column 'page_index' of table 'reviewed_takeoff' is "
-                                                             "integer, but the frame holds String"),
-        (lambda f: f.with_columns(colour=pl.lit("red")), "column 'colour' is not in table 'reviewed_takeoff'"),
+        (
+            lambda f: f.with_columns(page_index=pl.lit("one")),
+            "column 'page_index' of table 'reviewed_takeoff' is integer, but the frame holds String",
+        ),
+        (
+            lambda f: f.with_columns(colour=pl.lit("red")),
+            "column 'colour' is not in table 'reviewed_takeoff'",
+        ),
         (lambda f: f.drop("fixture_class"), "needs columns the frame lacks: fixture_class"),
-        (lambda f: f.with_columns(fixture_class=pl.lit(None, dtype=pl.String)), "is NOT NULL but the frame has"),
+        (
+            lambda f: f.with_columns(fixture_class=pl.lit(None, dtype=pl.String)),
+            "is NOT NULL but the frame has",
+        ),
     ],
 )
-def test_type_checks_name_the_column(db: psycopg.Connection, bp_ids: tuple[str, str, str], change, message: str):
+def test_type_checks_name_the_column(
+    db: psycopg.Connection, bp_ids: tuple[str, str, str], change, message: str
+):
     org, a, _ = bp_ids
     with pytest.raises(FrameSchemaError) as info:
         replace_partition(db, "reviewed_takeoff", change(_takeoff(org, 2)), {"blueprint_id": a})

@@ -37,8 +37,9 @@ def processed(register: Callable[..., str], plan_set_pdf: Path) -> str:
 
 
 def test_pages_stored_with_images_and_words(db: psycopg.Connection, processed: str) -> None:
-    pages = db.execute("select * from blueprint_pages where blueprint_id = %s order by page_index",
-                       (processed,)).fetchall()
+    pages = db.execute(
+        "select * from blueprint_pages where blueprint_id = %s order by page_index", (processed,)
+    ).fetchall()
     assert [p["page_index"] for p in pages] == [0, 1]
     storage = get_storage()
     for page in pages:
@@ -47,16 +48,22 @@ def test_pages_stored_with_images_and_words(db: psycopg.Connection, processed: s
         assert any(w[4] == f"P-{101 + page['page_index']}" for w in words["words"])
         assert page["is_vector"] and page["render_dpi"] == 50 and page["run_id"] == "run-1"
         assert (page["sheet_number"], page["discipline"], page["sheet_kind"]) == (
-            f"P-{101 + page['page_index']}", "plumbing", "plan")
+            f"P-{101 + page['page_index']}",
+            "plumbing",
+            "plan",
+        )
     row = db.execute("select status, page_count from blueprints where id = %s", (processed,)).fetchone()
     assert row == {"status": "processing", "page_count": 2}
 
 
-def test_detections_match_ground_truth_with_lineage(db: psycopg.Connection, processed: str,
-                                                     plan_pdfs: list[Path]) -> None:
-    rows = db.execute("select fixture_class, count(*) as n, min(run_id) as run, min(detector_version) as dv, "
-                      "min(data_version) as data from fixture_detections where blueprint_id = %s group by 1",
-                      (processed,)).fetchall()
+def test_detections_match_ground_truth_with_lineage(
+    db: psycopg.Connection, processed: str, plan_pdfs: list[Path]
+) -> None:
+    rows = db.execute(
+        "select fixture_class, count(*) as n, min(run_id) as run, min(detector_version) as dv, "
+        "min(data_version) as data from fixture_detections where blueprint_id = %s group by 1",
+        (processed,),
+    ).fetchall()
     counts = {r["fixture_class"]: r["n"] for r in rows}
     truth = _truth_counts(plan_pdfs)
     assert sum(counts.values()) >= 0.95 * sum(truth.values())
@@ -66,12 +73,19 @@ def test_detections_match_ground_truth_with_lineage(db: psycopg.Connection, proc
 
 def test_rerun_leaves_the_same_rows(db: psycopg.Connection, processed: str) -> None:
     def snapshot() -> tuple[int, int, int, list[str]]:
-        ids = [r["id"] for r in db.execute("select id::text as id from fixture_detections where blueprint_id = %s "
-                                           "order by id", (processed,)).fetchall()]
-        pages = db.execute("select count(*) as n from blueprint_pages where blueprint_id = %s",
-                           (processed,)).fetchone()["n"]
-        reviewed = db.execute("select count(*) as n from reviewed_takeoff where blueprint_id = %s",
-                              (processed,)).fetchone()["n"]
+        ids = [
+            r["id"]
+            for r in db.execute(
+                "select id::text as id from fixture_detections where blueprint_id = %s order by id",
+                (processed,),
+            ).fetchall()
+        ]
+        pages = db.execute(
+            "select count(*) as n from blueprint_pages where blueprint_id = %s", (processed,)
+        ).fetchone()["n"]
+        reviewed = db.execute(
+            "select count(*) as n from reviewed_takeoff where blueprint_id = %s", (processed,)
+        ).fetchone()["n"]
         db.commit()
         return len(ids), pages, reviewed, ids
 
@@ -83,14 +97,25 @@ def test_rerun_leaves_the_same_rows(db: psycopg.Connection, processed: str) -> N
     assert snapshot() == before
 
 
-def test_reviewed_takeoff_applies_decisions(db: psycopg.Connection, processed: str, seeded: dict[str, str]) -> None:
-    first, second = db.execute("select id::text as id, fixture_class from fixture_detections where blueprint_id = %s "
-                               "order by id limit 2", (processed,)).fetchall()
+def test_reviewed_takeoff_applies_decisions(
+    db: psycopg.Connection, processed: str, seeded: dict[str, str]
+) -> None:
+    first, second = db.execute(
+        "select id::text as id, fixture_class from fixture_detections where blueprint_id = %s "
+        "order by id limit 2",
+        (processed,),
+    ).fetchall()
     before = steps.reviewed_takeoff(processed, None)
-    db.execute("insert into review_decisions (organization_id, blueprint_id, detection_id, action) "
-               "values (%s, %s, %s, 'reject')", (seeded["organization_id"], processed, first["id"]))
-    db.execute("insert into review_decisions (organization_id, blueprint_id, detection_id, action, fixture_class) "
-               "values (%s, %s, %s, 'relabel', 'service_sink')", (seeded["organization_id"], processed, second["id"]))
+    db.execute(
+        "insert into review_decisions (organization_id, blueprint_id, detection_id, action) "
+        "values (%s, %s, %s, 'reject')",
+        (seeded["organization_id"], processed, first["id"]),
+    )
+    db.execute(
+        "insert into review_decisions (organization_id, blueprint_id, detection_id, action, fixture_class) "
+        "values (%s, %s, %s, 'relabel', 'service_sink')",
+        (seeded["organization_id"], processed, second["id"]),
+    )
     db.commit()
     after = steps.reviewed_takeoff(processed, None)
     assert after.height == before.height - 1
@@ -100,8 +125,9 @@ def test_reviewed_takeoff_applies_decisions(db: psycopg.Connection, processed: s
     assert relabeled["sheet_number"] in ("P-101", "P-102")
 
 
-def test_vanished_file_names_blueprint_and_cause(register: Callable[..., str], tmp_path: Path,
-                                                 plan_pdfs: list[Path], db: psycopg.Connection) -> None:
+def test_vanished_file_names_blueprint_and_cause(
+    register: Callable[..., str], tmp_path: Path, plan_pdfs: list[Path], db: psycopg.Connection
+) -> None:
     copy = tmp_path / "lonely.pdf"
     copy.write_bytes(plan_pdfs[0].read_bytes() + b"\n%unique")
     blueprint_id = register(copy)
@@ -112,8 +138,9 @@ def test_vanished_file_names_blueprint_and_cause(register: Callable[..., str], t
     assert blueprint_id in str(info.value) and "missing from storage" in str(info.value)
 
 
-def test_deleted_blueprint_is_reported_as_gone(register: Callable[..., str], plan_pdfs: list[Path],
-                                               db: psycopg.Connection) -> None:
+def test_deleted_blueprint_is_reported_as_gone(
+    register: Callable[..., str], plan_pdfs: list[Path], db: psycopg.Connection
+) -> None:
     blueprint_id = register(plan_pdfs[1])
     db.execute("delete from blueprints where id = %s", (blueprint_id,))
     db.commit()

@@ -18,30 +18,75 @@ SHEETS = {0: "P-101", 1: "P-102"}
 
 
 def _decision(i: int, action: str, detection_id: str | None, cls: str | None = None, page: int | None = None):
-    return {"decision_id": f"r{i}", "detection_id": detection_id, "action": action, "fixture_class": cls,
-            "page_index": page, "created_at": dt.datetime(2026, 1, 1, 0, i)}
+    return {
+        "decision_id": f"r{i}",
+        "detection_id": detection_id,
+        "action": action,
+        "fixture_class": cls,
+        "page_index": page,
+        "created_at": dt.datetime(2026, 1, 1, 0, i),
+    }
 
 
 @pytest.mark.parametrize(
     ("decisions", "expected"),
     [
-        ([], [("d1", "water_closet", "detected"), ("d2", "lavatory", "detected"), ("d3", "urinal", "detected")]),
+        (
+            [],
+            [
+                ("d1", "water_closet", "detected"),
+                ("d2", "lavatory", "detected"),
+                ("d3", "urinal", "detected"),
+            ],
+        ),
         ([_decision(1, "reject", "d2")], [("d1", "water_closet", "detected"), ("d3", "urinal", "detected")]),
-        ([_decision(1, "relabel", "d3", "water_closet")],
-         [("d1", "water_closet", "detected"), ("d2", "lavatory", "detected"), ("d3", "water_closet", "relabeled")]),
+        (
+            [_decision(1, "relabel", "d3", "water_closet")],
+            [
+                ("d1", "water_closet", "detected"),
+                ("d2", "lavatory", "detected"),
+                ("d3", "water_closet", "relabeled"),
+            ],
+        ),
         # the latest decision wins: rejected, then accepted again
-        ([_decision(1, "reject", "d1"), _decision(2, "accept", "d1")],
-         [("d1", "water_closet", "detected"), ("d2", "lavatory", "detected"), ("d3", "urinal", "detected")]),
-        ([_decision(1, "relabel", "d1", "urinal"), _decision(2, "reject", "d1")],
-         [("d2", "lavatory", "detected"), ("d3", "urinal", "detected")]),
-        ([_decision(1, "add", None, "floor_drain", 1)],
-         [("d1", "water_closet", "detected"), ("d2", "lavatory", "detected"), ("d3", "urinal", "detected"),
-          ("r1", "floor_drain", "added")]),
-        ([_decision(1, "add", None, "floor_drain", 1), _decision(2, "reject", "r1")],
-         [("d1", "water_closet", "detected"), ("d2", "lavatory", "detected"), ("d3", "urinal", "detected")]),
+        (
+            [_decision(1, "reject", "d1"), _decision(2, "accept", "d1")],
+            [
+                ("d1", "water_closet", "detected"),
+                ("d2", "lavatory", "detected"),
+                ("d3", "urinal", "detected"),
+            ],
+        ),
+        (
+            [_decision(1, "relabel", "d1", "urinal"), _decision(2, "reject", "d1")],
+            [("d2", "lavatory", "detected"), ("d3", "urinal", "detected")],
+        ),
+        (
+            [_decision(1, "add", None, "floor_drain", 1)],
+            [
+                ("d1", "water_closet", "detected"),
+                ("d2", "lavatory", "detected"),
+                ("d3", "urinal", "detected"),
+                ("r1", "floor_drain", "added"),
+            ],
+        ),
+        (
+            [_decision(1, "add", None, "floor_drain", 1), _decision(2, "reject", "r1")],
+            [
+                ("d1", "water_closet", "detected"),
+                ("d2", "lavatory", "detected"),
+                ("d3", "urinal", "detected"),
+            ],
+        ),
         # a decision about a detection that no longer exists changes nothing
-        ([_decision(1, "reject", "gone")],
-         [("d1", "water_closet", "detected"), ("d2", "lavatory", "detected"), ("d3", "urinal", "detected")]),
+        (
+            [_decision(1, "reject", "gone")],
+            [
+                ("d1", "water_closet", "detected"),
+                ("d2", "lavatory", "detected"),
+                ("d3", "urinal", "detected"),
+            ],
+        ),
     ],
 )
 def test_apply_decisions(decisions: list[dict], expected: list[tuple[str, str, str]]) -> None:
@@ -50,7 +95,9 @@ def test_apply_decisions(decisions: list[dict], expected: list[tuple[str, str, s
     got = sorted(zip(frame["detection_id"], frame["fixture_class"], frame["source"], strict=True))
     assert got == sorted(expected)
     sheets = dict(zip(frame["detection_id"], frame["sheet_number"], strict=True))
-    assert all(sheets[d] == SHEETS[p] for d, p in zip(frame["detection_id"], frame["page_index"], strict=True))
+    assert all(
+        sheets[d] == SHEETS[p] for d, p in zip(frame["detection_id"], frame["page_index"], strict=True)
+    )
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,14 @@ def test_demo_set_is_two_plumbing_sheets_with_truth(tmp_path: Path) -> None:
         truth = _truth(path)
         assert truth["page_size_pt"] == [2592.0, 1728.0]
         classes = {f["class"] for f in truth["fixtures"]}
-        assert {"water_closet", "lavatory", "urinal", "floor_drain", "water_heater", "kitchen_sink"} <= classes
+        assert {
+            "water_closet",
+            "lavatory",
+            "urinal",
+            "floor_drain",
+            "water_heater",
+            "kitchen_sink",
+        } <= classes
         assert classes <= set(FIXTURE_CLASSES)
         assert truth["schedule"] and truth["references"]
         assert all(0 <= v <= 1 for f in truth["fixtures"] for v in f["bbox"])

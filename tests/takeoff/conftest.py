@@ -19,8 +19,12 @@ def plan_set(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 @pytest.fixture(scope="session")
 def untagged_sheet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A vector sheet without any written tags: only symbol search can count it."""
-    return generate_sheet(tmp_path_factory.mktemp("untagged") / "P-301.pdf", sheet="P-301", seed=5,
-                          options=SheetOptions(style="classic", scale=0.25, tag_ratio=0.0))
+    return generate_sheet(
+        tmp_path_factory.mktemp("untagged") / "P-301.pdf",
+        sheet="P-301",
+        seed=5,
+        options=SheetOptions(style="classic", scale=0.25, tag_ratio=0.0),
+    )
 
 
 @pytest.fixture(scope="session")

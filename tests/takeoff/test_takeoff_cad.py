@@ -33,9 +33,17 @@ def _drawing(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("name", "cls"), [("WC-FLOOR", "water_closet"), ("P-FIXT-URINAL", "urinal"),
-                                           ("FLOOR_DRAIN_4IN", "floor_drain"), ("LAV1", "lavatory"),
-                                           ("CHAIR", None), ("A-DOOR", None)])
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [
+        ("WC-FLOOR", "water_closet"),
+        ("P-FIXT-URINAL", "urinal"),
+        ("FLOOR_DRAIN_4IN", "floor_drain"),
+        ("LAV1", "lavatory"),
+        ("CHAIR", None),
+        ("A-DOOR", None),
+    ],
+)
 def test_fixture_class_of_block_names(name: str, cls: str | None) -> None:
     assert fixture_class_of(name) == cls
 
@@ -47,7 +55,12 @@ def test_dxf_blocks_are_counted_with_positions(tmp_path: Path) -> None:
     page = analyze_document(path).pages[0]
     assert page.error is None
     cad = [d for d in page.fixtures if "cad_block" in d.methods]
-    assert sorted(d.fixture_class for d in cad) == ["lavatory", "water_closet", "water_closet", "water_closet"]
+    assert sorted(d.fixture_class for d in cad) == [
+        "lavatory",
+        "water_closet",
+        "water_closet",
+        "water_closet",
+    ]
     lav = next(d for d in cad if d.fixture_class == "lavatory")
     assert 0.47 < (lav.bbox[0] + lav.bbox[2]) / 2 < 0.53 and lav.bbox[3] > 0.9
     wcs = sorted((d.bbox[0] + d.bbox[2]) / 2 for d in cad if d.fixture_class == "water_closet")

@@ -49,8 +49,10 @@ class FakeProvider:
     def detect_page(self, png: bytes, width_px: int, height_px: int, page_index: int) -> list[Detection]:
         self.calls += 1
         assert png.startswith(b"\x89PNG") and width_px > height_px
-        return [Detection("water_closet", self.known, 0.8, "claude", page_index),
-                Detection("urinal", (0.01, 0.5, 0.02, 0.51), 0.9, "claude", page_index)]
+        return [
+            Detection("water_closet", self.known, 0.8, "claude", page_index),
+            Detection("urinal", (0.01, 0.5, 0.02, 0.51), 0.9, "claude", page_index),
+        ]
 
 
 def test_provider_detections_are_fused(plan_set: list[Path]) -> None:

@@ -12,21 +12,26 @@ from pipelineos.takeoff.layout import analyze_layout, classify, find_sheet_numbe
 
 @pytest.mark.parametrize(
     ("sheet", "title", "discipline", "kind"),
-    [("P-101", "PLUMBING FLOOR PLAN - LEVEL 1", "plumbing", "plan"),
-     ("PL-2", "SANITARY RISER DIAGRAM", "plumbing", "riser"),
-     ("P-501", "PLUMBING DETAILS", "plumbing", "detail"),
-     ("P-601", "PLUMBING FIXTURE SCHEDULE", "plumbing", "schedule"),
-     ("M-1", "MECHANICAL FLOOR PLAN", "mechanical", "plan"),
-     ("A-101", "FIRST FLOOR PLAN", "architectural", "plan"),
-     (None, "DOMESTIC WATER ISOMETRIC", "plumbing", "riser")],
+    [
+        ("P-101", "PLUMBING FLOOR PLAN - LEVEL 1", "plumbing", "plan"),
+        ("PL-2", "SANITARY RISER DIAGRAM", "plumbing", "riser"),
+        ("P-501", "PLUMBING DETAILS", "plumbing", "detail"),
+        ("P-601", "PLUMBING FIXTURE SCHEDULE", "plumbing", "schedule"),
+        ("M-1", "MECHANICAL FLOOR PLAN", "mechanical", "plan"),
+        ("A-101", "FIRST FLOOR PLAN", "architectural", "plan"),
+        (None, "DOMESTIC WATER ISOMETRIC", "plumbing", "riser"),
+    ],
 )
 def test_classify(sheet: str | None, title: str, discipline: str, kind: str) -> None:
     assert classify(sheet, title) == (discipline, kind)
 
 
 def test_sheet_number_is_the_big_one_in_the_corner() -> None:
-    words = [(100, 100, 120, 106, "WC-1", 0, 0), (2200, 1600, 2300, 1630, "P-102", 1, 0),
-             (500, 500, 530, 506, "A-201", 2, 0)]
+    words = [
+        (100, 100, 120, 106, "WC-1", 0, 0),
+        (2200, 1600, 2300, 1630, "P-102", 1, 0),
+        (500, 500, 530, 506, "A-201", 2, 0),
+    ]
     assert find_sheet_number(words, 2592, 1728) == "P-102"
 
 

@@ -28,8 +28,11 @@ def test_scan_zero_shot(scanned_sheet: Path) -> None:
 
 
 def test_scanned_pdf_is_detected_as_raster(untagged_sheet: Path, tmp_path: Path) -> None:
-    scan = scan_sheet(untagged_sheet, tmp_path / "scan", ScanOptions(dpi=150, skew_deg=-0.5, noise=6.0,
-                                                                       jpeg_quality=60, fmt="pdf"))
+    scan = scan_sheet(
+        untagged_sheet,
+        tmp_path / "scan",
+        ScanOptions(dpi=150, skew_deg=-0.5, noise=6.0, jpeg_quality=60, fmt="pdf"),
+    )
     assert json.loads((tmp_path / "scan.truth.json").read_text())["scan"]["fmt"] == "pdf"
     page = analyze_page(scan, 0)
     assert not page.is_vector and page.error is None

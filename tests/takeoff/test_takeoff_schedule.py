@@ -14,17 +14,27 @@ from pipelineos.takeoff.schedule import class_from_text, normalize_tag, parse_sc
 
 @pytest.mark.parametrize(
     ("text", "cls"),
-    [("WATER CLOSET - FLUSH VALVE", "water_closet"), ("Lavatory, wall hung", "lavatory"),
-     ("ELECTRIC WATER COOLER", "drinking_fountain"), ("MOP SINK", "service_sink"), ("FLOOR DRAIN", "floor_drain"),
-     ("WALL HYDRANT", "hose_bibb"), ("BAR SINK", "kitchen_sink"), ("WASHER BOX", "clothes_washer"),
-     ("GAS WATER HEATER", "water_heater"), ("DOOR", None)],
+    [
+        ("WATER CLOSET - FLUSH VALVE", "water_closet"),
+        ("Lavatory, wall hung", "lavatory"),
+        ("ELECTRIC WATER COOLER", "drinking_fountain"),
+        ("MOP SINK", "service_sink"),
+        ("FLOOR DRAIN", "floor_drain"),
+        ("WALL HYDRANT", "hose_bibb"),
+        ("BAR SINK", "kitchen_sink"),
+        ("WASHER BOX", "clothes_washer"),
+        ("GAS WATER HEATER", "water_heater"),
+        ("DOOR", None),
+    ],
 )
 def test_class_from_text(text: str, cls: str | None) -> None:
     assert class_from_text(text) == cls
 
 
-@pytest.mark.parametrize(("text", "tag"), [("WC-1", "WC-1"), ("wc1", "WC-1"), ("LAV-2.", "LAV-2"),
-                                           ("P-12", "P-12"), ("ROOM", None), ("12", None)])
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [("WC-1", "WC-1"), ("wc1", "WC-1"), ("LAV-2.", "LAV-2"), ("P-12", "P-12"), ("ROOM", None), ("12", None)],
+)
 def test_normalize_tag(text: str, tag: str | None) -> None:
     assert normalize_tag(text) == tag
 
@@ -41,15 +51,18 @@ def test_schedule_matches_truth(plan_set: list[Path], sheet: int) -> None:
     path = plan_set[sheet]
     rows, boxes = parse_schedule(load_page(path, 0, dpi=20).words)
     truth = truth_of(path)["schedule"]
-    assert [(r.tag, r.quantity, r.manufacturer) for r in rows] == [(t["tag"], t["qty"], t["manufacturer"])
-                                                                    for t in truth]
+    assert [(r.tag, r.quantity, r.manufacturer) for r in rows] == [
+        (t["tag"], t["qty"], t["manufacturer"]) for t in truth
+    ]
     assert all(r.fixture_class for r in rows) and len(boxes) == 1
 
 
 def test_reconcile_reports_differences() -> None:
     schedule = [ScheduleRow("WC-1", "water_closet", quantity=3)]
-    dets = [Detection("water_closet", (0, 0, 0.1, 0.1), 0.9, "text_tag", tag="WC-1"),
-            Detection("urinal", (0.2, 0, 0.3, 0.1), 0.9, "text_tag", tag="UR-1")]
+    dets = [
+        Detection("water_closet", (0, 0, 0.1, 0.1), 0.9, "text_tag", tag="WC-1"),
+        Detection("urinal", (0.2, 0, 0.3, 0.1), 0.9, "text_tag", tag="UR-1"),
+    ]
     notes = reconcile(schedule, dets)
     assert any("WC-1" in n and "3" in n for n in notes)
     assert any("UR-1" in n for n in notes)

@@ -14,8 +14,12 @@ from pipelineos import reporting
 from pipelineos.blueprints.processing import repository as repo
 from pipelineos.db.pool import connection
 
-METRIC_SCHEMA = {"organization_id": pl.String, "metric": pl.String, "dimension": pl.String,
-                 "value": pl.Float64}
+METRIC_SCHEMA = {
+    "organization_id": pl.String,
+    "metric": pl.String,
+    "dimension": pl.String,
+    "value": pl.Float64,
+}
 Frames = dict[str, pl.DataFrame]
 
 
@@ -27,24 +31,38 @@ def to_long(frame: pl.DataFrame, key: str | None, prefix: str) -> pl.DataFrame:
         dimension = "" if key is None or row[key] is None else str(row[key])
         for column in numeric:
             value = row[column]
-            rows.append({"metric": f"{prefix}.{column}", "dimension": dimension,
-                         "value": None if value is None else float(value)})
-    return pl.DataFrame(rows, schema={k: v for k, v in METRIC_SCHEMA.items() if k != "organization_id"},
-                        orient="row")
+            rows.append(
+                {
+                    "metric": f"{prefix}.{column}",
+                    "dimension": dimension,
+                    "value": None if value is None else float(value),
+                }
+            )
+    return pl.DataFrame(
+        rows, schema={k: v for k, v in METRIC_SCHEMA.items() if k != "organization_id"}, orient="row"
+    )
 
 
 def bid_metrics(frames: Frames) -> pl.DataFrame:
     """Win rate (bids, won, lost, open, won value) overall and revenue per month of acceptance."""
-    return pl.concat([to_long(reporting.win_rate(frames["bids"]), "scope", "bids"),
-                      to_long(reporting.revenue_by_month(frames["bids"]), "month", "revenue")])
+    return pl.concat(
+        [
+            to_long(reporting.win_rate(frames["bids"]), "scope", "bids"),
+            to_long(reporting.revenue_by_month(frames["bids"]), "month", "revenue"),
+        ]
+    )
 
 
 def lead_metrics(frames: Frames) -> pl.DataFrame:
     """Leads per funnel stage and response-time statistics (minutes to first response)."""
     stats = reporting.summary_stats(reporting.response_minutes(frames["leads"])["minutes"])
     response = pl.DataFrame([{"scope": "all", **stats}]).cast({k: pl.Float64 for k in stats})
-    return pl.concat([to_long(reporting.lead_funnel(frames["leads"]), "status", "funnel"),
-                      to_long(response, "scope", "response_minutes")])
+    return pl.concat(
+        [
+            to_long(reporting.lead_funnel(frames["leads"]), "status", "funnel"),
+            to_long(response, "scope", "response_minutes"),
+        ]
+    )
 
 
 def fixture_mix_metrics(frames: Frames) -> pl.DataFrame:
@@ -70,7 +88,7 @@ METRIC_SETS: dict[str, tuple[tuple[str, ...], Callable[[Frames], pl.DataFrame]]]
 
 
 def snapshot(metric_set: str) -> pl.DataFrame:
-    """One metric set for every organization, ready for ``analytics_metrics`` (without the partition columns)."""
+    """One metric set for every organization, rows for ``analytics_metrics`` (minus partition columns)."""
     names, compute = METRIC_SETS[metric_set]
     parts = []
     with connection() as conn:
@@ -79,5 +97,8 @@ def snapshot(metric_set: str) -> pl.DataFrame:
             parts.append(compute(frames).with_columns(organization_id=pl.lit(org["id"])))
     if not parts:
         return pl.DataFrame(schema=METRIC_SCHEMA)
-    return pl.concat(parts).select(list(METRIC_SCHEMA)).unique(["organization_id", "metric", "dimension"],
-                                                               keep="last", maintain_order=True)
+    return (
+        pl.concat(parts)
+        .select(list(METRIC_SCHEMA))
+        .unique(["organization_id", "metric", "dimension"], keep="last", maintain_order=True)
+    )

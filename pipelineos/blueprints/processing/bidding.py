@@ -1,8 +1,8 @@
 """Bids of a blueprint: requests (one per variant), pricing from the reviewed takeoff, lineage stamps.
 
 A blueprint's bids are addressed by ``variant`` (``base`` for the one the upload produces; ``alt-1``,
-``catalog-2``, ``acme`` … for others). Re-pricing the same variant updates the same bid, so a re-run never adds
-bids; a bid that has left ``draft`` (sent, accepted …) is kept as it is.
+``catalog-2``, ``acme`` for others). Re-pricing the same variant updates the same bid, so a re-run never
+adds bids; a bid that has left ``draft`` (sent, accepted …) is kept as it is.
 """
 
 from __future__ import annotations
@@ -39,9 +39,16 @@ def request_bid(
         raise ProcessingError(blueprint_id, f"bid variant {variant!r} must be 1-40 of a-z, 0-9, '-', '_'")
     blueprint = repo.blueprint(conn, blueprint_id)
     row = repo.one(
-        conn, "insert_bid_request", organization_id=blueprint["organization_id"], blueprint_id=blueprint_id,
-        variant=variant, catalog_id=catalog_id, customer_name=customer_name, customer_email=customer_email,
-        send_proposal=send_proposal, reason=reason,
+        conn,
+        "insert_bid_request",
+        organization_id=blueprint["organization_id"],
+        blueprint_id=blueprint_id,
+        variant=variant,
+        catalog_id=catalog_id,
+        customer_name=customer_name,
+        customer_email=customer_email,
+        send_proposal=send_proposal,
+        reason=reason,
     )
     assert row is not None
     return row
@@ -50,15 +57,24 @@ def request_bid(
 def request_repricing(blueprint_id: str, *, reason: str = "takeoff") -> list[dict[str, Any]]:
     """After a (re)computed takeoff: request every existing variant again (``base`` when there is none)."""
     with connection() as conn:
-        variants = [r["variant"] for r in repo.rows(conn, "bid_variants_of", blueprint_id=blueprint_id)] or [BASE]
+        variants = [r["variant"] for r in repo.rows(conn, "bid_variants_of", blueprint_id=blueprint_id)] or [
+            BASE
+        ]
         out = []
         for variant in variants:
             last = repo.one(conn, "latest_bid_request", blueprint_id=blueprint_id, variant=variant) or {}
-            out.append(request_bid(
-                conn, blueprint_id, variant=variant, catalog_id=last.get("catalog_id"),
-                customer_name=last.get("customer_name"), customer_email=last.get("customer_email"),
-                send_proposal=reason not in NO_SEND_REASONS, reason=reason,
-            ))
+            out.append(
+                request_bid(
+                    conn,
+                    blueprint_id,
+                    variant=variant,
+                    catalog_id=last.get("catalog_id"),
+                    customer_name=last.get("customer_name"),
+                    customer_email=last.get("customer_email"),
+                    send_proposal=reason not in NO_SEND_REASONS,
+                    reason=reason,
+                )
+            )
         return out
 
 
@@ -78,22 +94,42 @@ def price(blueprint_id: str, variant: str, takeoff: pl.DataFrame, run_id: str | 
             bid = get_bid(conn, blueprint["organization_id"], existing["id"])
             return {**bid, "kept": True, "variant": variant}
         takeoff_run = repo.one(conn, "takeoff_run_of", blueprint_id=blueprint_id) or {}
-        version = data_version(blueprint["sha256"], *sorted(takeoff["detection_id"].to_list()),
-                               *takeoff.sort("detection_id")["fixture_class"].to_list())
+        version = data_version(
+            blueprint["sha256"],
+            *sorted(takeoff["detection_id"].to_list()),
+            *takeoff.sort("detection_id")["fixture_class"].to_list(),
+        )
         name = "Base bid" if variant == BASE else f"Bid {variant}"
         bid = price_bid(
-            conn, organization_id=blueprint["organization_id"], blueprint_id=blueprint_id, takeoff=takeoff,
-            bid_id=existing["id"] if existing else None, catalog_id=request.get("catalog_id"), name=name,
+            conn,
+            organization_id=blueprint["organization_id"],
+            blueprint_id=blueprint_id,
+            takeoff=takeoff,
+            bid_id=existing["id"] if existing else None,
+            catalog_id=request.get("catalog_id"),
+            name=name,
             customer_name=request.get("customer_name") or blueprint["customer_name"],
             customer_email=request.get("customer_email") or blueprint["customer_email"],
-            run_id=run_id, detector_version=detector_version(), code_version=code_version(),
+            run_id=run_id,
+            detector_version=detector_version(),
+            code_version=code_version(),
         )
         bid_id = str(bid["id"])
         catalog_version = f"catalog-{bid.get('catalog_id')}-v{bid.get('catalog_version')}"
-        stamp = {"run_id": run_id, "code_version": code_version(),
-                 "data_version": data_version(version, catalog_version)}
-        repo.rows(conn, "stamp_bid", bid_id=bid_id, variant=variant, takeoff_run_id=takeoff_run.get("run_id"),
-                  detector_version=detector_version(), **stamp)
+        stamp = {
+            "run_id": run_id,
+            "code_version": code_version(),
+            "data_version": data_version(version, catalog_version),
+        }
+        repo.rows(
+            conn,
+            "stamp_bid",
+            bid_id=bid_id,
+            variant=variant,
+            takeoff_run_id=takeoff_run.get("run_id"),
+            detector_version=detector_version(),
+            **stamp,
+        )
         repo.rows(conn, "stamp_bid_lines", bid_id=bid_id, **stamp)
         return {**bid, "id": bid_id, "kept": False, "variant": variant, "data_version": stamp["data_version"]}
 

@@ -27,8 +27,14 @@ def proposal_for(bid: dict[str, Any], run_id: str | None) -> dict[str, Any]:
                 return {**latest, "kept": True}
         row = create_proposal(conn, get_storage(), bid_id=bid_id, run_id=run_id, code_version=code_version())
         proposal_id = str(row["id"])
-        repo.rows(conn, "stamp_proposal", proposal_id=proposal_id, run_id=run_id, code_version=code_version(),
-                  data_version=data_version(bid.get("data_version") or bid_id, row["pdf_sha256"]))
+        repo.rows(
+            conn,
+            "stamp_proposal",
+            proposal_id=proposal_id,
+            run_id=run_id,
+            code_version=code_version(),
+            data_version=data_version(bid.get("data_version") or bid_id, row["pdf_sha256"]),
+        )
     return {**row, "id": proposal_id, "kept": False}
 
 
@@ -51,8 +57,8 @@ def check_pdf(sha256: str) -> int:
 def send(proposal: dict[str, Any], recipient: str | None, *, dispatch: bool = True) -> dict[str, Any]:
     """Queue the proposal email to ``recipient`` and dispatch it now; returns message id and outcome.
 
-    Without a recipient nothing is queued. A send the SMTP server refuses stays in the outbox, which retries it
-    with backoff (the outbox-retry schedule), so the pipeline itself does not fail on a mail outage.
+    Without a recipient nothing is queued. A send the SMTP server refuses stays in the outbox, which retries
+    it with backoff (the outbox-retry schedule), so the pipeline itself does not fail on a mail outage.
     """
     from pipelineos.notify.dispatcher import dispatch_message
     from pipelineos.proposals.service import queue_proposal_email
@@ -64,5 +70,9 @@ def send(proposal: dict[str, Any], recipient: str | None, *, dispatch: bool = Tr
     report = dispatch_message(message_id) if dispatch else {}
     with connection() as conn:
         row = repo.one(conn, "message_status", message_id=message_id)
-    return {"message_id": message_id, "status": row["status"] if row else "unknown",
-            "error": row["last_error"] if row else None, "dispatch": report}
+    return {
+        "message_id": message_id,
+        "status": row["status"] if row else "unknown",
+        "error": row["last_error"] if row else None,
+        "dispatch": report,
+    }

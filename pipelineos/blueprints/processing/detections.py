@@ -18,10 +18,22 @@ from pipelineos.blueprints.processing.versions import code_version, detector_ver
 from pipelineos.takeoff.models import PageTakeoff
 
 DETECTION_SCHEMA: dict[str, Any] = {
-    "id": pl.String, "organization_id": pl.String, "blueprint_id": pl.String, "page_index": pl.Int32,
-    "fixture_class": pl.String, "x0": pl.Float64, "y0": pl.Float64, "x1": pl.Float64, "y1": pl.Float64,
-    "confidence": pl.Float64, "method": pl.String, "tag": pl.String, "detector_version": pl.String,
-    "run_id": pl.String, "code_version": pl.String, "data_version": pl.String,
+    "id": pl.String,
+    "organization_id": pl.String,
+    "blueprint_id": pl.String,
+    "page_index": pl.Int32,
+    "fixture_class": pl.String,
+    "x0": pl.Float64,
+    "y0": pl.Float64,
+    "x1": pl.Float64,
+    "y1": pl.Float64,
+    "confidence": pl.Float64,
+    "method": pl.String,
+    "tag": pl.String,
+    "detector_version": pl.String,
+    "run_id": pl.String,
+    "code_version": pl.String,
+    "data_version": pl.String,
 }
 
 
@@ -36,8 +48,13 @@ def analyze_one(path: str, index: int, provider_name: str | None = None) -> Page
     try:
         return analyze_page(Path(path), index, provider=get_vision_provider(provider_name))
     except Exception as exc:
-        return PageTakeoff(index=index, width_pt=0.0, height_pt=0.0, is_vector=False,
-                           error=f"page {index + 1}: {describe(exc)}")
+        return PageTakeoff(
+            index=index,
+            width_pt=0.0,
+            height_pt=0.0,
+            is_vector=False,
+            error=f"page {index + 1}: {describe(exc)}",
+        )
 
 
 def analyze_pages(
@@ -57,7 +74,9 @@ def analyze_pages(
         if progress:
             progress(done, len(page_indexes))
 
-    return map_pages(analyze_one, [(str(path), i, provider_name) for i in page_indexes], workers=workers, on_done=tick)
+    return map_pages(
+        analyze_one, [(str(path), i, provider_name) for i in page_indexes], workers=workers, on_done=tick
+    )
 
 
 def _clamp(value: float) -> float:
@@ -73,14 +92,26 @@ def detections_frame(
         for found in page.fixtures:
             det = found if found.page_index == page.index else replace(found, page_index=page.index)
             x0, y0, x1, y1 = (_clamp(v) for v in det.bbox)
-            rows.append({
-                "id": det.stable_id(blueprint["id"]), "organization_id": blueprint["organization_id"],
-                "blueprint_id": blueprint["id"], "page_index": page.index,
-                "fixture_class": det.fixture_class, "x0": min(x0, x1), "y0": min(y0, y1), "x1": max(x0, x1),
-                "y1": max(y0, y1), "confidence": _clamp(det.confidence), "method": det.method, "tag": det.tag,
-                "detector_version": detector_version(), "run_id": run_id, "code_version": code_version(),
-                "data_version": blueprint["sha256"][:16],
-            })
+            rows.append(
+                {
+                    "id": det.stable_id(blueprint["id"]),
+                    "organization_id": blueprint["organization_id"],
+                    "blueprint_id": blueprint["id"],
+                    "page_index": page.index,
+                    "fixture_class": det.fixture_class,
+                    "x0": min(x0, x1),
+                    "y0": min(y0, y1),
+                    "x1": max(x0, x1),
+                    "y1": max(y0, y1),
+                    "confidence": _clamp(det.confidence),
+                    "method": det.method,
+                    "tag": det.tag,
+                    "detector_version": detector_version(),
+                    "run_id": run_id,
+                    "code_version": code_version(),
+                    "data_version": blueprint["sha256"][:16],
+                }
+            )
     frame = pl.DataFrame(rows, schema=DETECTION_SCHEMA, orient="row")
     return frame.sort("confidence", descending=True).unique("id", keep="first").sort("page_index", "id")
 
@@ -99,16 +130,20 @@ def write_detections(
 
 
 def update_sheets(conn: psycopg.Connection, blueprint_id: str, takeoffs: Sequence[PageTakeoff]) -> None:
-    """Record the engine's sheet number/title/discipline/kind where it found them (keeps the index's otherwise)."""
+    """Record the engine's sheet number, title, discipline and kind where it has them."""
     current = {p["page_index"]: p for p in repo.rows(conn, "pages_of", blueprint_id=blueprint_id)}
     for page in takeoffs:
         known = current.get(page.index)
         if known is None:
             continue
         repo.rows(
-            conn, "update_sheet", blueprint_id=blueprint_id, page_index=page.index,
+            conn,
+            "update_sheet",
+            blueprint_id=blueprint_id,
+            page_index=page.index,
             sheet_number=page.sheet_number or known["sheet_number"],
             sheet_title=page.sheet_title or known["sheet_title"],
             discipline=page.discipline or known["discipline"],
-            sheet_kind=page.sheet_kind or known["sheet_kind"], error=page.error,
+            sheet_kind=page.sheet_kind or known["sheet_kind"],
+            error=page.error,
         )

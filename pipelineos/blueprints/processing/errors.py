@@ -34,8 +34,17 @@ def describe(exc: BaseException) -> str:
     return f"{name}: {text}"[:500] if text else name
 
 
-_TRANSIENT_NAMES = ("RateLimit", "APIConnection", "APITimeout", "InternalServer", "Overloaded", "ServiceUnavailable",
-                    "SMTPServerDisconnected", "SMTPConnectError", "PoolTimeout")
+_TRANSIENT_NAMES = (
+    "RateLimit",
+    "APIConnection",
+    "APITimeout",
+    "InternalServer",
+    "Overloaded",
+    "ServiceUnavailable",
+    "SMTPServerDisconnected",
+    "SMTPConnectError",
+    "PoolTimeout",
+)
 
 
 def is_transient(exc: BaseException) -> bool:

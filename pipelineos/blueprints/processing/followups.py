@@ -21,8 +21,9 @@ def queue_bid_follow_ups(hours: Sequence[int] = (24, 72, 168)) -> int:
     with connection() as conn:
         for bid in repo.rows(conn, "sent_bids", within_days=window_days):
             project = bid["project_name"] or bid["original_name"]
-            queued += len(queue_follow_ups(conn, bid=bid, sent_at=bid["sent_at"], hours=list(hours),
-                                           project=project))
+            queued += len(
+                queue_follow_ups(conn, bid=bid, sent_at=bid["sent_at"], hours=list(hours), project=project)
+            )
     return queued
 
 
@@ -34,7 +35,12 @@ def queue_stale_bid_reminders(days: int = 14) -> int:
     with connection() as conn:
         for bid in repo.rows(conn, "stale_bids", days=days):
             if bid["estimator_email"]:
-                queue_stale_bid_reminder(conn, bid=bid, recipient=bid["estimator_email"], days=days,
-                                         project=bid["project_name"] or bid["original_name"])
+                queue_stale_bid_reminder(
+                    conn,
+                    bid=bid,
+                    recipient=bid["estimator_email"],
+                    days=days,
+                    project=bid["project_name"] or bid["original_name"],
+                )
                 queued += 1
     return queued

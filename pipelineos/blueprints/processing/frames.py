@@ -22,9 +22,16 @@ _FLOAT = {"double precision", "real", "numeric"}
 _TS = {"timestamp with time zone", "timestamp without time zone"}
 
 _READ_TYPES: dict[str, Any] = {
-    "smallint": pl.Int16, "integer": pl.Int32, "bigint": pl.Int64, "double precision": pl.Float64,
-    "real": pl.Float32, "numeric": pl.Float64, "boolean": pl.Boolean, "date": pl.Date,
-    "timestamp with time zone": pl.Datetime("us", "UTC"), "timestamp without time zone": pl.Datetime("us"),
+    "smallint": pl.Int16,
+    "integer": pl.Int32,
+    "bigint": pl.Int64,
+    "double precision": pl.Float64,
+    "real": pl.Float32,
+    "numeric": pl.Float64,
+    "boolean": pl.Boolean,
+    "date": pl.Date,
+    "timestamp with time zone": pl.Datetime("us", "UTC"),
+    "timestamp without time zone": pl.Datetime("us"),
 }
 
 
@@ -76,14 +83,18 @@ def check_frame(frame: pl.DataFrame, table: str, columns: dict[str, Column]) -> 
     for name, dtype in frame.schema.items():
         column = columns.get(name)
         if column is None:
-            raise FrameSchemaError(f"column {name!r} is not in table {table!r} (columns: {', '.join(columns)})")
+            raise FrameSchemaError(
+                f"column {name!r} is not in table {table!r} (columns: {', '.join(columns)})"
+            )
         if not _compatible(dtype, column.data_type):
             raise FrameSchemaError(
                 f"column {name!r} of table {table!r} is {column.data_type}, but the frame holds {dtype}"
             )
         if not column.nullable and frame[name].null_count():
             raise FrameSchemaError(f"column {name!r} of table {table!r} is NOT NULL but the frame has nulls")
-    missing = [c.name for c in columns.values() if not c.nullable and not c.has_default and c.name not in frame]
+    missing = [
+        c.name for c in columns.values() if not c.nullable and not c.has_default and c.name not in frame
+    ]
     if missing:
         raise FrameSchemaError(f"table {table!r} needs columns the frame lacks: {', '.join(missing)}")
 
@@ -91,7 +102,7 @@ def check_frame(frame: pl.DataFrame, table: str, columns: dict[str, Column]) -> 
 def replace_partition(
     conn: psycopg.Connection, table: str, frame: pl.DataFrame, partition: dict[str, Any] | None = None
 ) -> int:
-    """Delete the rows matching ``partition`` (all rows when None), then COPY ``frame`` in; return rows written.
+    """Delete the rows matching ``partition`` (all when None), then COPY ``frame`` in; return rows written.
 
     Runs in the caller's transaction: commit it to publish the new rows atomically. Partition columns missing
     from the frame are added with the partition's value.
@@ -123,13 +134,13 @@ def replace_partition(
     return frame.height
 
 
-def read_partition(conn: psycopg.Connection, table: str, partition: dict[str, Any] | None = None) -> pl.DataFrame:
+def read_partition(
+    conn: psycopg.Connection, table: str, partition: dict[str, Any] | None = None
+) -> pl.DataFrame:
     """The partition's rows as a frame typed from the table (uuid/text/json columns as strings)."""
     columns = table_columns(conn, table)
     select = sql.SQL(", ").join(
-        sql.SQL("{}::text").format(sql.Identifier(c.name))
-        if c.data_type in _TEXT
-        else sql.Identifier(c.name)
+        sql.SQL("{}::text").format(sql.Identifier(c.name)) if c.data_type in _TEXT else sql.Identifier(c.name)
         for c in columns.values()
     )
     query = sql.SQL("select {} from {}").format(select, sql.Identifier(table))
@@ -143,6 +154,11 @@ def read_partition(conn: psycopg.Connection, table: str, partition: dict[str, An
     schema = {c.name: _READ_TYPES.get(c.data_type, pl.String) for c in columns.values()}
     values = [list(r.values()) if isinstance(r, dict) else list(r) for r in data]
     if values:
-        values = [[float(v) if schema[n] == pl.Float64 and v is not None else v for n, v in zip(schema, r, strict=True)]
-                  for r in values]
+        values = [
+            [
+                float(v) if schema[n] == pl.Float64 and v is not None else v
+                for n, v in zip(schema, r, strict=True)
+            ]
+            for r in values
+        ]
     return pl.DataFrame(values, schema=schema, orient="row")

@@ -19,8 +19,13 @@ from pipelineos.blueprints.processing.parallel import map_pages
 from pipelineos.blueprints.processing.versions import code_version
 from pipelineos.storage import Storage, StorageError
 
-SUFFIXES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/tiff": ".tif",
-            "image/vnd.dxf": ".dxf"}
+SUFFIXES = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/tiff": ".tif",
+    "image/vnd.dxf": ".dxf",
+}
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,8 @@ def source_file(storage: Storage, blueprint: dict[str, Any]) -> Iterator[Path]:
     if not stored.is_file():
         raise ProcessingError(
             blueprint["id"],
-            f"the uploaded file {blueprint['original_name']!r} is missing from storage ({stored}); upload it again",
+            f"the uploaded file {blueprint['original_name']!r} is missing from storage ({stored}); "
+            "upload it again",
         )
     suffix = SUFFIXES.get(blueprint["content_type"], "")
     with tempfile.TemporaryDirectory(prefix="pipelineos-src-") as tmp:
@@ -98,8 +104,10 @@ def render_page(path: str, index: int, dpi: int) -> RenderedPage:
             with pymupdf.open(path) as doc:
                 page = doc[index]
                 width_pt, height_pt = page.rect.width, page.rect.height
-                found = [[round(w[0], 2), round(w[1], 2), round(w[2], 2), round(w[3], 2), w[4]]
-                         for w in page.get_text("words")]
+                found = [
+                    [round(w[0], 2), round(w[1], 2), round(w[2], 2), round(w[3], 2), w[4]]
+                    for w in page.get_text("words")
+                ]
                 is_vector = bool(found) or not page.get_images()
                 payload = {"page_index": index, "width_pt": width_pt, "height_pt": height_pt, "words": found}
                 words = json.dumps(payload, separators=(",", ":")).encode()
@@ -136,7 +144,9 @@ def write_pages(
         if progress:
             progress(done, total)
 
-    rendered = map_pages(render_page, [(str(path), i, dpi) for i in range(total)], workers=workers, on_done=tick)
+    rendered = map_pages(
+        render_page, [(str(path), i, dpi) for i in range(total)], workers=workers, on_done=tick
+    )
     if all(page.error for page in rendered):
         raise ProcessingError(blueprint_id, f"no page could be rendered ({rendered[0].error})")
     written = []

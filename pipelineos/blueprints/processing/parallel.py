@@ -11,8 +11,11 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-PRELOAD = ["pipelineos.blueprints.processing.pages", "pipelineos.blueprints.processing.detections",
-           "pipelineos.takeoff.engine"]
+PRELOAD = [
+    "pipelineos.blueprints.processing.pages",
+    "pipelineos.blueprints.processing.detections",
+    "pipelineos.takeoff.engine",
+]
 
 
 def _context() -> multiprocessing.context.BaseContext:

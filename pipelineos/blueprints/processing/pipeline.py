@@ -68,8 +68,13 @@ def process_blueprint(
     result = ProcessResult(blueprint_id, "processing", run_id)
     try:
         blueprint = steps.start(blueprint_id, run_id)
-        pages = steps.write_pages(blueprint_id, run_id, dpi=get_settings().render_dpi, workers=workers,
-                                  progress=_stage(progress, "pages"))
+        pages = steps.write_pages(
+            blueprint_id,
+            run_id,
+            dpi=get_settings().render_dpi,
+            workers=workers,
+            progress=_stage(progress, "pages"),
+        )
         result.pages = len(pages)
         steps.index_sheets(blueprint_id)
         _stage(progress, "sheets")(1, 1)
@@ -117,13 +122,22 @@ def ingest_file(
         raise ProcessingError(str(path), "no such file")
     with connection() as conn:
         organization_id = organization_id or default_organization(conn)
-        row = register_file(conn, get_storage(), organization_id=organization_id, path=path,
-                            original_name=path.name, project_name=project_name, customer_name=customer_name,
-                            customer_email=customer_email)
+        row = register_file(
+            conn,
+            get_storage(),
+            organization_id=organization_id,
+            path=path,
+            original_name=path.name,
+            project_name=project_name,
+            customer_name=customer_name,
+            customer_email=customer_email,
+        )
     return process_blueprint(str(row["id"]), progress=progress, workers=workers, send=send)
 
 
-def ingest_files(paths: Sequence[Path], organization_id: str | None = None, **kwargs: Any) -> list[ProcessResult]:
+def ingest_files(
+    paths: Sequence[Path], organization_id: str | None = None, **kwargs: Any
+) -> list[ProcessResult]:
     """Ingest several files one after the other; one bad file never stops the rest."""
     results = []
     for path in paths:
@@ -138,5 +152,7 @@ def default_organization(conn: Any) -> str:
     """The organization files are ingested into when none is given (the oldest one)."""
     row = repo.one(conn, "first_organization")
     if row is None:
-        raise ProcessingError("?", "there is no organization yet: run `pipelineos db migrate` and seed it first")
+        raise ProcessingError(
+            "?", "there is no organization yet: run `pipelineos db migrate` and seed it first"
+        )
     return str(row["id"])

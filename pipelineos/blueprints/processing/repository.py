@@ -26,7 +26,9 @@ def rows(conn: psycopg.Connection, name: str, /, **params: Any) -> list[Row]:
         blueprint_id = str(params.get("blueprint_id", "?"))
         raise BlueprintGone(blueprint_id, "the blueprint was deleted while it was being processed") from exc
     except psycopg.errors.InvalidTextRepresentation as exc:
-        raise ProcessingError(str(params.get("blueprint_id", "?")), f"not a valid identifier ({exc})") from exc
+        raise ProcessingError(
+            str(params.get("blueprint_id", "?")), f"not a valid identifier ({exc})"
+        ) from exc
     except psycopg.OperationalError as exc:
         raise ProcessingError(
             str(params.get("blueprint_id", "?")), f"database unavailable: {exc}", transient=True

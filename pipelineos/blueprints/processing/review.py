@@ -17,8 +17,11 @@ from pipelineos.blueprints.processing.errors import ReviewDecisionError
 from pipelineos.takeoff.models import FIXTURE_CLASSES
 
 TAKEOFF_SCHEMA: dict[str, Any] = {
-    "detection_id": pl.String, "page_index": pl.Int32, "sheet_number": pl.String,
-    "fixture_class": pl.String, "source": pl.String,
+    "detection_id": pl.String,
+    "page_index": pl.Int32,
+    "sheet_number": pl.String,
+    "fixture_class": pl.String,
+    "source": pl.String,
 }
 
 
@@ -31,8 +34,12 @@ def apply_decisions(
 ) -> pl.DataFrame:
     """Apply ``decisions`` (oldest first) to ``detections``; ReviewDecisionError on a malformed decision."""
     fixtures: dict[str, dict[str, Any]] = {
-        d["detection_id"]: {"detection_id": d["detection_id"], "page_index": d["page_index"],
-                            "fixture_class": d["fixture_class"], "source": "detected"}
+        d["detection_id"]: {
+            "detection_id": d["detection_id"],
+            "page_index": d["page_index"],
+            "fixture_class": d["fixture_class"],
+            "source": "detected",
+        }
         for d in detections
     }
     latest: dict[str, dict[str, Any]] = {}
@@ -46,24 +53,34 @@ def apply_decisions(
             )
         if action == "add":
             if decision.get("page_index") is None:
-                raise ReviewDecisionError(blueprint_id, f"review decision {decision_id} (add) has no page_index")
+                raise ReviewDecisionError(
+                    blueprint_id, f"review decision {decision_id} (add) has no page_index"
+                )
             added_id = decision.get("detection_id") or decision_id
-            fixtures[added_id] = {"detection_id": added_id, "page_index": decision["page_index"],
-                                  "fixture_class": decision["fixture_class"], "source": "added"}
+            fixtures[added_id] = {
+                "detection_id": added_id,
+                "page_index": decision["page_index"],
+                "fixture_class": decision["fixture_class"],
+                "source": "added",
+            }
             latest.pop(added_id, None)
         elif action in ("accept", "reject", "relabel"):
             latest[decision["detection_id"]] = decision
         else:
-            raise ReviewDecisionError(blueprint_id, f"review decision {decision_id} has unknown action {action!r}")
+            raise ReviewDecisionError(
+                blueprint_id, f"review decision {decision_id} has unknown action {action!r}"
+            )
     rows = []
     for detection_id, fixture in fixtures.items():
-        decision = latest.get(detection_id)
-        if decision is not None and decision["action"] == "reject":
+        decision = latest.get(detection_id) or {"action": "accept"}
+        if decision["action"] == "reject":
             continue
-        if decision is not None and decision["action"] == "relabel":
-            if decision["fixture_class"] != fixture["fixture_class"]:
-                fixture = {**fixture, "fixture_class": decision["fixture_class"],
-                           "source": "relabeled" if fixture["source"] == "detected" else fixture["source"]}
+        if decision["action"] == "relabel" and decision["fixture_class"] != fixture["fixture_class"]:
+            fixture = {
+                **fixture,
+                "fixture_class": decision["fixture_class"],
+                "source": "relabeled" if fixture["source"] == "detected" else fixture["source"],
+            }
         rows.append({**fixture, "sheet_number": sheets.get(fixture["page_index"])})
     frame = pl.DataFrame(rows, schema=TAKEOFF_SCHEMA, orient="row")
     return frame.sort("page_index", "fixture_class", "detection_id")
@@ -76,5 +93,7 @@ def reviewed_takeoff(conn: psycopg.Connection, blueprint_id: str) -> pl.DataFram
     """
     detections = repo.rows(conn, "detections_of", blueprint_id=blueprint_id)
     decisions = repo.rows(conn, "decisions_of", blueprint_id=blueprint_id)
-    sheets = {p["page_index"]: p["sheet_number"] for p in repo.rows(conn, "pages_of", blueprint_id=blueprint_id)}
+    sheets = {
+        p["page_index"]: p["sheet_number"] for p in repo.rows(conn, "pages_of", blueprint_id=blueprint_id)
+    }
     return apply_decisions(blueprint_id, detections, decisions, sheets)

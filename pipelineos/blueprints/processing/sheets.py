@@ -17,10 +17,25 @@ from pipelineos.blueprints.processing import repository as repo
 from pipelineos.storage import Storage
 
 SHEET_NUMBER = re.compile(r"^(?P<prefix>[A-Z]{1,2})-?(?P<num>\d{1,3}(?:\.\d{1,2})?)$")
-DISCIPLINES = {"P": "plumbing", "PL": "plumbing", "M": "mechanical", "A": "architectural", "E": "electrical",
-               "S": "structural", "C": "civil", "FP": "fire_protection", "MP": "plumbing", "G": "general"}
-KIND_WORDS = (("schedule", "schedule"), ("riser", "riser"), ("isometric", "riser"), ("detail", "detail"),
-              ("legend", "detail"))
+DISCIPLINES = {
+    "P": "plumbing",
+    "PL": "plumbing",
+    "M": "mechanical",
+    "A": "architectural",
+    "E": "electrical",
+    "S": "structural",
+    "C": "civil",
+    "FP": "fire_protection",
+    "MP": "plumbing",
+    "G": "general",
+}
+KIND_WORDS = (
+    ("schedule", "schedule"),
+    ("riser", "riser"),
+    ("isometric", "riser"),
+    ("detail", "detail"),
+    ("legend", "detail"),
+)
 TITLE_WORDS = ("PLAN", "SCHEDULE", "RISER", "ISOMETRIC", "DETAILS", "DETAIL", "LEGEND", "FLOOR", "LEVEL")
 
 
@@ -36,10 +51,12 @@ class SheetInfo:
 def classify_words(page_index: int, words: list[list[Any]], width: float, height: float) -> SheetInfo:
     """Pick the sheet number nearest the bottom-right corner (the title block) and a title line."""
     candidates = []
-    for x0, y0, x1, y1, text in words:
+    for _x0, _y0, x1, y1, text in words:
         match = SHEET_NUMBER.match(str(text).strip().upper())
         if match and match.group("prefix") in DISCIPLINES:
-            candidates.append(((x1 / max(width, 1)) + (y1 / max(height, 1)), str(text).strip().upper(), match))
+            candidates.append(
+                ((x1 / max(width, 1)) + (y1 / max(height, 1)), str(text).strip().upper(), match)
+            )
     if not candidates:
         return SheetInfo(page_index, None, None, None, None)
     _, number, match = max(candidates, key=lambda c: c[0])
@@ -68,8 +85,16 @@ def index_sheets(conn: psycopg.Connection, storage: Storage, blueprint_id: str) 
             if page["text_sha256"]:
                 data = json.loads(storage.read_bytes(page["text_sha256"].strip()))
                 info = classify_words(page["page_index"], data["words"], data["width_pt"], data["height_pt"])
-            repo.rows(conn, "update_sheet", blueprint_id=blueprint_id, page_index=info.page_index,
-                      sheet_number=info.sheet_number, sheet_title=info.sheet_title,
-                      discipline=info.discipline, sheet_kind=info.sheet_kind, error=None)
+            repo.rows(
+                conn,
+                "update_sheet",
+                blueprint_id=blueprint_id,
+                page_index=info.page_index,
+                sheet_number=info.sheet_number,
+                sheet_title=info.sheet_title,
+                discipline=info.discipline,
+                sheet_kind=info.sheet_kind,
+                error=None,
+            )
             infos.append(info)
     return infos

@@ -37,21 +37,27 @@ def start(blueprint_id: str, run_id: str | None) -> dict[str, Any]:
     storage = get_storage()
     if not storage.path_for(blueprint["sha256"]).is_file():
         raise ProcessingError(
-            blueprint_id, f"the uploaded file {blueprint['original_name']!r} is missing from storage; upload it again"
+            blueprint_id,
+            f"the uploaded file {blueprint['original_name']!r} is missing from storage; upload it again",
         )
     return blueprint
 
 
 def write_pages(
-    blueprint_id: str, run_id: str | None, *, dpi: int = 100, workers: int | None = None,
+    blueprint_id: str,
+    run_id: str | None,
+    *,
+    dpi: int = 100,
+    workers: int | None = None,
     progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
     """Render and store every page; rows in ``blueprint_pages``."""
     storage = get_storage()
     blueprint = load(blueprint_id)
     with pages.source_file(storage, blueprint) as path, connection() as conn:
-        return pages.write_pages(conn, storage, blueprint, path, run_id=run_id, dpi=dpi, workers=workers,
-                                 progress=progress)
+        return pages.write_pages(
+            conn, storage, blueprint, path, run_id=run_id, dpi=dpi, workers=workers, progress=progress
+        )
 
 
 def index_sheets(blueprint_id: str) -> list[sheets.SheetInfo]:
@@ -61,7 +67,11 @@ def index_sheets(blueprint_id: str) -> list[sheets.SheetInfo]:
 
 
 def detect(
-    blueprint_id: str, run_id: str | None, *, workers: int | None = None, provider_name: str | None = None,
+    blueprint_id: str,
+    run_id: str | None,
+    *,
+    workers: int | None = None,
+    provider_name: str | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[PageTakeoff], pl.DataFrame]:
     """Run the takeoff engine on every page (all cores); record its sheet classification; return the rows."""
@@ -72,8 +82,9 @@ def detect(
     if not indexes:
         raise ProcessingError(blueprint_id, "it has no pages yet; materialize blueprint_pages first")
     with pages.source_file(storage, blueprint) as path:
-        takeoffs = det.analyze_pages(path, indexes, workers=workers, provider_name=provider_name,
-                                     progress=progress)
+        takeoffs = det.analyze_pages(
+            path, indexes, workers=workers, provider_name=provider_name, progress=progress
+        )
     if all(t.error for t in takeoffs):
         raise ProcessingError(blueprint_id, f"detection failed on every page ({takeoffs[0].error})")
     with connection() as conn:
@@ -96,8 +107,10 @@ def reviewed_takeoff(blueprint_id: str, run_id: str | None) -> pl.DataFrame:
         frame = review.reviewed_takeoff(conn, blueprint_id)
     version = data_version(*frame["detection_id"].to_list(), *frame["fixture_class"].to_list())
     return frame.with_columns(
-        organization_id=pl.lit(blueprint["organization_id"]), blueprint_id=pl.lit(blueprint_id),
-        run_id=pl.lit(run_id, dtype=pl.String), data_version=pl.lit(version),
+        organization_id=pl.lit(blueprint["organization_id"]),
+        blueprint_id=pl.lit(blueprint_id),
+        run_id=pl.lit(run_id, dtype=pl.String),
+        data_version=pl.lit(version),
     )
 
 

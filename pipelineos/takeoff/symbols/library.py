@@ -1,6 +1,7 @@
 """Built-in zero-shot symbol library: common US plan-view fixture symbols, plus non-fixture negatives.
 
-The drawings come from :mod:`pipelineos.samples.symbols` (styles ``classic`` and ``modern``; the ``cad`` style is
+The drawings come from :mod:`pipelineos.samples.symbols` (styles ``classic`` and ``modern``; the ``cad``
+style is
 held out so the benchmark can measure zero-shot on a style the library has never seen). Doors, furniture and
 equipment are kept as negatives: a candidate that looks most like a bed is not reported as a bathtub.
 """
@@ -18,8 +19,16 @@ from pipelineos.samples.symbols import FIXTURE_SYMBOLS, FURNITURE_KINDS, Symbol,
 from pipelineos.takeoff.matcher import NEGATIVE, TemplateSet, as_canvas, crop_to_ink
 
 LIBRARY_STYLES = ("classic", "modern")
-ZERO_SHOT_CLASSES = ("water_closet", "urinal", "lavatory", "kitchen_sink", "bathtub", "shower", "floor_drain",
-                     "water_heater")
+ZERO_SHOT_CLASSES = (
+    "water_closet",
+    "urinal",
+    "lavatory",
+    "kitchen_sink",
+    "bathtub",
+    "shower",
+    "floor_drain",
+    "water_heater",
+)
 
 
 def render_symbol(symbol: Symbol, size_px: int = 36, line_px: float = 1.2) -> np.ndarray:
@@ -37,7 +46,9 @@ def render_symbol(symbol: Symbol, size_px: int = 36, line_px: float = 1.2) -> np
 
 
 @lru_cache(maxsize=4)
-def builtin_templates(classes: tuple[str, ...] = tuple(FIXTURE_SYMBOLS), negatives: bool = True) -> TemplateSet:
+def builtin_templates(
+    classes: tuple[str, ...] = tuple(FIXTURE_SYMBOLS), negatives: bool = True
+) -> TemplateSet:
     """Templates for the library's classes (and its negatives), built once per process."""
     templates = TemplateSet()
     for cls in classes:

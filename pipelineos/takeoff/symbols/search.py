@@ -38,7 +38,7 @@ def _whiteout_words(page: LoadedPage) -> np.ndarray:
     gray = page.gray.copy()
     p = page.px_per_pt
     for x0, y0, x1, y1, *_ in page.words:
-        gray[max(0, int(y0 * p) - 1):int(y1 * p) + 2, max(0, int(x0 * p) - 1):int(x1 * p) + 2] = 255
+        gray[max(0, int(y0 * p) - 1) : int(y1 * p) + 2, max(0, int(x0 * p) - 1) : int(x1 * p) + 2] = 255
     return gray
 
 
@@ -54,7 +54,7 @@ def prepare(page: LoadedPage) -> PreparedPage:
         else:
             skew = 0.0
     p = page.px_per_pt
-    ink = remove_long_lines(ink, max(20, int(LONG_LINE_PT * p)))
+    ink = remove_long_lines(ink, max(20, int(LONG_LINE_PT * p)), 0 if page.is_vector else 2)
     candidates = extract_candidates(ink, MIN_SYMBOL_PT * p, MAX_SYMBOL_PT * p, gap=1)
     boxes = candidates.boxes
     if skew and len(boxes):
@@ -62,7 +62,9 @@ def prepare(page: LoadedPage) -> PreparedPage:
     return PreparedPage(candidates, boxes / p if len(boxes) else boxes, skew)
 
 
-def legend_templates(page: LoadedPage, regions: list[Box], prepared: PreparedPage) -> tuple[TemplateSet, set[int]]:
+def legend_templates(
+    page: LoadedPage, regions: list[Box], prepared: PreparedPage
+) -> tuple[TemplateSet, set[int]]:
     """Exemplars read from the legend: the symbol left of each label that names a fixture."""
     templates = TemplateSet()
     used: set[int] = set()
@@ -71,7 +73,9 @@ def legend_templates(page: LoadedPage, regions: list[Box], prepared: PreparedPag
         return templates, used
     centers = np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2], axis=1)
     for rx0, ry0, rx1, ry1 in regions:
-        inside = (centers[:, 0] >= rx0) & (centers[:, 0] <= rx1) & (centers[:, 1] >= ry0) & (centers[:, 1] <= ry1)
+        inside = (
+            (centers[:, 0] >= rx0) & (centers[:, 0] <= rx1) & (centers[:, 1] >= ry0) & (centers[:, 1] <= ry1)
+        )
         for (lx0, ly0, _lx1, ly1), text in text_lines(page.words):
             cls = class_from_text(text)
             if cls is None or not (rx0 <= lx0 <= rx1 and ry0 <= ly0 <= ry1):
@@ -81,6 +85,6 @@ def legend_templates(page: LoadedPage, regions: list[Box], prepared: PreparedPag
             ok = inside & (boxes[:, 2] <= lx0 + 2) & (np.abs(centers[:, 1] - cy) <= half)
             if ok.any():
                 pick = int(np.flatnonzero(ok)[np.argmax(boxes[ok, 2])])
-                templates.add(cls, prepared.candidates.masks[pick], "legend")
+                templates.add(cls, prepared.candidates.masks[pick], "legend", thinned=True)
                 used.add(pick)
     return templates, used

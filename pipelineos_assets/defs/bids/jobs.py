@@ -12,5 +12,5 @@ bid_job = dg.define_asset_job(
     selection=dg.AssetSelection.groups("bids", "proposals"),
     partitions_def=bid_partitions,
     executor_def=dg.in_process_executor,
-    description="Price one bid of a blueprint from its reviewed takeoff, render the proposal PDF and send it.",
+    description="Price one bid of a blueprint from its reviewed takeoff, render its proposal, send it.",
 )

@@ -28,8 +28,11 @@ def bid_request_sensor(context: dg.SensorEvaluationContext, database: PipelineDa
         dg.RunRequest(
             partition_key=bid_key(r["blueprint_id"], r["variant"]),
             run_key=f"bid-request-{r['seq']}",
-            tags={TAGS_BLUEPRINT: r["blueprint_id"], TAGS_REASON: r["reason"],
-                  TAGS_SEND: "true" if r["send_proposal"] else "false"},
+            tags={
+                TAGS_BLUEPRINT: r["blueprint_id"],
+                TAGS_REASON: r["reason"],
+                TAGS_SEND: "true" if r["send_proposal"] else "false",
+            },
         )
         for r in latest.values()
     ]
@@ -44,8 +47,10 @@ def bid_request_sensor(context: dg.SensorEvaluationContext, database: PipelineDa
 
 
 @dg.sensor(job_name=TAKEOFF_JOB, minimum_interval_seconds=5, default_status=dg.DefaultSensorStatus.RUNNING)
-def review_completed_sensor(context: dg.SensorEvaluationContext, database: PipelineDatabase) -> dg.SensorResult:
-    """New review decisions on a blueprint → recompute its reviewed takeoff, which re-prices its draft bids."""
+def review_completed_sensor(
+    context: dg.SensorEvaluationContext, database: PipelineDatabase
+) -> dg.SensorResult:
+    """New review decisions: recompute the blueprint's reviewed takeoff, which re-prices its draft bids."""
     after = dt.datetime.fromisoformat(context.cursor) if context.cursor else repo.EPOCH
     with database.connection() as conn:
         found = repo.rows(conn, "reviewed_blueprints_after", after_at=after)

@@ -4,7 +4,7 @@ import dagster as dg
 
 
 class FollowUpConfig(dg.Config):
-    """Cadence of follow-ups in hours after a bid is sent; empty = the ``PIPELINEOS_FOLLOW_UP_HOURS`` setting."""
+    """Follow-up cadence in hours after a bid is sent; empty = the ``PIPELINEOS_FOLLOW_UP_HOURS`` setting."""
 
     hours: list[int] = []
 
@@ -48,10 +48,14 @@ def stale_bid_reminder_job() -> None:
 
 
 lead_follow_up_schedule = dg.ScheduleDefinition(
-    job=lead_follow_up_job, cron_schedule="0 * * * *", default_status=dg.DefaultScheduleStatus.RUNNING,
+    job=lead_follow_up_job,
+    cron_schedule="0 * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Hourly: queue the 24 h / 72 h / 7 d follow-ups of sent bids.",
 )
 stale_bid_reminder_schedule = dg.ScheduleDefinition(
-    job=stale_bid_reminder_job, cron_schedule="0 8 * * *", default_status=dg.DefaultScheduleStatus.RUNNING,
+    job=stale_bid_reminder_job,
+    cron_schedule="0 8 * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Daily at 08:00: remind estimators about bids unanswered for 14 days.",
 )

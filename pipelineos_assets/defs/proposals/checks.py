@@ -10,9 +10,15 @@ from pipelineos_assets.defs.proposals.assets import proposal_pdf
 from pipelineos_assets.resources import PipelineDatabase
 
 
-@dg.asset_check(asset=proposal_pdf, partitions_def=bid_partitions, blocking=True,
-                description="The proposal PDF opens and has pages with text.")
-def proposal_pdf_opens(context: dg.AssetCheckExecutionContext, database: PipelineDatabase) -> dg.AssetCheckResult:
+@dg.asset_check(
+    asset=proposal_pdf,
+    partitions_def=bid_partitions,
+    blocking=True,
+    description="The proposal PDF opens and has pages with text.",
+)
+def proposal_pdf_opens(
+    context: dg.AssetCheckExecutionContext, database: PipelineDatabase
+) -> dg.AssetCheckResult:
     """Open the latest proposal PDF of the bid and count its pages."""
     blueprint_id, variant = split_key(context)
     with database.connection() as conn:
@@ -25,4 +31,6 @@ def proposal_pdf_opens(context: dg.AssetCheckExecutionContext, database: Pipelin
     except ProcessingError as exc:
         return dg.AssetCheckResult(passed=False, metadata={"error": exc.cause})
     passed = pages == proposal["page_count"]
-    return dg.AssetCheckResult(passed=passed, metadata={"pages": pages, "recorded_pages": proposal["page_count"]})
+    return dg.AssetCheckResult(
+        passed=passed, metadata={"pages": pages, "recorded_pages": proposal["page_count"]}
+    )

@@ -19,6 +19,8 @@ def outbox_retry_job() -> None:
 
 
 outbox_retry_schedule = dg.ScheduleDefinition(
-    job=outbox_retry_job, cron_schedule="* * * * *", default_status=dg.DefaultScheduleStatus.RUNNING,
+    job=outbox_retry_job,
+    cron_schedule="* * * * *",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Retry queued and failed-but-retryable messages every minute.",
 )
