@@ -39,7 +39,9 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 5000
     api_public_url: str = "http://127.0.0.1:5000"
-    cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8501", "http://localhost:8501"])
+    cors_origins: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:8501", "http://localhost:8501"]
+    )
     rate_limit_per_second: int = 10
     dashboard_port: int = 8501
     dagster_port: int = 3000

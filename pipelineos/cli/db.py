@@ -36,7 +36,9 @@ def prepare_database(*, seed: bool = True) -> str | None:
 
 
 @db_app.command("migrate")
-def migrate_command(seed: bool = typer.Option(True, help="Also create the demo organization and admin.")) -> None:
+def migrate_command(
+    seed: bool = typer.Option(True, help="Also create the demo organization and admin."),
+) -> None:
     """Apply pending migrations from sql/ (under an advisory lock) and seed demo data."""
     from pipelineos.db.migrate import MigrationError
 

@@ -31,7 +31,7 @@ class _SavingHandler:
         self.out_dir = out_dir
         self.received: list[Path] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         path = self.out_dir / f"message-{len(self.received) + 1}.eml"
         path.write_bytes(envelope.original_content or envelope.content)
         self.received.append(path)
@@ -51,7 +51,9 @@ def _merge_sheets(sheets: list[Path], target: Path) -> Path:
 
 
 def demo(
-    out: Path = typer.Option(Path("demo-output"), help="Where the plan set, proposal and sent email are written."),
+    out: Path = typer.Option(
+        Path("demo-output"), help="Where the plan set, proposal and sent email are written."
+    ),
     seed: int = typer.Option(0, help="Seed of the sample drawing generator."),
 ) -> None:
     """Generate two plumbing sheets, run takeoff → bid → proposal → email, and print the summary."""
@@ -72,8 +74,13 @@ def demo(
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        os.environ.update({"PIPELINEOS_SMTP_HOST": "127.0.0.1", "PIPELINEOS_SMTP_PORT": str(port),
-                           "PIPELINEOS_SMTP_SECURITY": "none"})
+        os.environ.update(
+            {
+                "PIPELINEOS_SMTP_HOST": "127.0.0.1",
+                "PIPELINEOS_SMTP_PORT": str(port),
+                "PIPELINEOS_SMTP_SECURITY": "none",
+            }
+        )
         get_settings.cache_clear()
         console.print(f"data directory: {get_settings().data_dir}")
         prepare_database(seed=True)
@@ -81,8 +88,13 @@ def demo(
         plan_set = _merge_sheets(sheets, out / "demo-plan-set.pdf")
         console.print(f"generated {len(sheets)} sheets → {plan_set}")
         with progress_bar(plan_set.name, quiet=False) as progress:
-            result = ingest_file(plan_set, customer_name="Riverside Builders", customer_email=DEMO_RECIPIENT,
-                                 project_name="Riverside Medical Office Building", progress=progress)
+            result = ingest_file(
+                plan_set,
+                customer_name="Riverside Builders",
+                customer_email=DEMO_RECIPIENT,
+                project_name="Riverside Medical Office Building",
+                progress=progress,
+            )
         blueprint_id = result.blueprint_id
         queries = queries_beside(__file__)
         with connection() as conn:
@@ -99,14 +111,22 @@ def demo(
     _print_summary(blueprint_id, counts, bid, proposal, pdf_path, handler.received)
 
 
-def _print_summary(blueprint_id: str, counts: list[dict[str, Any]], bid: dict[str, Any],
-                   proposal: dict[str, Any], pdf_path: Path, received: list[Path]) -> None:
+def _print_summary(
+    blueprint_id: str,
+    counts: list[dict[str, Any]],
+    bid: dict[str, Any],
+    proposal: dict[str, Any],
+    pdf_path: Path,
+    received: list[Path],
+) -> None:
     table = Table("fixture type", "count", title=f"Takeoff {blueprint_id[:8]}")
     for row in counts:
         table.add_row(str(row["fixture_class"]).replace("_", " "), str(row["count"]))
     table.add_row("[bold]total[/bold]", f"[bold]{sum(r['count'] for r in counts)}[/bold]")
     console.print(table)
-    console.print(f"bid total:      [bold]${bid['total']:,.2f}[/bold] ({bid['line_count']} lines, {bid['status']})")
+    console.print(
+        f"bid total:      [bold]${bid['total']:,.2f}[/bold] ({bid['line_count']} lines, {bid['status']})"
+    )
     console.print(f"proposal:       {pdf_path} ({proposal['page_count']} pages)")
     subject = ""
     if received:

@@ -33,21 +33,47 @@ def platform_services() -> list[Service]:
     return [
         Service(
             "api",
-            [str(bin_dir / "uvicorn"), "--factory", "pipelineos_api.app:create_app", "--host", settings.api_host,
-             "--port", str(settings.api_port), "--no-access-log"],
+            [
+                str(bin_dir / "uvicorn"),
+                "--factory",
+                "pipelineos_api.app:create_app",
+                "--host",
+                settings.api_host,
+                "--port",
+                str(settings.api_port),
+                "--no-access-log",
+            ],
             f"http://{settings.api_host}:{settings.api_port}/schema",
         ),
         Service(
             "dagster-webserver",
-            [str(bin_dir / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1", "-p", str(settings.dagster_port)],
+            [
+                str(bin_dir / "dagster-webserver"),
+                "-w",
+                workspace,
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(settings.dagster_port),
+            ],
             f"http://127.0.0.1:{settings.dagster_port}",
         ),
         Service("dagster-daemon", [str(bin_dir / "dagster-daemon"), "run", "-w", workspace], None),
         Service(
             "dashboard",
-            [str(bin_dir / "streamlit"), "run", str(REPO_ROOT / "dashboard" / "streamlit_app.py"),
-             "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.port", str(settings.dashboard_port), "--browser.gatherUsageStats", "false"],
+            [
+                str(bin_dir / "streamlit"),
+                "run",
+                str(REPO_ROOT / "dashboard" / "streamlit_app.py"),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(settings.dashboard_port),
+                "--browser.gatherUsageStats",
+                "false",
+            ],
             f"http://127.0.0.1:{settings.dashboard_port}",
         ),
     ]
@@ -80,8 +106,9 @@ def stop_all(processes: list[subprocess.Popen[bytes]], timeout: float = 15.0) ->
 
 
 def up(
-    only: list[str] = typer.Option(None, "--only", help="Start only these services (api, dagster-webserver, "
-                                   "dagster-daemon, dashboard)."),
+    only: list[str] = typer.Option(
+        None, "--only", help="Start only these services (api, dagster-webserver, dagster-daemon, dashboard)."
+    ),
 ) -> None:
     """Start the platform; print the URLs; Ctrl-C stops every process."""
     from pipelineos.cli.db import prepare_database
@@ -96,8 +123,14 @@ def up(
         for service in services:
             log = (log_dir / f"{service.name}.log").open("ab")
             processes.append(
-                subprocess.Popen(service.argv, env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
+                subprocess.Popen(
+                    service.argv,
+                    env=env,
+                    cwd=REPO_ROOT,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             )
             console.print(f"[green]started[/green] {service.name:<18} {service.url or ''}")
         console.print(f"logs in {log_dir}; press Ctrl-C to stop everything")

@@ -47,7 +47,12 @@ def embedded_status(pgdata: Path) -> dict[str, object]:
         running = True
     except (OSError, ValueError):
         running = False
-    return {"running": running, "pid": pid, "pgdata": str(pgdata), "socket_dir": lines[4] if len(lines) > 4 else None}
+    return {
+        "running": running,
+        "pid": pid,
+        "pgdata": str(pgdata),
+        "socket_dir": lines[4] if len(lines) > 4 else None,
+    }
 
 
 def stop_embedded_server(pgdata: Path) -> bool:

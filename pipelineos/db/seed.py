@@ -24,7 +24,7 @@ def seed_demo(conn: psycopg.Connection, admin_email: str, admin_password: str | 
     row = conn.execute(
         "insert into organizations (name, slug, email, phone, address, brand) values "
         "('Demo Plumbing Co.', %s, 'office@demo-plumbing.example', '(555) 010-2000', "
-        "'100 Main Street, Springfield', '{\"primary_color\": \"#0b5394\", \"accent_color\": \"#f1c232\"}') "
+        '\'100 Main Street, Springfield\', \'{"primary_color": "#0b5394", "accent_color": "#f1c232"}\') '
         "on conflict (slug) do update set slug = excluded.slug returning id",
         (DEMO_ORG_SLUG,),
     ).fetchone()

@@ -76,6 +76,7 @@ class LoadedPage:
     words: list[Word] = field(default_factory=list)
     frames: list[tuple[float, float, float, float]] = field(default_factory=list)
     cad_fixtures: list[tuple[str, tuple[float, float, float, float], str]] = field(default_factory=list)
+    source: Path | None = None
 
 
 def _open_pdf_like(path: Path, kind: str) -> pymupdf.Document:
@@ -215,6 +216,8 @@ def load_page(
         )
         words = [] if scan else [(w[0], w[1], w[2], w[3], w[4], w[5], w[6]) for w in page.get_text("words")]
         loaded = LoadedPage(index, width_pt, height_pt, not scan, gray, pix.width / width_pt, words)
+        if kind in ("application/pdf", "image/svg+xml"):
+            loaded.source = path
         if not scan:
             loaded.frames = _frames(page)
         if kind == "image/vnd.dxf":
@@ -224,6 +227,19 @@ def load_page(
         return loaded
     finally:
         doc.close()
+
+
+def render_clip(page: LoadedPage, box: tuple[float, float, float, float], target_px: int = 120) -> np.ndarray | None:
+    """Grayscale render of a small area of a vector page (points), its longer side ``target_px`` pixels."""
+    if page.source is None:
+        return None
+    x0, y0, x1, y1 = box
+    zoom = target_px / max(x1 - x0, y1 - y0, 1.0)
+    with pymupdf.open(page.source) as doc:
+        pix = doc[page.index].get_pixmap(
+            matrix=pymupdf.Matrix(zoom, zoom), clip=pymupdf.Rect(box), colorspace=pymupdf.csGRAY, alpha=False
+        )
+    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
 
 
 def render_page_png(path: Path, index: int, dpi: int = 100) -> bytes:

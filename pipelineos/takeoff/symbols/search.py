@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipelineos.takeoff.inputs import LoadedPage
+from pipelineos.takeoff.inputs import LoadedPage, render_clip
 from pipelineos.takeoff.layout import Box, text_lines
 from pipelineos.takeoff.matcher import TemplateSet
 from pipelineos.takeoff.raster import (
@@ -62,6 +62,19 @@ def prepare(page: LoadedPage) -> PreparedPage:
     return PreparedPage(candidates, boxes / p if len(boxes) else boxes, skew)
 
 
+def _sharp_mask(page: LoadedPage, box: tuple) -> np.ndarray | None:
+    """The legend symbol re-rendered at high resolution (vector pages), as a normalized mask."""
+    pad = 1.0
+    gray = render_clip(page, (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad))
+    if gray is None:
+        return None
+    found = extract_candidates(binarize(gray, True), 8, max(gray.shape) + 1, gap=1)
+    if len(found) == 0:
+        return None
+    sizes = (found.boxes[:, 2] - found.boxes[:, 0]) * (found.boxes[:, 3] - found.boxes[:, 1])
+    return found.masks[int(np.argmax(sizes))]
+
+
 def legend_templates(
     page: LoadedPage, regions: list[Box], prepared: PreparedPage
 ) -> tuple[TemplateSet, set[int]]:
@@ -85,6 +98,10 @@ def legend_templates(
             ok = inside & (boxes[:, 2] <= lx0 + 2) & (np.abs(centers[:, 1] - cy) <= half)
             if ok.any():
                 pick = int(np.flatnonzero(ok)[np.argmax(boxes[ok, 2])])
-                templates.add(cls, prepared.candidates.masks[pick], "legend", thinned=True)
+                sharp = _sharp_mask(page, tuple(boxes[pick]))
+                if sharp is not None:
+                    templates.add(cls, sharp, "legend")
+                else:
+                    templates.add(cls, prepared.candidates.masks[pick], "legend", thinned=True)
                 used.add(pick)
     return templates, used
