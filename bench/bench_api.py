@@ -296,13 +296,10 @@ def run_load(port: int, db_url: str, args: argparse.Namespace) -> dict[str, obje
     bare.pop("_accepted")
     time.sleep(3)
     with psycopg.connect(db_url) as conn:
-        found = conn.execute("select count(*) from leads where id = any(%s::uuid[])", (accepted,)).fetchone()[
-            0
-        ]  # type: ignore[index]
+        found = conn.execute("select count(*) from leads where id = any(%s::uuid[])", (accepted,)).fetchone()[0]  # type: ignore[index]
         total = conn.execute("select count(*) from leads").fetchone()[0]  # type: ignore[index]
         replies = conn.execute(
-            "select count(*) filter (where status = 'sent'), count(*) from messages "
-            "where kind = 'lead_auto_reply'"
+            "select count(*) filter (where status = 'sent'), count(*) from messages where kind = 'lead_auto_reply'"
         ).fetchone()
     result["bare_endpoint"] = {"route": "GET /api/health", **bare}
     result["lead_intake"] = {

@@ -157,9 +157,7 @@ def bench_daemon(url: str, org: str, tmp: Path, uploads: int) -> dict:
         path = plan_set(tmp, 2, seed=11)
         time.sleep(8)  # let the daemon load the code location and start its sensor loop
         first = wait_completed(url, register(org, path, "first"), time.monotonic())
-        runs = [
-            wait_completed(url, register(org, path, f"warm-{i}"), time.monotonic()) for i in range(uploads)
-        ]
+        runs = [wait_completed(url, register(org, path, f"warm-{i}"), time.monotonic()) for i in range(uploads)]
         return {
             "sheets": 2,
             "first_upload": first,

@@ -54,12 +54,8 @@ def workload(seed: int = 0) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
             )
         rates.append({"bid_key": key, **DEFAULT_RATES, "round_total_to": "1" if b % 2 else "0.01"})
         if b % 10 == 0:
-            overrides.append(
-                {"bid_key": key, "fixture_class": "water_closet", "quantity": 4, "reason": "bench"}
-            )
-    takeoff = pl.DataFrame(
-        rows, schema=[*engine.TAKEOFF_SCHEMA.items(), ("bid_key", pl.String)], orient="row"
-    )
+            overrides.append({"bid_key": key, "fixture_class": "water_closet", "quantity": 4, "reason": "bench"})
+    takeoff = pl.DataFrame(rows, schema=[*engine.TAKEOFF_SCHEMA.items(), ("bid_key", pl.String)], orient="row")
     return takeoff, engine.rates_frame(rates), engine.overrides_frame(overrides)
 
 

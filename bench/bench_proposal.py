@@ -56,10 +56,7 @@ def context() -> dict[str, Any]:
         }
         for i, c in enumerate(classes)
     ]
-    boxes = [
-        {"bbox": (0.05 + 0.08 * i, 0.15, 0.09 + 0.08 * i, 0.2), "fixture_class": c}
-        for i, c in enumerate(classes)
-    ]
+    boxes = [{"bbox": (0.05 + 0.08 * i, 0.15, 0.09 + 0.08 * i, 0.2), "fixture_class": c} for i, c in enumerate(classes)]
     return {
         "org": {
             "name": "Demo Plumbing Co.",
@@ -106,10 +103,7 @@ def context() -> dict[str, Any]:
             "edition": "IPC 2021",
             "occupancy": "public",
             "tables": "IPC 2021 Tables 709.1, E103.3(2)",
-            "rows": [
-                {"label": c, "count": 3, "dfu_each": "2", "dfu": 6, "wsfu_each": "2", "wsfu": 6}
-                for c in classes
-            ],
+            "rows": [{"label": c, "count": 3, "dfu_each": "2", "dfu": 6, "wsfu_each": "2", "wsfu": 6} for c in classes],
             "floors": [{"floor": "P-101", "dfu": 40, "wsfu": 50}, {"floor": "P-102", "dfu": 20, "wsfu": 10}],
             "total_dfu": 60,
             "total_wsfu": 60,

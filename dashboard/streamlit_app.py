@@ -11,9 +11,7 @@ st.set_page_config(page_title="PipelineOS", page_icon="🔧", layout="wide")
 PAGES = {
     "Work": [
         st.Page("app_pages/upload.py", title="Upload", icon="📤", url_path="upload"),
-        st.Page(
-            "app_pages/blueprints.py", title="Blueprints", icon="📐", url_path="blueprints", default=True
-        ),
+        st.Page("app_pages/blueprints.py", title="Blueprints", icon="📐", url_path="blueprints", default=True),
         st.Page("app_pages/review.py", title="Review", icon="✅", url_path="review"),
         st.Page("app_pages/bid.py", title="Bid", icon="💵", url_path="bid"),
     ],

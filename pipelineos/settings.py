@@ -39,10 +39,14 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 5000
     api_public_url: str = "http://127.0.0.1:5000"
-    cors_origins: list[str] = Field(
-        default_factory=lambda: ["http://127.0.0.1:8501", "http://localhost:8501"]
-    )
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://127.0.0.1:8501", "http://localhost:8501"])
     rate_limit_per_second: int = 10
+    rate_limit_burst: int = 20
+    lead_rate_limit_per_minute: float = 5.0
+    lead_rate_limit_burst: int = 5
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Proxy addresses whose X-Forwarded-For is believed (rate limits)."
+    )
     dashboard_port: int = 8501
     dagster_port: int = 3000
 

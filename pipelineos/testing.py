@@ -54,9 +54,7 @@ def template_database(admin_url: str, sql_dir: Path | None = None) -> str:
                 conn.execute(sql.SQL("create database {}").format(sql.Identifier(building)))
                 migrate(with_database(admin_url, building), sql_dir)
                 conn.execute(
-                    sql.SQL("alter database {} rename to {}").format(
-                        sql.Identifier(building), sql.Identifier(name)
-                    )
+                    sql.SQL("alter database {} rename to {}").format(sql.Identifier(building), sql.Identifier(name))
                 )
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (TEMPLATE_LOCK,))
@@ -71,9 +69,7 @@ def create_test_database(admin_url: str, prefix: str = "test") -> tuple[str, str
         conn.execute("select pg_advisory_lock(%s)", (TEMPLATE_LOCK,))
         try:
             conn.execute(
-                sql.SQL("create database {} template {}").format(
-                    sql.Identifier(name), sql.Identifier(template)
-                )
+                sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template))
             )
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (TEMPLATE_LOCK,))

@@ -75,9 +75,7 @@ def create_app(config: ApiConfig | None = None) -> Litestar:
             {
                 "config": config,
                 "org_cache": OrganizationCache(),
-                "lead_buckets": TokenBuckets(
-                    config.lead_rate_limit_per_minute / 60.0, config.lead_rate_limit_burst
-                ),
+                "lead_buckets": TokenBuckets(config.lead_rate_limit_per_minute / 60.0, config.lead_rate_limit_burst),
             }
         ),
         request_max_body_size=1024 * 1024,

@@ -34,13 +34,12 @@ class ApiConfig:
     def from_settings(cls, settings: Settings | None = None, **overrides: object) -> ApiConfig:
         """Build from the shared settings; keyword arguments win."""
         s = settings or get_settings()
-        per_second = float(getattr(s, "rate_limit_per_second", 10))
         values: dict[str, object] = {
-            "rate_limit_per_second": per_second,
-            "rate_limit_burst": int(getattr(s, "rate_limit_burst", max(1, int(per_second * 2)))),
-            "lead_rate_limit_per_minute": float(getattr(s, "lead_rate_limit_per_minute", 5)),
-            "lead_rate_limit_burst": int(getattr(s, "lead_rate_limit_burst", 5)),
-            "trusted_proxies": tuple(getattr(s, "trusted_proxies", ()) or ()),
+            "rate_limit_per_second": float(s.rate_limit_per_second),
+            "rate_limit_burst": s.rate_limit_burst,
+            "lead_rate_limit_per_minute": s.lead_rate_limit_per_minute,
+            "lead_rate_limit_burst": s.lead_rate_limit_burst,
+            "trusted_proxies": tuple(s.trusted_proxies),
             "upload_max_bytes": int(s.upload_max_bytes),
             "cors_origins": tuple(s.cors_origins),
             "jwt_secret": s.jwt_secret.get_secret_value(),

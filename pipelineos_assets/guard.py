@@ -31,9 +31,7 @@ def run_step(
         retry = context.retry_number
         if is_transient(exc) and retry < MAX_RETRIES:
             wait = BASE_DELAY_SECONDS * 2**retry
-            context.log.warning(
-                f"blueprint {blueprint_id}: transient error, retry {retry + 1} in {wait:.0f}s: {exc}"
-            )
+            context.log.warning(f"blueprint {blueprint_id}: transient error, retry {retry + 1} in {wait:.0f}s: {exc}")
             raise dg.RetryRequested(max_retries=MAX_RETRIES, seconds_to_wait=wait) from exc
         message = steps.fail(blueprint_id, exc)
         context.log.error(message)

@@ -69,9 +69,7 @@ class PostgresPolarsIOManager(dg.ConfigurableIOManager):
         if obj is None:
             return
         if not isinstance(obj, pl.DataFrame):
-            raise TypeError(
-                f"{context.asset_key.to_user_string()} must return a polars DataFrame, not {type(obj)}"
-            )
+            raise TypeError(f"{context.asset_key.to_user_string()} must return a polars DataFrame, not {type(obj)}")
         table, partition = self._target(context)
         with self.database.connection() as conn:
             written = frames.replace_partition(conn, table, obj, partition)

@@ -54,9 +54,7 @@ left, right = st.columns(2)
 with left:
     st.subheader("Revenue by month")
     if a.revenue.height:
-        st.altair_chart(
-            chart(a.revenue, "mark_bar", "month:T", "revenue:Q", tooltip=["month:T", "revenue:Q"])
-        )
+        st.altair_chart(chart(a.revenue, "mark_bar", "month:T", "revenue:Q", tooltip=["month:T", "revenue:Q"]))
     else:
         st.caption("No accepted bids yet.")
     st.subheader("Win rate by month")

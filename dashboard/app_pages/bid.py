@@ -121,9 +121,7 @@ st.dataframe(lines, hide_index=True, key="bid_lines")
 for flagged in lines.filter(lines["flag"].is_not_null())["flag"].to_list():
     st.warning(flagged)
 for option in priced_options:
-    st.write(
-        f"Option — {ui.escape_md(option['description'])}: ${float(option['amount']):,.2f} ({option['kind']})"
-    )
+    st.write(f"Option — {ui.escape_md(option['description'])}: ${float(option['amount']):,.2f} ({option['kind']})")
     if option.get("flag"):
         st.warning(option["flag"])
 

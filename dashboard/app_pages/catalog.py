@@ -74,9 +74,7 @@ edited = st.data_editor(
     },
 )
 changes = changed_rows(items, list(edited) if isinstance(edited, list) else edited.to_dict("records"))
-if admin and st.button(
-    f"Save {len(changes)} change(s)", key="catalog_save", disabled=not changes, type="primary"
-):
+if admin and st.button(f"Save {len(changes)} change(s)", key="catalog_save", disabled=not changes, type="primary"):
     try:
         with connection() as conn:
             save_items(conn, org, catalog["id"], user["id"], changes, upsert=False)

@@ -37,9 +37,7 @@ by_status = {r["status"]: int(r["n"]) for r in counts}
 cols = st.columns(len(STATUSES) + 2)
 for column, status in zip(cols, STATUSES, strict=False):
     column.metric(status.replace("_", " ").title(), by_status.get(status, 0))
-cols[-2].metric(
-    "Median first response", "—" if response["median"] is None else f"{response['median']:.0f} min"
-)
+cols[-2].metric("Median first response", "—" if response["median"] is None else f"{response['median']:.0f} min")
 cols[-1].metric("90% answered within", "—" if response["p90"] is None else f"{response['p90']:.0f} min")
 pipeline = pl.DataFrame({"status": list(STATUSES), "leads": [by_status.get(s, 0) for s in STATUSES]})
 st.altair_chart(
@@ -93,9 +91,7 @@ if leads:
     st.text(lead.get("message") or "(no message)")
     if can_edit(user):
         with st.form("leads_update"):
-            new_status = st.selectbox(
-                "Move to", STATUSES, index=STATUSES.index(lead["status"]), key="leads_new_status"
-            )
+            new_status = st.selectbox("Move to", STATUSES, index=STATUSES.index(lead["status"]), key="leads_new_status")
             note = st.text_area("Note", key="leads_note", max_chars=4000)
             if st.form_submit_button("Update lead"):
                 try:

@@ -89,8 +89,8 @@ with view:
     if not real_image:
         st.caption("The rendered sheet is missing from storage; boxes are drawn on a blank sheet.")
     display_width = DISPLAY_WIDTHS[st.session_state.get("review_zoom") or "Medium"]
-    event = st.altair_chart(
-        review_chart(png, display_width, round(display_width * height / width), sheet),
+    event = st.vega_lite_chart(
+        spec=review_chart(png, display_width, round(display_width * height / width), sheet),
         width="content",
         on_select="rerun",
         selection_mode=["pick", "box"],
@@ -139,9 +139,7 @@ with panel:
             add_pending(st.session_state, blueprint_id, [make_decision("reject", i) for i in chosen])
             st.rerun()
         if st.button("Relabel selected", key="review_relabel", disabled=not (editable and chosen)):
-            add_pending(
-                st.session_state, blueprint_id, [make_decision("relabel", i, new_class) for i in chosen]
-            )
+            add_pending(st.session_state, blueprint_id, [make_decision("relabel", i, new_class) for i in chosen])
             st.rerun()
     except ReviewInputError as exc:
         st.error(str(exc))
@@ -159,9 +157,7 @@ with panel:
     for key, value in corners.items():
         st.session_state.setdefault(key, value)
     with st.expander("Add a missed fixture", expanded=bool(drawn)), st.form("review_add_form"):
-        st.caption(
-            "Drag a box on the sheet to fill these in, or type the corners (0 = left/top, 1 = right/bottom)."
-        )
+        st.caption("Drag a box on the sheet to fill these in, or type the corners (0 = left/top, 1 = right/bottom).")
         f1, f2 = st.columns(2)
         x0 = f1.number_input("Left", 0.0, 1.0, step=0.005, format="%.3f", key="review_add_x0")
         y0 = f2.number_input("Top", 0.0, 1.0, step=0.005, format="%.3f", key="review_add_y0")
@@ -187,9 +183,7 @@ with panel:
             except ReviewInputError as exc:
                 st.error(str(exc))
 
-    if st.button(
-        "Find more like this", key="review_find_similar", disabled=not (editable and len(chosen) == 1)
-    ):
+    if st.button("Find more like this", key="review_find_similar", disabled=not (editable and len(chosen) == 1)):
         target = shown.filter(pl.col("id") == chosen[0]).row(0, named=True)
         existing = [tuple(r) for r in sheet.select("x0", "y0", "x1", "y1").iter_rows()]
         try:
@@ -232,16 +226,12 @@ with panel:
 
     hidden = hidden_undecided(sheet)
     if hidden:
-        st.caption(
-            f"{len(hidden)} detection(s) below {show_above:.2f} are hidden but still counted until rejected."
-        )
+        st.caption(f"{len(hidden)} detection(s) below {show_above:.2f} are hidden but still counted until rejected.")
         if st.button(
             f"Reject the {len(hidden)} hidden detection(s)", key="review_reject_hidden", disabled=not editable
         ):
             reason = f"below confidence {show_above:.2f}"
-            add_pending(
-                st.session_state, blueprint_id, [make_decision("reject", i, reason=reason) for i in hidden]
-            )
+            add_pending(st.session_state, blueprint_id, [make_decision("reject", i, reason=reason) for i in hidden])
             st.rerun()
 
     autos = auto_accept_decisions(frame, auto_accept)
@@ -263,20 +253,14 @@ with panel:
             st.toast(f"Saved {n} decision(s).")
             st.rerun()
         except Exception as exc:
-            st.error(
-                readable_error(exc, "save the review decisions") + " Your decisions are still kept here."
-            )
+            st.error(readable_error(exc, "save the review decisions") + " Your decisions are still kept here.")
     if s2.button("Discard unsaved", key="review_discard", disabled=not pending):
         st.session_state.get("review_pending", {}).pop(blueprint_id, None)
         st.rerun()
 
 st.subheader("Counts by type and sheet")
 counts = counts_by_sheet(frame, sheet_names)
-totals = (
-    dict(zip(counts["fixture type"].to_list(), counts["total"].to_list(), strict=True))
-    if counts.height
-    else {}
-)
+totals = dict(zip(counts["fixture type"].to_list(), counts["total"].to_list(), strict=True)) if counts.height else {}
 schedule = schedule_for(blueprint["sha256"], tuple(sheet_names), root) if blueprint else None
 mismatches = schedule_mismatches(totals, schedule or {})
 flagged = {m["fixture type"] for m in mismatches}

@@ -78,9 +78,7 @@ def upload_status() -> None:
         st.error(readable_error(exc, "refresh the upload status"))
         return
     for row in rows:
-        st.progress(
-            PROGRESS.get(row["status"], 0.0), text=f"{ui.escape_md(row['original_name'])} — {row['status']}"
-        )
+        st.progress(PROGRESS.get(row["status"], 0.0), text=f"{ui.escape_md(row['original_name'])} — {row['status']}")
         if row["status"] == "failed":
             st.text(f"Failed: {row['error'] or 'no reason recorded'}")
 

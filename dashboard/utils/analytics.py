@@ -45,9 +45,7 @@ class Analytics:
 def compute(conn: psycopg.Connection, organization_id: str) -> Analytics:
     """Everything the Analytics page shows, in one pass over the organization's data."""
     f = load_frames(conn, organization_id, FRAMES)
-    overall = (
-        win_rate(f["bids"]).row(0, named=True) if f["bids"].height else {"win_rate": None, "won_value": 0}
-    )
+    overall = win_rate(f["bids"]).row(0, named=True) if f["bids"].height else {"win_rate": None, "won_value": 0}
     outcomes = review_outcomes(f["detections"], f["decisions"])
     turnaround = bid_turnaround(f["blueprints"], f["bids"])
     return Analytics(

@@ -38,9 +38,7 @@ def _money(value: str, line: int, column: str, minimum: Decimal, strict: bool) -
     except InvalidOperation as exc:
         raise CatalogImportError(f"Line {line}: {column} {value!r} is not a number.") from exc
     if number < minimum or (strict and number == minimum) or not number.is_finite():
-        raise CatalogImportError(
-            f"Line {line}: {column} must be {'above' if strict else 'at least'} {minimum}."
-        )
+        raise CatalogImportError(f"Line {line}: {column} must be {'above' if strict else 'at least'} {minimum}.")
     return number
 
 
@@ -56,9 +54,7 @@ def parse_csv(data: bytes) -> list[dict[str, Any]]:
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in ("sku", "description", "material_cost") if c not in header]
     if missing:
-        raise CatalogImportError(
-            f"Missing column(s): {', '.join(missing)}. Export the catalog for a template."
-        )
+        raise CatalogImportError(f"Missing column(s): {', '.join(missing)}. Export the catalog for a template.")
     rows, seen = [], set()
     for line, raw in enumerate(reader, start=2):
         row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}

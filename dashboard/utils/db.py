@@ -43,13 +43,9 @@ def readable_error(exc: BaseException, doing: str) -> str:
         return exc.message
     if isinstance(exc, psycopg.OperationalError):
         log.warning("database unreachable while %s: %s", doing, exc)
-        return (
-            f"Could not {doing}: the database is not reachable. Check that PipelineOS is running and retry."
-        )
+        return f"Could not {doing}: the database is not reachable. Check that PipelineOS is running and retry."
     reference = uuid.uuid4().hex[:8]
     log.exception("dashboard error %s while %s", reference, doing, exc_info=exc)
     if isinstance(exc, psycopg.errors.IntegrityError):
         return f"Could not {doing}: the database refused the change (reference {reference})."
-    return (
-        f"Could not {doing} because of an internal error (reference {reference}). Retry, or tell your admin."
-    )
+    return f"Could not {doing} because of an internal error (reference {reference}). Retry, or tell your admin."

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Any
 
-import altair as alt
 import polars as pl
 from PIL import Image, ImageDraw
 
@@ -50,7 +50,7 @@ def display_png(png: bytes, max_width: int = MAX_DISPLAY_WIDTH) -> tuple[bytes, 
     image.load()
     if image.width > max_width:
         image = image.resize((max_width, round(image.height * max_width / image.width)))
-    image = image.convert("RGB")
+    image = image.convert("L" if image.mode in ("1", "L", "LA", "I", "I;16") else "RGB")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)
     return buffer.getvalue(), image.width, image.height
@@ -70,58 +70,69 @@ def draw_boxes(png: bytes, frame: pl.DataFrame) -> Image.Image:
     return image
 
 
-def review_chart(png: bytes, width: int, height: int, frame: pl.DataFrame) -> alt.LayerChart:
-    """Sheet image + clickable boxes: click (shift-click for more) selects ``pick``; drag draws ``box``."""
+def review_chart(png: bytes, width: int, height: int, frame: pl.DataFrame) -> dict[str, Any]:
+    """Vega-Lite spec: sheet image + clickable boxes. Click (shift-click for more) selects ``pick``; a drag
+    on the sheet draws ``box``. A plain dict (not Altair) so 500 boxes serialize in milliseconds."""
     uri = "data:image/png;base64," + base64.b64encode(png).decode()
-    x_scale = alt.Scale(domain=[0, 1], nice=False, zero=False)
-    y_scale = alt.Scale(domain=[0, 1], nice=False, zero=False, reverse=True)
-    axis = alt.Axis(labels=False, ticks=False, grid=False, title=None, domain=False)
-    box = alt.selection_interval(name="box", encodings=["x", "y"], empty=False)
-    background = (
-        alt.Chart(alt.Data(values=[{"url": uri, "x": 0, "y": 0, "x2": 1, "y2": 1}]))
-        .mark_image(aspect=False, tooltip=None)
-        .encode(
-            x=alt.X("x:Q", scale=x_scale, axis=axis),
-            x2="x2:Q",
-            y=alt.Y("y:Q", scale=y_scale, axis=axis),
-            y2="y2:Q",
-            url="url:N",
-        )
-        .add_params(box)
-    )
+    axis = {"labels": False, "ticks": False, "grid": False, "title": None, "domain": False}
+    x_scale = {"domain": [0, 1], "nice": False, "zero": False}
+    y_scale = {**x_scale, "reverse": True}
     shown = frame.filter(pl.col("shown")).select(
-        "id", "label", "status", "origin", "confidence", "tag", "x0", "y0", "x1", "y1"
+        "id",
+        "label",
+        "status",
+        "origin",
+        "confidence",
+        "tag",
+        "x0",
+        "y0",
+        "x1",
+        "y1",
+        pl.when(pl.col("status") == "rejected").then(pl.lit("rejected")).otherwise(pl.col("label")).alias("colour"),
     )
-    pick = alt.selection_point(name="pick", fields=["id"], on="click", toggle="event.shiftKey")
-    colors = alt.Scale(domain=[*FIXTURE_CLASSES, "rejected"], range=[*_PALETTE, REJECTED_COLOR])
-    boxes = (
-        alt.Chart(
-            alt.Data(
-                values=shown.with_columns(
-                    pl.when(pl.col("status") == "rejected")
-                    .then(pl.lit("rejected"))
-                    .otherwise(pl.col("label"))
-                    .alias("colour")
-                ).to_dicts()
-            )
-        )
-        .mark_rect(fillOpacity=0.12, strokeWidth=2)
-        .encode(
-            x=alt.X("x0:Q", scale=x_scale, axis=axis),
-            x2="x1:Q",
-            y=alt.Y("y0:Q", scale=y_scale, axis=axis),
-            y2="y1:Q",
-            stroke=alt.Stroke(
-                "colour:N", scale=colors, legend=alt.Legend(title="Fixture type", orient="bottom")
-            ),
-            fill=alt.Fill("colour:N", scale=colors, legend=None),
-            strokeDash=alt.condition("datum.status == 'rejected'", alt.value([4, 3]), alt.value([1, 0])),
-            strokeWidth=alt.condition(pick, alt.value(4), alt.value(2)),
-            tooltip=["label:N", "status:N", "origin:N", alt.Tooltip("confidence:Q", format=".2f"), "tag:N"],
-        )
-        .add_params(pick)
-    )
-    return alt.layer(background, boxes).properties(width=width, height=height).configure_view(strokeWidth=0)
+    colours = {"domain": [*FIXTURE_CLASSES, "rejected"], "range": [*_PALETTE, REJECTED_COLOR]}
+    background = {
+        "data": {"values": [{"url": uri, "x": 0, "y": 0, "x2": 1, "y2": 1}]},
+        "mark": {"type": "image", "aspect": False, "tooltip": None},
+        "params": [{"name": "box", "select": {"type": "interval", "encodings": ["x", "y"]}}],
+        "encoding": {
+            "x": {"field": "x", "type": "quantitative", "scale": x_scale, "axis": axis},
+            "x2": {"field": "x2"},
+            "y": {"field": "y", "type": "quantitative", "scale": y_scale, "axis": axis},
+            "y2": {"field": "y2"},
+            "url": {"field": "url", "type": "nominal"},
+        },
+    }
+    boxes = {
+        "data": {"values": shown.to_dicts()},
+        "mark": {"type": "rect", "fillOpacity": 0.12},
+        "params": [
+            {"name": "pick", "select": {"type": "point", "fields": ["id"], "on": "click", "toggle": "event.shiftKey"}}
+        ],
+        "encoding": {
+            "x": {"field": "x0", "type": "quantitative", "scale": x_scale, "axis": axis},
+            "x2": {"field": "x1"},
+            "y": {"field": "y0", "type": "quantitative", "scale": y_scale, "axis": axis},
+            "y2": {"field": "y1"},
+            "stroke": {
+                "field": "colour",
+                "type": "nominal",
+                "scale": colours,
+                "legend": {"title": "Fixture type", "orient": "bottom", "columns": 5},
+            },
+            "fill": {"field": "colour", "type": "nominal", "scale": colours, "legend": None},
+            "strokeDash": {"condition": {"test": "datum.status === 'rejected'", "value": [4, 3]}, "value": [1, 0]},
+            "strokeWidth": {"condition": {"param": "pick", "empty": False, "value": 4}, "value": 2},
+            "tooltip": [
+                {"field": "label", "type": "nominal", "title": "type"},
+                {"field": "status", "type": "nominal"},
+                {"field": "origin", "type": "nominal"},
+                {"field": "confidence", "type": "quantitative", "format": ".2f"},
+                {"field": "tag", "type": "nominal"},
+            ],
+        },
+    }
+    return {"width": width, "height": height, "layer": [background, boxes], "config": {"view": {"strokeWidth": 0}}}
 
 
 def highlight_rows(flagged: set[str], column: str, css: str = "background-color: #fde2e1; color: #8a1c1c"):  # type: ignore[no-untyped-def]

@@ -153,9 +153,7 @@ def effective_frame(
     for add, origin in extra:
         rows.append(
             {
-                "id": str(
-                    add.get("id") or f"new-{uuid.uuid5(uuid.NAMESPACE_OID, json.dumps(add, default=str))}"
-                ),
+                "id": str(add.get("id") or f"new-{uuid.uuid5(uuid.NAMESPACE_OID, json.dumps(add, default=str))}"),
                 "page_index": add["page_index"],
                 "fixture_class": add["fixture_class"],
                 "label": add["fixture_class"],
@@ -203,9 +201,7 @@ def schedule_mismatches(counts: Mapping[str, int], schedule: Mapping[str, int]) 
         if want is None:
             continue
         if have != want:
-            out.append(
-                {"fixture type": cls, "schedule": int(want), "counted": have, "difference": have - want}
-            )
+            out.append({"fixture type": cls, "schedule": int(want), "counted": have, "difference": have - want})
     return out
 
 
@@ -235,10 +231,7 @@ def save_decisions(
             organization_id=organization_id,
             blueprint_id=blueprint_id,
             user_id=user_id,
-            **{
-                k: d.get(k)
-                for k in ("detection_id", "action", "fixture_class", "page_index", "x0", "y0", "x1", "y1")
-            },
+            **{k: d.get(k) for k in ("detection_id", "action", "fixture_class", "page_index", "x0", "y0", "x1", "y1")},
             reason=d.get("reason") or "",
         )
         summary[d["action"]] = summary.get(d["action"], 0) + 1

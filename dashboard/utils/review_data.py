@@ -16,9 +16,7 @@ from pipelineos.storage import StorageError
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def sheet_image(
-    image_sha256: str | None, width_pt: float, height_pt: float, root: str
-) -> tuple[bytes, int, int, bool]:
+def sheet_image(image_sha256: str | None, width_pt: float, height_pt: float, root: str) -> tuple[bytes, int, int, bool]:
     """(png, width, height, is_real) of a page for display; a blank sheet when the render is missing."""
     png = ui.stored_file(image_sha256) if image_sha256 else None
     real = png is not None
@@ -36,9 +34,7 @@ def schedule_for(sha256: str, page_indexes: tuple[int, ...], root: str) -> dict[
     return schedule_quantities(path, list(page_indexes)) if path.is_file() else None
 
 
-def source_file(
-    blueprint: dict[str, Any] | None, page_index: int, fixture_class: str
-) -> tuple[Path, int, str] | None:
+def source_file(blueprint: dict[str, Any] | None, page_index: int, fixture_class: str) -> tuple[Path, int, str] | None:
     """(original drawing, page, class) for the engine's exemplar search, when the file is in storage."""
     if not blueprint:
         return None
@@ -49,9 +45,7 @@ def source_file(
     return (path, page_index, fixture_class) if path.is_file() else None
 
 
-def review_rows(
-    organization_id: str, blueprint_id: str
-) -> tuple[list[dict[str, Any]], dict[str, Any], list[Any]]:
+def review_rows(organization_id: str, blueprint_id: str) -> tuple[list[dict[str, Any]], dict[str, Any], list[Any]]:
     """Detections, saved decisions and added fixtures (not cached: they must reflect the last save)."""
     with connection() as conn:
         return load_review(conn, organization_id, blueprint_id)

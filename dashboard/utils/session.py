@@ -27,9 +27,7 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def sign_in(
-    state: State, email: str, password: str, minutes: int = DEFAULT_SESSION_MINUTES
-) -> dict[str, Any] | None:
+def sign_in(state: State, email: str, password: str, minutes: int = DEFAULT_SESSION_MINUTES) -> dict[str, Any] | None:
     """Check the password; on success store the user (id, organization, role, expiry) and return it."""
     if not email.strip() or not password:
         return None

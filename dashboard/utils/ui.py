@@ -31,20 +31,13 @@ def require_user() -> dict[str, Any]:
 
 
 @st.cache_data(ttl=15, show_spinner=False)
-def blueprint_list(
-    organization_id: str, status: str | None, search: str | None, limit: int
-) -> list[dict[str, Any]]:
-    return fetch_all(
-        "blueprint_list", organization_id=organization_id, status=status, search=search, limit=limit
-    )
+def blueprint_list(organization_id: str, status: str | None, search: str | None, limit: int) -> list[dict[str, Any]]:
+    return fetch_all("blueprint_list", organization_id=organization_id, status=status, search=search, limit=limit)
 
 
 @st.cache_data(ttl=15, show_spinner=False)
 def status_counts(organization_id: str) -> dict[str, int]:
-    return {
-        r["status"]: int(r["n"])
-        for r in fetch_all("blueprint_status_counts", organization_id=organization_id)
-    }
+    return {r["status"]: int(r["n"]) for r in fetch_all("blueprint_status_counts", organization_id=organization_id)}
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -53,9 +46,7 @@ def reviewable_blueprints(organization_id: str, limit: int = 500) -> list[dict[s
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def blueprint_detail(
-    organization_id: str, blueprint_id: str
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+def blueprint_detail(organization_id: str, blueprint_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     row = fetch_one("blueprint_one", organization_id=organization_id, blueprint_id=blueprint_id)
     pages = fetch_all("blueprint_pages", organization_id=organization_id, blueprint_id=blueprint_id)
     return row, pages

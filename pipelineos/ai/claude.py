@@ -162,9 +162,7 @@ class ClaudeVisionProvider:
             image = Image.open(io.BytesIO(png))
             image.load()
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-            raise TakeoffInputError(
-                f"page {page_index}: the rendered image is not a readable PNG ({exc})"
-            ) from exc
+            raise TakeoffInputError(f"page {page_index}: the rendered image is not a readable PNG ({exc})") from exc
         if image.size != (width_px, height_px):
             logger.warning(
                 "page %d: image is %dx%d px, caller said %dx%d; using the image's size",
@@ -210,9 +208,7 @@ class ClaudeVisionProvider:
         result.input_tokens = int(getattr(usage, "input_tokens", 0) or 0)
         result.output_tokens = int(getattr(usage, "output_tokens", 0) or 0)
         if message.stop_reason == "max_tokens":
-            result.errors.append(
-                f"{where}: answer cut off at max_tokens={cfg.max_tokens}; fixtures may be missing"
-            )
+            result.errors.append(f"{where}: answer cut off at max_tokens={cfg.max_tokens}; fixtures may be missing")
             logger.warning("claude vision %s: answer cut off at max_tokens=%d", where, cfg.max_tokens)
         fixtures, problems = parse_tool_output(message.content or [], enc.sent_width, enc.sent_height, where)
         result.errors.extend(problems)

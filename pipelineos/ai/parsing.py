@@ -75,9 +75,7 @@ def parse_tool_output(
     return fixtures, problems
 
 
-def _parse_calls(
-    calls: list[Any], width: int, height: int, where: str
-) -> tuple[list[TileFixture], list[str]]:
+def _parse_calls(calls: list[Any], width: int, height: int, where: str) -> tuple[list[TileFixture], list[str]]:
     fixtures: list[TileFixture] = []
     problems: list[str] = []
     for call in calls:

@@ -39,8 +39,6 @@ def cost_usd(model: str, input_tokens: int, output_tokens: int) -> float | None:
     if price is None:
         if model not in _warned:
             _warned.add(model)
-            logger.warning(
-                "no price for model %r in pipelineos.ai.pricing; cost is reported as unknown", model
-            )
+            logger.warning("no price for model %r in pipelineos.ai.pricing; cost is reported as unknown", model)
         return None
     return (input_tokens * price[0] + output_tokens * price[1]) / 1_000_000

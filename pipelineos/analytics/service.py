@@ -57,8 +57,7 @@ def lead_funnel(conn: psycopg.Connection, organization_id: str) -> list[dict[str
 def response_times(conn: psycopg.Connection, organization_id: str) -> dict[str, Any]:
     r = _rows(conn, "response_times", organization_id)[0]
     as_float = {
-        k: (float(r[k]) if r[k] is not None else None)
-        for k in ("median_seconds", "p90_seconds", "max_seconds")
+        k: (float(r[k]) if r[k] is not None else None) for k in ("median_seconds", "p90_seconds", "max_seconds")
     }
     return {"responded": r["responded"], "total": r["total"], **as_float}
 

@@ -36,9 +36,7 @@ def login(
     user = service.authenticate(conn, email, password)
     if user is None:
         raise AuthenticationFailed("Wrong email or password.")
-    issued = service.issue_refresh_token(
-        conn, organization_id=user["organization_id"], user_id=user["id"], days=days
-    )
+    issued = service.issue_refresh_token(conn, organization_id=user["organization_id"], user_id=user["id"], days=days)
     record(
         conn,
         organization_id=user["organization_id"],

@@ -82,9 +82,7 @@ def blueprint_detail(conn: psycopg.Connection, organization_id: str, blueprint_i
     }
 
 
-def fixtures_checked(
-    conn: psycopg.Connection, organization_id: str, blueprint_id: str
-) -> list[dict[str, Any]]:
+def fixtures_checked(conn: psycopg.Connection, organization_id: str, blueprint_id: str) -> list[dict[str, Any]]:
     """:func:`fixtures` after checking the blueprint belongs to the organization (NotFoundError otherwise)."""
     blueprint = get_blueprint(conn, organization_id, blueprint_id)
     return fixtures(conn, organization_id, blueprint["id"])

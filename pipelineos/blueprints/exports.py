@@ -70,9 +70,7 @@ def to_csv(table: list[list[Any]]) -> bytes:
 
 def to_xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True})
     for name, table in sheets.items():
         sheet = book.add_worksheet(name[:31])

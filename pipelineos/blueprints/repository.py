@@ -47,9 +47,7 @@ def get_blueprint(conn: psycopg.Connection, organization_id: str, blueprint_id: 
 def list_blueprints(
     conn: psycopg.Connection, organization_id: str, status: str | None, limit: int, offset: int
 ) -> tuple[list[Row], int]:
-    items = rows(
-        conn, "list_blueprints", organization_id=organization_id, status=status, limit=limit, offset=offset
-    )
+    items = rows(conn, "list_blueprints", organization_id=organization_id, status=status, limit=limit, offset=offset)
     total = one(conn, "count_blueprints", organization_id=organization_id, status=status)
     return items, int(total["n"]) if total else 0
 
@@ -66,9 +64,7 @@ def list_detections(conn: psycopg.Connection, organization_id: str, blueprint_id
     return rows(conn, "list_detections", organization_id=organization_id, blueprint_id=blueprint_id)
 
 
-def detection_exists(
-    conn: psycopg.Connection, organization_id: str, blueprint_id: str, detection_id: str
-) -> bool:
+def detection_exists(conn: psycopg.Connection, organization_id: str, blueprint_id: str, detection_id: str) -> bool:
     return (
         one(
             conn,

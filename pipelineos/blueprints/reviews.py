@@ -25,9 +25,7 @@ def _check_bbox(bbox: tuple[float, float, float, float] | None) -> tuple[float, 
     return x0, y0, x1, y1
 
 
-def _known_target(
-    conn: psycopg.Connection, organization_id: str, blueprint_id: str, detection_id: str
-) -> bool:
+def _known_target(conn: psycopg.Connection, organization_id: str, blueprint_id: str, detection_id: str) -> bool:
     if repo.detection_exists(conn, organization_id, blueprint_id, detection_id):
         return True
     added = repo.list_review_decisions(conn, organization_id, blueprint_id)
@@ -58,9 +56,7 @@ def record_decision(
     if action != "accept" and not reason:
         raise ValidationError(f"A {action} decision needs a reason (what was wrong with the detection).")
     if action in ("add", "relabel") and fixture_class not in FIXTURE_CLASSES:
-        raise ValidationError(
-            f"fixture_class {fixture_class!r} is unknown; use one of {', '.join(FIXTURE_CLASSES)}."
-        )
+        raise ValidationError(f"fixture_class {fixture_class!r} is unknown; use one of {', '.join(FIXTURE_CLASSES)}.")
     coords: tuple[float | None, ...] = (None, None, None, None)
     if action == "add":
         coords = _check_bbox(bbox)

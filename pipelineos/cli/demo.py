@@ -51,9 +51,7 @@ def _merge_sheets(sheets: list[Path], target: Path) -> Path:
 
 
 def demo(
-    out: Path = typer.Option(
-        Path("demo-output"), help="Where the plan set, proposal and sent email are written."
-    ),
+    out: Path = typer.Option(Path("demo-output"), help="Where the plan set, proposal and sent email are written."),
     seed: int = typer.Option(0, help="Seed of the sample drawing generator."),
 ) -> None:
     """Generate two plumbing sheets, run takeoff → bid → proposal → email, and print the summary."""
@@ -124,9 +122,7 @@ def _print_summary(
         table.add_row(str(row["fixture_class"]).replace("_", " "), str(row["count"]))
     table.add_row("[bold]total[/bold]", f"[bold]{sum(r['count'] for r in counts)}[/bold]")
     console.print(table)
-    console.print(
-        f"bid total:      [bold]${bid['total']:,.2f}[/bold] ({bid['line_count']} lines, {bid['status']})"
-    )
+    console.print(f"bid total:      [bold]${bid['total']:,.2f}[/bold] ({bid['line_count']} lines, {bid['status']})")
     console.print(f"proposal:       {pdf_path} ({proposal['page_count']} pages)")
     subject = ""
     if received:

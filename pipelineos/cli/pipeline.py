@@ -111,12 +111,8 @@ def ingest(
 
 def rerun(
     blueprint_id: str = typer.Argument(..., help="Id of the blueprint to process again."),
-    dagster: bool = typer.Option(
-        False, "--dagster", help="Submit a Dagster run through the webserver instead."
-    ),
-    url: str = typer.Option(
-        None, help="Dagster webserver URL for --dagster (default: 127.0.0.1:dagster_port)."
-    ),
+    dagster: bool = typer.Option(False, "--dagster", help="Submit a Dagster run through the webserver instead."),
+    url: str = typer.Option(None, help="Dagster webserver URL for --dagster (default: 127.0.0.1:dagster_port)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
 ) -> None:
     """Process a blueprint again (after a failure, or a detector or catalog change)."""
@@ -133,7 +129,7 @@ def rerun(
 
 
 def submit_dagster_rerun(blueprint_id: str, url: str | None = None) -> str:
-    """Launch the takeoff job for the blueprint's partition through the Dagster webserver's GraphQL API."""
+    """Launch the blueprint's pipeline run (its partition) through the Dagster webserver's GraphQL API."""
     from dagster_graphql import DagsterGraphQLClient
 
     from pipelineos.settings import get_settings
@@ -145,7 +141,7 @@ def submit_dagster_rerun(blueprint_id: str, url: str | None = None) -> str:
         "pipelineos/blueprint": blueprint_id,
         "pipelineos/reason": "rerun",
     }
-    return client.submit_job_execution("blueprint_takeoff", tags=tags)
+    return client.submit_job_execution("process_blueprint", tags=tags)
 
 
 def _report(results: list[dict], as_json: bool) -> None:

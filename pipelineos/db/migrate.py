@@ -85,12 +85,7 @@ def status(url: str, sql_dir: Path) -> list[dict[str, object]]:
     with psycopg.connect(url) as conn:
         exists = conn.execute("select to_regclass('schema_migrations') is not null").fetchone()
         rows = (
-            conn.execute("select version, applied_at from schema_migrations").fetchall()
-            if exists and exists[0]
-            else []
+            conn.execute("select version, applied_at from schema_migrations").fetchall() if exists and exists[0] else []
         )
     applied = dict(rows)
-    return [
-        {"version": m.version, "name": m.name, "applied_at": applied.get(m.version)}
-        for m in discover(sql_dir)
-    ]
+    return [{"version": m.version, "name": m.name, "applied_at": applied.get(m.version)} for m in discover(sql_dir)]

@@ -149,9 +149,7 @@ def update_lead(
     unassign: bool = False,
 ) -> tuple[Row, Row]:
     """Move the lead along the pipeline and/or (re)assign it. Returns (before, after)."""
-    before = repo.fetch_one(
-        conn, "get_lead_for_update", organization_id=organization_id, lead_id=_id(lead_id)
-    )
+    before = repo.fetch_one(conn, "get_lead_for_update", organization_id=organization_id, lead_id=_id(lead_id))
     if before is None:
         raise NotFoundError(f"No lead with id {lead_id} in your organization.")
     new_status = status or before["status"]
@@ -173,9 +171,7 @@ def update_lead(
     return _clean(before), _clean(after)
 
 
-def add_note(
-    conn: psycopg.Connection, organization_id: str, lead_id: str, user_id: str | None, body: str
-) -> Row:
+def add_note(conn: psycopg.Connection, organization_id: str, lead_id: str, user_id: str | None, body: str) -> Row:
     """Attach a note to the lead."""
     body = body.strip()
     if not body or len(body) > 5000 or "\x00" in body:

@@ -93,9 +93,7 @@ def _finish(conn: psycopg.Connection, row: dict[str, Any], status: str, error: s
     return status
 
 
-def _claim(
-    conn: psycopg.Connection, row: dict[str, Any], now: dt.datetime, lease: float
-) -> dict[str, Any] | None:
+def _claim(conn: psycopg.Connection, row: dict[str, Any], now: dt.datetime, lease: float) -> dict[str, Any] | None:
     """Step 1 for one locked row; None when the row was resolved without sending."""
     if row["status"] == "sending" and row["delivery_phase"] == "transmitting":
         _finish(
@@ -127,9 +125,7 @@ def _claim(
     return claimed
 
 
-def _send(
-    conn: psycopg.Connection, row: dict[str, Any], transports: dict[str, Transport], backoff: float
-) -> str:
+def _send(conn: psycopg.Connection, row: dict[str, Any], transports: dict[str, Transport], backoff: float) -> str:
     """Steps 2–3 for one claimed row (``conn`` in autocommit: every update commits at once)."""
 
     def on_transmitting() -> None:

@@ -34,9 +34,7 @@ def organization(conn: psycopg.Connection, organization_id: str) -> dict[str, An
     return row
 
 
-def queue_lead_autoreply(
-    conn: psycopg.Connection, *, organization_id: str, lead: Mapping[str, Any]
-) -> list[str]:
+def queue_lead_autoreply(conn: psycopg.Connection, *, organization_id: str, lead: Mapping[str, Any]) -> list[str]:
     """Queue the auto-reply email and/or SMS for a new lead; returns the message ids."""
     org = organization(conn, organization_id)
     ids = []
@@ -111,9 +109,7 @@ def queue_stale_bid_reminder(
 ) -> str:
     """Remind the estimator (``recipient``) that a sent bid has had no answer for ``days`` days."""
     org = organization(conn, str(bid["organization_id"]))
-    r = render_message(
-        "stale_bid_reminder", org=org, bid=bid, project=project, total=money(bid["total"]), days=days
-    )
+    r = render_message("stale_bid_reminder", org=org, bid=bid, project=project, total=money(bid["total"]), days=days)
     return enqueue(
         conn,
         organization_id=str(bid["organization_id"]),

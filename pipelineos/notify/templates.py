@@ -44,9 +44,7 @@ def render_message(kind: str, **context: Any) -> Rendered:
         raise ValueError(f"No message template {kind!r} in {TEMPLATE_DIR}") from exc
     subject_path = TEMPLATE_DIR / f"{kind}.subject.j2"
     subject = (
-        " ".join(text_env.get_template(subject_path.name).render(**context).split())
-        if subject_path.exists()
-        else ""
+        " ".join(text_env.get_template(subject_path.name).render(**context).split()) if subject_path.exists() else ""
     )
     html_path = TEMPLATE_DIR / f"{kind}.html.j2"
     body_html = html_env.get_template(html_path.name).render(**context) if html_path.exists() else None

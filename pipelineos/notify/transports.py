@@ -68,18 +68,10 @@ def build_email(message: dict[str, Any], mail_from: str, storage: Storage | None
         try:
             data = storage.read_bytes(item["sha256"])
         except StorageError as exc:
-            raise DeliveryFailed(
-                f"attachment {item['filename']!r} is missing: {exc}", permanent=True
-            ) from exc
-        ctype = (
-            item.get("content_type")
-            or mimetypes.guess_type(item["filename"])[0]
-            or "application/octet-stream"
-        )
+            raise DeliveryFailed(f"attachment {item['filename']!r} is missing: {exc}", permanent=True) from exc
+        ctype = item.get("content_type") or mimetypes.guess_type(item["filename"])[0] or "application/octet-stream"
         maintype, _, subtype = ctype.partition("/")
-        email.add_attachment(
-            data, maintype=maintype, subtype=subtype or "octet-stream", filename=item["filename"]
-        )
+        email.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=item["filename"])
     return email
 
 
@@ -149,9 +141,7 @@ class SmtpTransport:
             except smtplib.SMTPResponseException as exc:
                 raise _classify(exc.smtp_code, _text(exc.smtp_error), "message") from exc
             except (OSError, smtplib.SMTPException) as exc:
-                raise DeliveryFailed(
-                    f"connection lost while the message was being sent: {exc}", accepted=None
-                ) from exc
+                raise DeliveryFailed(f"connection lost while the message was being sent: {exc}", accepted=None) from exc
         finally:
             try:
                 smtp.quit()
@@ -224,8 +214,6 @@ class TwilioSms:
             body = response.json()
         except ValueError:
             body = {"message": response.text[:200]}
-        reason = (
-            f"SMS API answered {response.status_code}: {body.get('message', '')} (code {body.get('code')})"
-        )
+        reason = f"SMS API answered {response.status_code}: {body.get('message', '')} (code {body.get('code')})"
         permanent = response.status_code in (400, 401, 403, 404) or body.get("code") in self.PERMANENT_CODES
         raise DeliveryFailed(reason, accepted=False, permanent=permanent and response.status_code != 429)

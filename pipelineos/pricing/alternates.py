@@ -25,8 +25,7 @@ def _decimal(option: Mapping[str, Any], key: str, index: int) -> Decimal:
         return Decimal(str(option[key]))
     except (InvalidOperation, KeyError, TypeError) as exc:
         raise PricingInputError(
-            f"Option {index + 1} ({option.get('name', '?')!r}): '{key}' must be a number, "
-            f"got {option.get(key)!r}."
+            f"Option {index + 1} ({option.get('name', '?')!r}): '{key}' must be a number, got {option.get(key)!r}."
         ) from exc
 
 
@@ -60,9 +59,7 @@ def price_options(
             )
             amount = engine.from_cents(int(totals["subtotal_cents"][0]))
             flag = lines["flag"][0] if lines.height else None
-            description = str(
-                option.get("description") or f"{quantity.normalize()} × {lines['description'][0]}"
-            )
+            description = str(option.get("description") or f"{quantity.normalize()} × {lines['description'][0]}")
         else:
             raise PricingInputError(
                 f"Option {index + 1} ({name!r}) needs either 'amount' or 'fixture_class' and 'quantity'."

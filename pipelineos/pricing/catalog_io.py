@@ -122,11 +122,7 @@ def _csv_rows(data: bytes | str, where: str, columns: tuple[str, ...], required:
     header = next(reader, [])
     check_columns(where, header, columns, required)
     keys = [str(h).strip().lower() for h in header]
-    return [
-        (n, dict(zip(keys, r, strict=False)))
-        for n, r in enumerate(reader, start=2)
-        if any(c.strip() for c in r)
-    ]
+    return [(n, dict(zip(keys, r, strict=False))) for n, r in enumerate(reader, start=2) if any(c.strip() for c in r)]
 
 
 def import_csv(
@@ -156,9 +152,7 @@ def _sheet_rows(wb: Any, title: str, columns: tuple[str, ...], required: int) ->
     ]
 
 
-def import_xlsx(
-    conn: psycopg.Connection, organization_id: str, data: bytes, **overrides: Any
-) -> dict[str, Any]:
+def import_xlsx(conn: psycopg.Connection, organization_id: str, data: bytes, **overrides: Any) -> dict[str, Any]:
     """Import a catalog version from a workbook with sheets Catalog (optional), Items and Assemblies."""
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -188,12 +182,9 @@ def export_rows(conn: psycopg.Connection, organization_id: str, catalog_id: str)
     """The catalog's settings, item rows and assembly rows in the import column order."""
     catalog = repository.get_catalog(conn, organization_id, catalog_id)
     settings = {k: catalog[k] for k in CATALOG_KEYS}
-    items = [
-        [r[c] for c in ITEM_COLUMNS] for r in repository.rows(conn, "export_items", catalog_id=catalog_id)
-    ]
+    items = [[r[c] for c in ITEM_COLUMNS] for r in repository.rows(conn, "export_items", catalog_id=catalog_id)]
     assemblies = [
-        [r[c] for c in ASSEMBLY_COLUMNS]
-        for r in repository.rows(conn, "export_assemblies", catalog_id=catalog_id)
+        [r[c] for c in ASSEMBLY_COLUMNS] for r in repository.rows(conn, "export_assemblies", catalog_id=catalog_id)
     ]
     return settings, items, assemblies
 

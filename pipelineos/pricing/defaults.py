@@ -279,9 +279,6 @@ def seed_default_catalog(conn: psycopg.Connection, organization_id: str) -> str:
             cur.executemany(
                 "insert into assembly_items (organization_id, assembly_id, item_id, phase, quantity) "
                 "values (%s, %s, %s, %s, %s)",
-                [
-                    (organization_id, assembly_id, item_ids[sku], phase, Decimal(qty))
-                    for sku, phase, qty in parts
-                ],
+                [(organization_id, assembly_id, item_ids[sku], phase, Decimal(qty)) for sku, phase, qty in parts],
             )
     return catalog_id

@@ -109,14 +109,10 @@ def assemblies_frame(rows: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
     acc: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:
         key = (str(r.get("catalog_key", "catalog")), str(r["fixture_class"]))
-        entry = acc.setdefault(
-            key, {"name": r["assembly_name"], "hours": r["labor_hours"], "sum": Decimal(0)}
-        )
+        entry = acc.setdefault(key, {"name": r["assembly_name"], "hours": r["labor_hours"], "sum": Decimal(0)})
         if r.get("quantity") is not None:
             entry["sum"] += (
-                Decimal(str(r["quantity"]))
-                * Decimal(str(r["material_cost"]))
-                * Decimal(str(r["discount_multiplier"]))
+                Decimal(str(r["quantity"])) * Decimal(str(r["material_cost"])) * Decimal(str(r["discount_multiplier"]))
             )
     return pl.DataFrame(
         [
@@ -168,9 +164,7 @@ def _counts(takeoff: pl.DataFrame) -> pl.DataFrame:
     if "bid_key" not in takeoff.columns:
         lf = lf.with_columns(bid_key=pl.lit("bid"))
     lf = lf.with_columns(
-        sheet=pl.coalesce(
-            pl.col("sheet_number"), pl.lit("page ") + (pl.col("page_index") + 1).cast(pl.String)
-        ),
+        sheet=pl.coalesce(pl.col("sheet_number"), pl.lit("page ") + (pl.col("page_index") + 1).cast(pl.String)),
         is_manual=pl.col("source").is_in(MANUAL_SOURCES),
     )
     per_sheet = (
@@ -222,9 +216,7 @@ def price_lines(
             material_cents=div_round(pl.col("q_milli") * pl.col("unit_material_cents"), 1000),
             labor_hours_centi=div_round(pl.col("q_milli") * pl.col("hours_each"), 1000),
         )
-        .with_columns(
-            labor_cost_cents=div_round(pl.col("labor_hours_centi") * pl.col("labor_rate_cents"), 100)
-        )
+        .with_columns(labor_cost_cents=div_round(pl.col("labor_hours_centi") * pl.col("labor_rate_cents"), 100))
         .with_columns(
             total_cents=pl.col("material_cents") + pl.col("labor_cost_cents"),
             description=pl.coalesce(
@@ -273,9 +265,7 @@ def summarize(lines: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
         .with_columns(direct_cents=pl.col("material_cents") + pl.col("labor_cost_cents"))
         .with_columns(overhead_cents=div_round(pl.col("direct_cents") * pl.col("overhead_mpct"), 100_000))
         .with_columns(
-            markup_cents=div_round(
-                (pl.col("direct_cents") + pl.col("overhead_cents")) * pl.col("markup_mpct"), 100_000
-            )
+            markup_cents=div_round((pl.col("direct_cents") + pl.col("overhead_cents")) * pl.col("markup_mpct"), 100_000)
         )
         .with_columns(
             contingency_cents=div_round(
@@ -292,9 +282,7 @@ def summarize(lines: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
         )
         .with_columns(
             tax_cents=div_round(
-                pl.when(pl.col("tax_on_total"))
-                .then(pl.col("pre_tax_cents"))
-                .otherwise(pl.col("material_cents"))
+                pl.when(pl.col("tax_on_total")).then(pl.col("pre_tax_cents")).otherwise(pl.col("material_cents"))
                 * pl.col("tax_mpct"),
                 100_000,
             )

@@ -244,16 +244,12 @@ def fixture_units(
     col = 0 if occupancy == "private" else 1
     if isinstance(takeoff, pl.DataFrame):
         frame = takeoff.with_columns(
-            floor=pl.coalesce(
-                pl.col("sheet_number"), pl.lit("page ") + (pl.col("page_index") + 1).cast(pl.String)
-            )
+            floor=pl.coalesce(pl.col("sheet_number"), pl.lit("page ") + (pl.col("page_index") + 1).cast(pl.String))
         )
         if floors:
             frame = frame.with_columns(floor=pl.col("floor").replace(dict(floors)))
         grouped = frame.group_by("floor", "fixture_class").agg(n=pl.len()).sort("floor", "fixture_class")
-        per_floor_counts = [
-            (r["floor"], r["fixture_class"], int(r["n"])) for r in grouped.iter_rows(named=True)
-        ]
+        per_floor_counts = [(r["floor"], r["fixture_class"], int(r["n"])) for r in grouped.iter_rows(named=True)]
     else:
         per_floor_counts = [("building", c, int(n)) for c, n in sorted(takeoff.items())]
     dfu_t, wsfu_t = DFU[edition], WSFU[edition]
@@ -287,9 +283,7 @@ def fixture_units(
         f"service sized at ≤ {MAX_VELOCITY_FPS:g} ft/s in Type L copper (suggestion, verify by the "
         "pressure-and-length method)."
     ]
-    notes += [
-        f"'{c}' is not listed in the {edition} tables used here and adds no fixture units." for c in unlisted
-    ]
+    notes += [f"'{c}' is not listed in the {edition} tables used here and adds no fixture units." for c in unlisted]
     return FixtureUnitSummary(
         edition=edition,
         occupancy=occupancy,

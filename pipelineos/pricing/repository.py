@@ -35,9 +35,7 @@ def rows(conn: psycopg.Connection, name: str, /, **params: Any) -> list[Row]:
         psycopg.errors.NotNullViolation,
         psycopg.errors.NumericValueOutOfRange,
     ) as exc:
-        raise ValidationError(
-            f"Rejected by a database rule: {exc.diag.constraint_name or exc.sqlstate}."
-        ) from exc
+        raise ValidationError(f"Rejected by a database rule: {exc.diag.constraint_name or exc.sqlstate}.") from exc
 
 
 def one(conn: psycopg.Connection, name: str, /, **params: Any) -> Row | None:

@@ -63,9 +63,7 @@ def _image(storage: Any, sha: str | None) -> np.ndarray | None:
     return cv2.resize(img, (WIDTH, round(img.shape[0] * WIDTH / img.shape[1])), interpolation=cv2.INTER_AREA)
 
 
-def changed_regions(
-    before: np.ndarray, after: np.ndarray, min_area: int = 30
-) -> list[tuple[int, int, int, int]]:
+def changed_regions(before: np.ndarray, after: np.ndarray, min_area: int = 30) -> list[tuple[int, int, int, int]]:
     """Bounding boxes (x, y, w, h in ``after`` pixels) of areas that differ between two grey images."""
     before = cv2.resize(before, (after.shape[1], after.shape[0]), interpolation=cv2.INTER_AREA)
     diff = cv2.absdiff(before, after)
@@ -111,10 +109,7 @@ def compare_revisions(
         from pipelineos.storage import get_storage
 
         storage = get_storage()
-    now = {
-        r["fixture_class"]: r["n"]
-        for r in repository.rows(conn, "blueprint_counts", blueprint_id=blueprint_id)
-    }
+    now = {r["fixture_class"]: r["n"] for r in repository.rows(conn, "blueprint_counts", blueprint_id=blueprint_id)}
     before = {
         r["fixture_class"]: r["n"]
         for r in repository.rows(conn, "blueprint_counts", blueprint_id=previous_blueprint_id)
@@ -138,11 +133,7 @@ def compare_revisions(
     for page_index in index_now:
         page = next((p for p in pages_now if p["page_index"] == page_index), {})
         old = next(
-            (
-                p
-                for p in pages_before
-                if page.get("sheet_number") and p["sheet_number"] == page.get("sheet_number")
-            ),
+            (p for p in pages_before if page.get("sheet_number") and p["sheet_number"] == page.get("sheet_number")),
             None,
         )
         old = old or next((p for p in pages_before if p["page_index"] == page_index), {})
@@ -171,9 +162,7 @@ def compare_revisions(
         width = max(p.shape[1] for p in panels)
         stacked = np.vstack(
             [
-                cv2.copyMakeBorder(
-                    p, 0, 10, 0, width - p.shape[1], cv2.BORDER_CONSTANT, value=(255, 255, 255)
-                )
+                cv2.copyMakeBorder(p, 0, 10, 0, width - p.shape[1], cv2.BORDER_CONSTANT, value=(255, 255, 255))
                 for p in panels
             ]
         )

@@ -24,8 +24,7 @@ def _validated_takeoff(takeoff: pl.DataFrame) -> pl.DataFrame:
     missing = [c for c in engine.TAKEOFF_SCHEMA if c not in takeoff.columns]
     if missing:
         raise PricingInputError(
-            f"The takeoff frame lacks column(s) {', '.join(missing)}; expected "
-            f"{', '.join(engine.TAKEOFF_SCHEMA)}."
+            f"The takeoff frame lacks column(s) {', '.join(missing)}; expected {', '.join(engine.TAKEOFF_SCHEMA)}."
         )
     columns = []
     for name, dtype in engine.TAKEOFF_SCHEMA.items():
@@ -44,9 +43,7 @@ def _validated_takeoff(takeoff: pl.DataFrame) -> pl.DataFrame:
 
 def load_assemblies(conn: psycopg.Connection, catalog_id: str, variant: str = "standard") -> pl.DataFrame:
     """The catalog's assemblies as the engine's frame (unit material per assembly, exact)."""
-    return engine.assemblies_frame(
-        repository.rows(conn, "assembly_rows", catalog_id=catalog_id, variant=variant)
-    )
+    return engine.assemblies_frame(repository.rows(conn, "assembly_rows", catalog_id=catalog_id, variant=variant))
 
 
 def explain_source(line: Mapping[str, Any]) -> dict[str, Any]:
@@ -58,9 +55,7 @@ def explain_source(line: Mapping[str, Any]) -> dict[str, Any]:
     parts = [f"{counted} counted"]
     if sheets:
         parts.append("on " + ", ".join(f"{s} ({n})" for s, n in zip(sheets, sheet_counts, strict=True)))
-    parts.append(
-        f"from {counted - manual} detection(s)" + (f" and {manual} manual mark(s)" if manual else "")
-    )
+    parts.append(f"from {counted - manual} detection(s)" + (f" and {manual} manual mark(s)" if manual else ""))
     override_q = line.get("override_q_milli")
     override: dict[str, Any] | None = None
     if override_q is not None or line.get("override_unit_cents") is not None:
@@ -72,9 +67,7 @@ def explain_source(line: Mapping[str, Any]) -> dict[str, Any]:
             "reason": line.get("override_reason") or "",
         }
         if override_q is not None:
-            parts.append(
-                f"quantity overridden to {Decimal(override_q) / 1000} ({override['reason'] or 'manual'})"
-            )
+            parts.append(f"quantity overridden to {Decimal(override_q) / 1000} ({override['reason'] or 'manual'})")
         if override["unit_price"] is not None:
             parts.append(f"unit price overridden to {override['unit_price']}")
     return {
@@ -170,12 +163,8 @@ def price_bid(
         bid_key = "bid"
         assemblies = load_assemblies(conn, str(catalog["id"]))
         rates = engine.rates_frame([_rates(catalog, settings)])
-        overrides = engine.overrides_frame(
-            repository.rows(conn, "list_overrides", bid_id=existing["id"]), bid_key
-        )
-        lines, totals = engine.price_batch(
-            frame.with_columns(bid_key=pl.lit(bid_key)), assemblies, rates, overrides
-        )
+        overrides = engine.overrides_frame(repository.rows(conn, "list_overrides", bid_id=existing["id"]), bid_key)
+        lines, totals = engine.price_batch(frame.with_columns(bid_key=pl.lit(bid_key)), assemblies, rates, overrides)
         t = totals.row(0, named=True)
         settings["priced_options"] = price_options(settings.get("options", []), assemblies, rates)
         settings["summary"] = {
@@ -185,8 +174,7 @@ def price_bid(
             "flagged_lines": t["flagged_lines"],
             "tax_base": "total" if t["tax_on_total"] else "material",
             "rates": {
-                k: str(catalog[k])
-                for k in ("labor_rate", "overhead_pct", "markup_pct", "contingency_pct", "tax_pct")
+                k: str(catalog[k]) for k in ("labor_rate", "overhead_pct", "markup_pct", "contingency_pct", "tax_pct")
             },
             "catalog": {"id": str(catalog["id"]), "name": catalog["name"], "version": catalog["version"]},
         }
@@ -194,10 +182,7 @@ def price_bid(
         repository.execute_many(
             conn,
             "insert_line",
-            [
-                _line_params(organization_id, existing["id"], row, run_id)
-                for row in lines.iter_rows(named=True)
-            ],
+            [_line_params(organization_id, existing["id"], row, run_id) for row in lines.iter_rows(named=True)],
         )
         bid = repository.one(
             conn,
@@ -226,9 +211,7 @@ def price_bid(
     return bid
 
 
-def _line_params(
-    organization_id: str, bid_id: Any, row: Mapping[str, Any], run_id: str | None
-) -> dict[str, Any]:
+def _line_params(organization_id: str, bid_id: Any, row: Mapping[str, Any], run_id: str | None) -> dict[str, Any]:
     return {
         "organization_id": organization_id,
         "bid_id": bid_id,

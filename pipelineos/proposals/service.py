@@ -118,11 +118,7 @@ def build_context(
             }
         )
         if line["fixture_class"]:
-            placed = (
-                per_sheet
-                if override.get("quantity") is None
-                else {"Manual quantities": int(line["quantity"])}
-            )
+            placed = per_sheet if override.get("quantity") is None else {"Manual quantities": int(line["quantity"])}
             fu_rows_in += [
                 {"fixture_class": line["fixture_class"], "sheet_number": sheet, "page_index": 0}
                 for sheet, n in placed.items()
@@ -244,9 +240,7 @@ def create_proposal(
     return row
 
 
-def queue_proposal_email(
-    conn: psycopg.Connection, proposal_id: str, recipient: str, user_id: str | None = None
-) -> str:
+def queue_proposal_email(conn: psycopg.Connection, proposal_id: str, recipient: str, user_id: str | None = None) -> str:
     """Queue the proposal email with the PDF attached; return the message id."""
     from pipelineos.pricing.lifecycle import transition
     from pipelineos.pricing.service import get_bid
@@ -264,9 +258,7 @@ def queue_proposal_email(
         bid=bid,
         project=proposal["project_name"],
         total=money(bid["total"]),
-        options=[
-            {**o, "amount": money(o["amount"])} for o in (bid["settings"] or {}).get("priced_options", [])
-        ],
+        options=[{**o, "amount": money(o["amount"])} for o in (bid["settings"] or {}).get("priced_options", [])],
     )
     slug = re.sub(r"[^A-Za-z0-9]+", "-", str(org.get("name") or "proposal")).strip("-")
     message_id = enqueue(

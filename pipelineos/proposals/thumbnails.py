@@ -41,9 +41,7 @@ def mark_fixtures(
     """Downscale ``png`` to ``max_width`` and outline each box (normalized ``bbox``, ``fixture_class``)."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
     if image.width > max_width:
-        image = image.resize(
-            (max_width, round(image.height * max_width / image.width)), Image.Resampling.LANCZOS
-        )
+        image = image.resize((max_width, round(image.height * max_width / image.width)), Image.Resampling.LANCZOS)
     boxes = list(boxes)
     colors = colors or class_colors(b["fixture_class"] for b in boxes)
     draw = ImageDraw.Draw(image)

@@ -34,9 +34,7 @@ def review_outcomes(detections: pl.DataFrame, decisions: pl.DataFrame) -> pl.Dat
         .then(pl.col("new_class"))
         .otherwise(pl.col("fixture_class"))
     )
-    return joined.with_columns(outcome.alias("outcome"), final.alias("final_class")).drop(
-        "action", "new_class"
-    )
+    return joined.with_columns(outcome.alias("outcome"), final.alias("final_class")).drop("action", "new_class")
 
 
 def added_by_class(decisions: pl.DataFrame) -> pl.DataFrame:
@@ -83,13 +81,10 @@ def precision_by_class(outcomes: pl.DataFrame, decisions: pl.DataFrame | None = 
         .join(into, on="fixture_class", how="left")
         .join(added, on="fixture_class", how="left")
         .with_columns(
-            pl.col(c).fill_null(0)
-            for c in ("reviewed", "accepted", "relabeled", "rejected", "relabeled_in", "added")
+            pl.col(c).fill_null(0) for c in ("reviewed", "accepted", "relabeled", "rejected", "relabeled_in", "added")
         )
         .with_columns(
-            (pl.col("accepted") / (pl.col("accepted") + pl.col("relabeled_in") + pl.col("added"))).alias(
-                "recall"
-            )
+            (pl.col("accepted") / (pl.col("accepted") + pl.col("relabeled_in") + pl.col("added"))).alias("recall")
         )
         .sort("fixture_class")
     )

@@ -80,9 +80,7 @@ def sheet_png(layout: list[tuple[str, tuple[float, float, float, float], float]]
         elif shape == 1:
             draw.rectangle(box, outline=0, width=2)
         else:
-            draw.polygon(
-                [(box[0], box[3]), ((box[0] + box[2]) / 2, box[1]), (box[2], box[3])], outline=0, width=2
-            )
+            draw.polygon([(box[0], box[3]), ((box[0] + box[2]) / 2, box[1]), (box[2], box[3])], outline=0, width=2)
         draw.text((box[0] + 4, box[1] + 4), cls[:2].upper(), fill=0)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
@@ -93,9 +91,7 @@ def clear_demo_activity(
     conn: psycopg.Connection, organization_id: str, project: str = DEMO_PROJECT, leads: bool = True
 ) -> None:
     """Delete what an earlier :func:`insert_demo_activity` created in this organization."""
-    conn.execute(
-        "delete from blueprints where organization_id = %s and project_name = %s", (organization_id, project)
-    )
+    conn.execute("delete from blueprints where organization_id = %s and project_name = %s", (organization_id, project))
     if leads:
         conn.execute(
             "delete from leads where organization_id = %s and source = %s",
@@ -130,16 +126,10 @@ def insert_demo_activity(
         (organization_id,),
     ).fetchone()
     if catalog is None:
-        raise LookupError(
-            "the organization has no price catalog; run `pipelineos db migrate` and seed it first"
-        )
-    catalog_id, catalog_version = (
-        (catalog["id"], catalog["version"]) if isinstance(catalog, dict) else catalog
-    )
+        raise LookupError("the organization has no price catalog; run `pipelineos db migrate` and seed it first")
+    catalog_id, catalog_version = (catalog["id"], catalog["version"]) if isinstance(catalog, dict) else catalog
     layout = _layout(rng, detections_per_blueprint)
-    image_sha = (
-        storage.put_bytes(sheet_png(layout)).sha256 if storage else hashlib.sha256(b"missing").hexdigest()
-    )
+    image_sha = storage.put_bytes(sheet_png(layout)).sha256 if storage else hashlib.sha256(b"missing").hexdigest()
     bp_ids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(blueprints)]
     created = [anchor - dt.timedelta(days=rng.uniform(0, 365)) for _ in bp_ids]
     n_det = n_dec = n_bids = 0
@@ -172,9 +162,7 @@ def insert_demo_activity(
             "render_dpi, image_sha256, is_vector, sheet_number, sheet_title) from stdin"
         ) as copy:
             for bid in bp_ids:
-                copy.write_row(
-                    (organization_id, bid, 0, *SHEET_PT, 100, image_sha, True, "P-101", "Plumbing plan")
-                )
+                copy.write_row((organization_id, bid, 0, *SHEET_PT, 100, image_sha, True, "P-101", "Plumbing plan"))
         det_rows = []
         with cur.copy(
             "copy fixture_detections (id, organization_id, blueprint_id, page_index, fixture_class, "
@@ -185,9 +173,7 @@ def insert_demo_activity(
                     if missed_every and k % missed_every == missed_every - 1:
                         continue  # drawn on the sheet but not detected: a miss for review to find
                     det_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{bid}|{k}"))
-                    copy.write_row(
-                        (det_id, organization_id, bid, 0, cls, *box, conf, "vector_tag", DETECTOR_VERSION)
-                    )
+                    copy.write_row((det_id, organization_id, bid, 0, cls, *box, conf, "vector_tag", DETECTOR_VERSION))
                     det_rows.append((bid, det_id, cls, conf))
                     n_det += 1
         reviewed = set(bp_ids[:reviewed_blueprints])
@@ -200,9 +186,7 @@ def insert_demo_activity(
                     continue
                 roll = rng.random() + (0.25 if conf < 0.6 else 0.0)
                 action = "accept" if roll < 0.8 else "reject" if roll < 1.0 else "relabel"
-                new_cls = (
-                    rng.choice([c for c in FIXTURE_CLASSES if c != cls]) if action == "relabel" else None
-                )
+                new_cls = rng.choice([c for c in FIXTURE_CLASSES if c != cls]) if action == "relabel" else None
                 copy.write_row(
                     (
                         organization_id,
@@ -244,9 +228,7 @@ def insert_demo_activity(
             "created_at, sent_at, accepted_at, declined_at, priced_at) from stdin"
         ) as copy:
             for i, (bid, at) in enumerate(zip(bp_ids, created, strict=True)):
-                status = rng.choices(
-                    ["accepted", "declined", "sent", "draft", "expired"], [30, 35, 15, 10, 10]
-                )[0]
+                status = rng.choices(["accepted", "declined", "sent", "draft", "expired"], [30, 35, 15, 10, 10])[0]
                 material = round(rng.uniform(3000, 40000), 2)
                 hours = round(material / 180, 2)
                 labor = round(hours * 95, 2)
@@ -289,9 +271,7 @@ def insert_demo_activity(
                 at = anchor - dt.timedelta(days=rng.uniform(0, 365))
                 status = rng.choices(["new", "contacted", "bid_sent", "won", "lost"], [15, 25, 25, 20, 15])[0]
                 answered = (
-                    at + dt.timedelta(seconds=rng.uniform(5, 7200))
-                    if status != "new" or rng.random() < 0.5
-                    else None
+                    at + dt.timedelta(seconds=rng.uniform(5, 7200)) if status != "new" or rng.random() < 0.5 else None
                 )
                 copy.write_row(
                     (

@@ -78,9 +78,7 @@ def scenario_totals(
     for i, scenario in enumerate(scenarios):
         unknown = set(scenario) - set(RATE_KEYS) - set(FACTOR_KEYS)
         if unknown:
-            raise ScenarioError(
-                f"unknown scenario parameter(s) {sorted(unknown)}; use {RATE_KEYS + FACTOR_KEYS}"
-            )
+            raise ScenarioError(f"unknown scenario parameter(s) {sorted(unknown)}; use {RATE_KEYS + FACTOR_KEYS}")
         key = f"s{i:05d}"
         merged = {k: scenario.get(k, base_rates[k]) for k in RATE_KEYS}
         factors = {k: float(scenario.get(k, 1.0)) for k in FACTOR_KEYS}

@@ -88,9 +88,7 @@ def bid_turnaround(blueprints: pl.DataFrame, bids: pl.DataFrame) -> pl.DataFrame
     return (
         blueprints.select(pl.col("id").alias("blueprint_id"), pl.col("created_at").alias("uploaded_at"))
         .join(first_sent, on="blueprint_id", how="inner")
-        .with_columns(
-            ((pl.col("first_sent_at") - pl.col("uploaded_at")).dt.total_seconds() / 3600).alias("hours")
-        )
+        .with_columns(((pl.col("first_sent_at") - pl.col("uploaded_at")).dt.total_seconds() / 3600).alias("hours"))
         .sort("uploaded_at")
     )
 

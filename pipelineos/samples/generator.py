@@ -206,9 +206,7 @@ def generate_sheet(
             }
             for f in result.fixtures
         ],
-        "schedule": [
-            {"tag": t, "fixture": d, "manufacturer": m, "model": mo, "qty": q} for t, d, m, mo, q in rows
-        ],
+        "schedule": [{"tag": t, "fixture": d, "manufacturer": m, "model": mo, "qty": q} for t, d, m, mo, q in rows],
         "references": references,
         "distractors": [_norm(b) for b in result.distractors],
     }
@@ -233,7 +231,5 @@ def generate_plan_set(
     paths = []
     for i in range(sheets):
         number = f"{prefix}-{101 + i}"
-        paths.append(
-            generate_sheet(out_dir / f"{number}.pdf", sheet=number, level=i + 1, seed=seed, options=options)
-        )
+        paths.append(generate_sheet(out_dir / f"{number}.pdf", sheet=number, level=i + 1, seed=seed, options=options))
     return paths

@@ -85,9 +85,7 @@ def _row_positions(length: float, item: float, count: int, spacing: float) -> li
 class PlanDrawer:
     """Draws one floor plan; all randomness comes from the given generator."""
 
-    def __init__(
-        self, page: pymupdf.Page, rng: random.Random, style: str, scale: float, tagger: object
-    ) -> None:
+    def __init__(self, page: pymupdf.Page, rng: random.Random, style: str, scale: float, tagger: object) -> None:
         self.page, self.rng, self.style, self.scale, self.tagger = page, rng, style, scale, tagger
         self.result = PlanResult()
         self.line_width = rng.choice([0.5, 0.7, 0.9])
@@ -117,9 +115,7 @@ class PlanDrawer:
                 self._plumbing_room(x0, y0, name)
             else:
                 self._furnished_room(x0, y0, name)
-            self.page.insert_text(
-                (x0 + rw / 2 - 20, y0 + rd - 50 * self.scale), f"{name} {101 + index}", fontsize=6
-            )
+            self.page.insert_text((x0 + rw / 2 - 20, y0 + rd - 50 * self.scale), f"{name} {101 + index}", fontsize=6)
             self._door(x0, y0)
         return self.result
 

@@ -80,9 +80,7 @@ def dxf_fixtures(path: Path) -> list[tuple[str, Box, str]]:
     found: list[tuple[str, Box, str]] = []
     for insert in doc.modelspace().query("INSERT"):
         names = [insert.dxf.name, insert.dxf.layer]
-        names += [attrib.dxf.text for attrib in insert.attribs] + [
-            attrib.dxf.tag for attrib in insert.attribs
-        ]
+        names += [attrib.dxf.text for attrib in insert.attribs] + [attrib.dxf.tag for attrib in insert.attribs]
         cls = next((c for c in map(fixture_class_of, names) if c), None)
         if cls is None:
             continue

@@ -30,6 +30,8 @@ from pipelineos.takeoff.tags import associate, find_tags
 
 log = logging.getLogger(__name__)
 MAX_TAGGED_EXEMPLARS = 8
+LIBRARY_THRESHOLD_WITH_VOCABULARY = 0.78
+"""A drawing whose legend or tags show its own symbols needs stronger evidence for library-only classes."""
 THRESHOLDS = {"user": 0.7, "legend": 0.72, "tagged": 0.76, "library": 0.62}
 
 
@@ -46,18 +48,17 @@ def _symbol_detections(
     page: LoadedPage,
     prepared: PreparedPage,
     templates: TemplateSet,
+    thresholds: dict[str, float],
     skip: set[int],
     regions: dict[str, list[Box]],
 ) -> list[Detection]:
     found: list[Detection] = []
-    for hit in match(prepared.candidates, templates, THRESHOLDS):
+    for hit in match(prepared.candidates, templates, thresholds):
         box = tuple(prepared.boxes_pt[hit.index])
         if hit.index in skip or in_regions(_center(box), regions):
             continue
         confidence = round(min(0.99, 0.55 + hit.score + hit.margin), 3)
-        found.append(
-            Detection(hit.fixture_class, _norm(box, page), confidence, f"symbol_{hit.source}", page.index)
-        )
+        found.append(Detection(hit.fixture_class, _norm(box, page), confidence, f"symbol_{hit.source}", page.index))
     return nms(found, 0.3)
 
 
@@ -101,9 +102,7 @@ def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: 
     result.discipline, result.sheet_kind, result.schedule = layout.discipline, layout.kind, schedule
     result.regions = {k: [_norm(b, page) for b in v] for k, v in regions.items()}
     prepared = prepare(page)
-    legend, legend_used = legend_templates(
-        page, regions.get("legend", []) + regions.get("info_column", []), prepared
-    )
+    legend, legend_used = legend_templates(page, regions.get("legend", []) + regions.get("info_column", []), prepared)
     boxes = prepared.boxes_pt
     eligible = np.array([not in_regions(_center(tuple(b)), regions) for b in boxes], dtype=bool)
     hits = associate(find_tags(page.words, schedule, regions), boxes, eligible)
@@ -126,9 +125,14 @@ def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: 
             )
         )
     templates = TemplateSet()
-    for source_set in (user, legend, tagged, builtin_templates()):
+    for source_set in (user, legend, tagged):
         templates.extend(source_set)
-    symbol_dets = _symbol_detections(page, prepared, templates, legend_used, regions)
+    covered = set(templates.classes)
+    templates.extend(builtin_templates(), skip=covered)
+    thresholds = dict(THRESHOLDS)
+    if len(legend) or len(tagged):
+        thresholds["library"] = LIBRARY_THRESHOLD_WITH_VOCABULARY
+    symbol_dets = _symbol_detections(page, prepared, templates, thresholds, legend_used, regions)
     if not page.is_vector:
         symbol_dets = _legend_columns(symbol_dets)
     dets += symbol_dets

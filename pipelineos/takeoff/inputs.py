@@ -54,9 +54,7 @@ def _kind(path: Path) -> str:
     if not head:
         raise TakeoffInputError(f"{path}: the file is empty; upload the drawing again.")
     kind = sniff_content_type(head)
-    if kind is None and (
-        path.suffix.lower() == ".svg" or b"<svg" in head or head.lstrip().startswith(b"<?xml")
-    ):
+    if kind is None and (path.suffix.lower() == ".svg" or b"<svg" in head or head.lstrip().startswith(b"<?xml")):
         kind = "image/svg+xml"
     if kind is None:
         raise TakeoffInputError(f"{path}: not a PDF, TIFF, PNG, JPEG, SVG or DXF drawing.")
@@ -152,9 +150,7 @@ def _image_frame(path: Path, index: int, max_pixels: int) -> tuple[Image.Image, 
             try:
                 gray = frame.convert("L")
             except Exception as exc:
-                raise TakeoffInputError(
-                    f"{path}, page {index + 1}: the image data is damaged ({exc})."
-                ) from exc
+                raise TakeoffInputError(f"{path}, page {index + 1}: the image data is damaged ({exc}).") from exc
             return gray, dpi
     raise TakeoffInputError(f"{path}: page {index + 1} cannot be read.")
 
@@ -179,9 +175,7 @@ def _frames(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
     return frames
 
 
-def load_page(
-    path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = DEFAULT_MAX_PIXELS
-) -> LoadedPage:
+def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedPage:
     """Load one page for analysis at ``dpi`` (raster pages keep at most that resolution)."""
     kind = _kind(path)
     if kind in IMAGE_TYPES:
@@ -190,17 +184,13 @@ def load_page(
         _check_size(path, index, width_pt, height_pt)
         factor = min(1.0, dpi / native)
         if factor < 0.99:
-            frame = frame.resize(
-                (round(frame.width * factor), round(frame.height * factor)), Image.Resampling.BOX
-            )
+            frame = frame.resize((round(frame.width * factor), round(frame.height * factor)), Image.Resampling.BOX)
         gray = np.asarray(frame, dtype=np.uint8)
         return LoadedPage(index, width_pt, height_pt, False, gray, gray.shape[1] / width_pt)
     doc = _open_pdf_like(path, kind)
     try:
         if not 0 <= index < doc.page_count:
-            raise TakeoffInputError(
-                f"{path}: page {index + 1} does not exist (the file has {doc.page_count})."
-            )
+            raise TakeoffInputError(f"{path}: page {index + 1} does not exist (the file has {doc.page_count}).")
         page = doc[index]
         width_pt, height_pt = page.rect.width, page.rect.height
         _check_size(path, index, width_pt, height_pt)
@@ -211,9 +201,7 @@ def load_page(
             pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
         except Exception as exc:
             raise TakeoffInputError(f"{path}, page {index + 1}: cannot be rendered ({exc}).") from exc
-        gray = (
-            np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
-        )
+        gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
         words = [] if scan else [(w[0], w[1], w[2], w[3], w[4], w[5], w[6]) for w in page.get_text("words")]
         loaded = LoadedPage(index, width_pt, height_pt, not scan, gray, pix.width / width_pt, words)
         if kind in ("application/pdf", "image/svg+xml"):
@@ -259,15 +247,11 @@ def render_page_png(path: Path, index: int, dpi: int = 100) -> bytes:
     doc = _open_pdf_like(path, kind)
     try:
         if not 0 <= index < doc.page_count:
-            raise TakeoffInputError(
-                f"{path}: page {index + 1} does not exist (the file has {doc.page_count})."
-            )
+            raise TakeoffInputError(f"{path}: page {index + 1} does not exist (the file has {doc.page_count}).")
         page = doc[index]
         _check_size(path, index, page.rect.width, page.rect.height)
         zoom = dpi / 72.0
-        _check_pixels(
-            path, index, int(page.rect.width * zoom), int(page.rect.height * zoom), DEFAULT_MAX_PIXELS
-        )
+        _check_pixels(path, index, int(page.rect.width * zoom), int(page.rect.height * zoom), DEFAULT_MAX_PIXELS)
         return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False).tobytes("png")
     finally:
         doc.close()

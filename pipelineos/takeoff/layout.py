@@ -100,11 +100,7 @@ def find_title(lines: list[tuple[Box, str]]) -> str | None:
     best: tuple[float, str] | None = None
     for (_x0, y0, _x1, y1), text in lines:
         upper = text.upper()
-        if (
-            any(word in upper for word in TITLE_WORDS)
-            and len(upper) >= 8
-            and not upper.startswith(("1 ", "NOTE"))
-        ):
+        if any(word in upper for word in TITLE_WORDS) and len(upper) >= 8 and not upper.startswith(("1 ", "NOTE")):
             score = y1 - y0
             if best is None or score > best[0]:
                 best = (score, text.strip())
@@ -154,16 +150,12 @@ def info_column(gray: np.ndarray) -> tuple[str, Box] | None:
     h, w = small.shape
     slack = 1 + 2 * int(0.6 * max(h, w) * SKEW_SLACK)
     xs = [
-        x
-        for x in _line_positions(cv2.dilate(small, np.ones((1, slack), np.uint8)), 0, 0.6)
-        if 0.55 * w < x < 0.95 * w
+        x for x in _line_positions(cv2.dilate(small, np.ones((1, slack), np.uint8)), 0, 0.6) if 0.55 * w < x < 0.95 * w
     ]
     if xs:
         return "right", (_last_band(xs, slack) * step, 0.0, float(w * step), float(h * step))
     ys = [
-        y
-        for y in _line_positions(cv2.dilate(small, np.ones((slack, 1), np.uint8)), 1, 0.6)
-        if 0.65 * h < y < 0.95 * h
+        y for y in _line_positions(cv2.dilate(small, np.ones((slack, 1), np.uint8)), 1, 0.6) if 0.65 * h < y < 0.95 * h
     ]
     if ys:
         return "bottom", (0.0, _last_band(ys, slack) * step, float(w * step), float(h * step))
@@ -217,6 +209,4 @@ def in_regions(
 ) -> bool:
     """Whether a point lies in any of the named regions."""
     cx, cy = center
-    return any(
-        x0 <= cx <= x1 and y0 <= cy <= y1 for name in names for x0, y0, x1, y1 in regions.get(name, [])
-    )
+    return any(x0 <= cx <= x1 and y0 <= cy <= y1 for name in names for x0, y0, x1, y1 in regions.get(name, []))

@@ -81,8 +81,9 @@ def remove_long_lines(ink: np.ndarray, length: int, margin: int = 0) -> np.ndarr
     lines = cv2.morphologyEx(half, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
     lines |= cv2.morphologyEx(half, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))
     full = np.zeros_like(ink)
-    full[: (h // 2) * 2, : (w // 2) * 2] = cv2.resize(lines, ((w // 2) * 2, (h // 2) * 2),
-                                                      interpolation=cv2.INTER_NEAREST)
+    full[: (h // 2) * 2, : (w // 2) * 2] = cv2.resize(
+        lines, ((w // 2) * 2, (h // 2) * 2), interpolation=cv2.INTER_NEAREST
+    )
     if margin:
         full = cv2.dilate(full, np.ones((2 * margin + 1, 2 * margin + 1), np.uint8))
     return ink & (1 - full)
@@ -174,10 +175,7 @@ def thin(masks: np.ndarray, max_iter: int = 20) -> np.ndarray:
             ring = [p2, p3, p4, p5, p6, p7, p8, p9, p2]
             neighbours = sum(ring[:8])
             transitions = sum(((ring[i] == 0) & (ring[i + 1] == 1)).astype(np.uint8) for i in range(8))
-            if step == 0:
-                cond = (p2 * p4 * p6 == 0) & (p4 * p6 * p8 == 0)
-            else:
-                cond = (p2 * p4 * p8 == 0) & (p2 * p6 * p8 == 0)
+            cond = (p2 * p4 * p6 == 0) & (p4 * p6 * p8 == 0) if step == 0 else (p2 * p4 * p8 == 0) & (p2 * p6 * p8 == 0)
             core = img[:, 1:-1, 1:-1]
             remove = (core == 1) & (neighbours >= 2) & (neighbours <= 6) & (transitions == 1) & cond
             if remove.any():

@@ -192,9 +192,7 @@ def reconcile(schedule: list[ScheduleRow], fixtures: list[Detection]) -> list[st
         if row.fixture_class:
             by_class[row.fixture_class] += row.quantity
         if tags[row.tag] != row.quantity and tags[row.tag] > 0:
-            notes.append(
-                f"{row.tag}: schedule lists {row.quantity}, {tags[row.tag]} tag(s) counted on the plan"
-            )
+            notes.append(f"{row.tag}: schedule lists {row.quantity}, {tags[row.tag]} tag(s) counted on the plan")
     for cls in sorted(c for c in all_tagged if c):
         if classes[cls] != by_class[cls]:
             notes.append(f"{cls}: schedule total {by_class[cls]}, takeoff counted {classes[cls]}")

@@ -19,8 +19,7 @@ def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     if isinstance(user, Principal):
         return user
     reason = (
-        connection.scope.get("auth")
-        or "Authentication required: send 'Authorization: Bearer <token>' or 'X-API-Key'."
+        connection.scope.get("auth") or "Authentication required: send 'Authorization: Bearer <token>' or 'X-API-Key'."
     )
     raise NotAuthorizedException(detail=reason)
 
@@ -28,9 +27,7 @@ def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
 def _require(role: str, connection: ASGIConnection[Any, Any, Any, Any]) -> None:
     principal = principal_of(connection)
     if RANK[principal.role] < RANK[role]:
-        raise PermissionDeniedException(
-            detail=f"This action needs the {role} role; you are {principal.role}."
-        )
+        raise PermissionDeniedException(detail=f"This action needs the {role} role; you are {principal.role}.")
 
 
 def viewer(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

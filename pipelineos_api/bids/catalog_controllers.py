@@ -9,7 +9,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from pipelineos.auth.tokens import Principal
-from pipelineos.blueprints import catalog_admin
+from pipelineos.pricing import catalog_admin
 from pipelineos_api.auth.guards import admin, viewer
 from pipelineos_api.bids.catalog_schemas import (
     Catalog,
@@ -39,9 +39,7 @@ class CatalogController(Controller):
     @get("/{catalog_id:str}", operation_id="getCatalog")
     async def get_catalog(self, catalog_id: str, principal: Principal) -> CatalogDetail:
         """One catalog version with its items."""
-        return to_struct(
-            await tx(catalog_admin.get_catalog, principal.organization_id, catalog_id), CatalogDetail
-        )
+        return to_struct(await tx(catalog_admin.get_catalog, principal.organization_id, catalog_id), CatalogDetail)
 
     @patch("/{catalog_id:str}/items/{sku:str}", operation_id="updateCatalogItem", guards=[admin])
     async def update_item(

@@ -54,9 +54,7 @@ class BidsController(Controller):
         return to_struct(await tx(bidding.get_bid, principal.organization_id, bid_id), Bid)
 
     @post("/blueprints/{blueprint_id:str}/bids", operation_id="createBid", guards=[estimator])
-    async def create_bid(
-        self, blueprint_id: str, data: BidCreate, principal: Principal, request_id: str
-    ) -> Bid:
+    async def create_bid(self, blueprint_id: str, data: BidCreate, principal: Principal, request_id: str) -> Bid:
         """Price the blueprint's reviewed takeoff into a new draft bid."""
         row = await tx(
             bidding.create_bid,
@@ -97,9 +95,7 @@ class BidsController(Controller):
         return to_struct(row, Bid)
 
     @post("/bids/{bid_id:str}/status", operation_id="setBidStatus", guards=[estimator], status_code=200)
-    async def set_status(
-        self, bid_id: str, data: BidStatusChange, principal: Principal, request_id: str
-    ) -> Bid:
+    async def set_status(self, bid_id: str, data: BidStatusChange, principal: Principal, request_id: str) -> Bid:
         """Record the customer's answer: sent → accepted / declined (feeds the win rate)."""
         row = await tx(
             proposals.set_status,

@@ -69,9 +69,7 @@ def set_status(
     from pipelineos.pricing.lifecycle import transition
 
     bid = bidding.get_bid(conn, organization_id, bid_id)
-    transition(
-        conn, organization_id=organization_id, bid_id=str(bid["id"]), to_status=status, user_id=user_id
-    )
+    transition(conn, organization_id=organization_id, bid_id=str(bid["id"]), to_status=status, user_id=user_id)
     record(
         conn,
         organization_id=organization_id,

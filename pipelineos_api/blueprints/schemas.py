@@ -123,8 +123,7 @@ class ReviewCreate(Input):
     fixture_class: FixtureClass | None = None
     page_index: Annotated[int, msgspec.Meta(ge=0, le=10000)] | None = None
     bbox: (
-        Annotated[list[Annotated[float, msgspec.Meta(ge=0, le=1)]], msgspec.Meta(min_length=4, max_length=4)]
-        | None
+        Annotated[list[Annotated[float, msgspec.Meta(ge=0, le=1)]], msgspec.Meta(min_length=4, max_length=4)] | None
     ) = None
 
 

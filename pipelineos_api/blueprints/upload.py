@@ -102,9 +102,7 @@ class _FilePart:
 def multipart_boundary(request: Request[Any, Any, Any]) -> str:
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     if content_type != "multipart/form-data" or not options.get("boundary"):
-        raise UnsupportedMediaType(
-            "Send the drawing as multipart/form-data with the file in a field named 'file'."
-        )
+        raise UnsupportedMediaType("Send the drawing as multipart/form-data with the file in a field named 'file'.")
     return options["boundary"]
 
 

@@ -102,6 +102,4 @@ def require_page_image(conn: psycopg.Connection, organization_id: str, sha256: s
 
 def download(data: bytes, media_type: str, filename: str) -> Response[bytes]:
     """An attachment response."""
-    return Response(
-        data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+    return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

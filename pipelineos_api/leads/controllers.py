@@ -78,19 +78,13 @@ class LeadsController(Controller):
         return to_struct(await tx(service.get_lead, principal.organization_id, lead_id), LeadDetail)
 
     @patch("/{lead_id:str}", operation_id="updateLead", guards=[estimator])
-    async def update_lead(
-        self, lead_id: str, data: LeadUpdate, principal: Principal, request_id: str
-    ) -> Lead:
+    async def update_lead(self, lead_id: str, data: LeadUpdate, principal: Principal, request_id: str) -> Lead:
         """Move a lead along new → contacted → bid_sent → won/lost, or (un)assign it. Audit-logged."""
-        row = await tx(
-            intake.update, principal, lead_id, data.status, data.assigned_to, data.unassign, request_id
-        )
+        row = await tx(intake.update, principal, lead_id, data.status, data.assigned_to, data.unassign, request_id)
         return to_struct(row, Lead)
 
     @post("/{lead_id:str}/notes", operation_id="addLeadNote", guards=[estimator])
     async def add_note(self, lead_id: str, data: NoteCreate, principal: Principal) -> Note:
         """Add a note to a lead."""
         user = principal.user_id if principal.kind == "user" else None
-        return to_struct(
-            await tx(service.add_note, principal.organization_id, lead_id, user, data.body), Note
-        )
+        return to_struct(await tx(service.add_note, principal.organization_id, lead_id, user, data.body), Note)

@@ -63,8 +63,7 @@ def openapi_config() -> OpenAPIConfig:
         ),
         security=[{"BearerToken": []}, {"ApiKey": []}],
         tags=[
-            Tag(name=n)
-            for n in ("auth", "users", "blueprints", "bids", "catalog", "leads", "analytics", "platform")
+            Tag(name=n) for n in ("auth", "users", "blueprints", "bids", "catalog", "leads", "analytics", "platform")
         ],
         use_handler_docstrings=True,
         create_examples=False,

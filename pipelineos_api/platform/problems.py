@@ -79,8 +79,7 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
 def _validation_errors(exc: ValidationException) -> list[Any] | None:
     if isinstance(exc.extra, list):
         return [
-            {k: str(v)[:300] for k, v in e.items()} if isinstance(e, dict) else str(e)[:300]
-            for e in exc.extra[:20]
+            {k: str(v)[:300] for k, v in e.items()} if isinstance(e, dict) else str(e)[:300] for e in exc.extra[:20]
         ]
     return None
 
@@ -97,8 +96,7 @@ def undecodable_handler(request: Request[Any, Any, Any], exc: UnicodeDecodeError
     return problem_response(
         request,
         400,
-        "A text field of the request is not valid UTF-8; send files as file "
-        "parts (with a filename) and text as UTF-8.",
+        "A text field of the request is not valid UTF-8; send files as file parts (with a filename) and text as UTF-8.",
     )
 
 

@@ -15,6 +15,4 @@ def blueprint_run_failure_sensor(context: dg.RunFailureSensorContext) -> None:
         return
     if steps.load(blueprint_id)["status"] == "processing":
         reason = context.failure_event.message or "the pipeline run failed"
-        steps.fail(
-            blueprint_id, ProcessingError(blueprint_id, f"run {context.dagster_run.run_id} failed: {reason}")
-        )
+        steps.fail(blueprint_id, ProcessingError(blueprint_id, f"run {context.dagster_run.run_id} failed: {reason}"))

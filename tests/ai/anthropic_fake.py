@@ -91,9 +91,7 @@ def tool_reply(fixtures: Any, input_tokens: int = 1000, output_tokens: int = 100
 
 def error_reply(status: int, headers: dict[str, str] | None = None, delay: float = 0.0) -> Reply:
     """An error response in the API's JSON error shape."""
-    kind = {429: "rate_limit_error", 401: "authentication_error", 529: "overloaded_error"}.get(
-        status, "api_error"
-    )
+    kind = {429: "rate_limit_error", 401: "authentication_error", 529: "overloaded_error"}.get(status, "api_error")
     body = {"type": "error", "error": {"type": kind, "message": f"fake {kind}"}}
     return Reply(status=status, body=body, headers=headers or {}, delay=delay)
 

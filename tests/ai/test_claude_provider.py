@@ -79,9 +79,7 @@ def test_tiles_larger_than_the_api_limit_are_downscaled_and_boxes_scaled_back(
     assert [(d.fixture_class, d.bbox) for d in found] == [("urinal", pytest.approx((0.55, 0.1, 0.6, 0.2)))]
 
 
-def test_request_carries_prompt_tool_schema_forced_tool_choice_and_key(
-    api: FakeAnthropic, make_provider
-) -> None:
+def test_request_carries_prompt_tool_schema_forced_tool_choice_and_key(api: FakeAnthropic, make_provider) -> None:
     provider = make_provider(model="claude-haiku-4-5", max_tokens=321)
 
     assert provider.detect_page(page_png(50, 40), 50, 40, page_index=0) == []

@@ -24,14 +24,10 @@ def test_429_waits_for_retry_after_then_succeeds(api: FakeAnthropic, make_provid
 
     assert [(d.fixture_class, d.bbox) for d in found] == [("shower", pytest.approx((0.1, 0.1, 0.3, 0.3)))]
     first, second = api.requests
-    assert (
-        second.received_at - first.received_at >= 0.95
-    )  # base_delay is 1 ms: only retry-after explains this
+    assert second.received_at - first.received_at >= 0.95  # base_delay is 1 ms: only retry-after explains this
     usage = provider.usage[0]
     assert usage.requests == 2
-    assert usage.errors == [
-        "page 0 tile 1/1: attempt 1 failed: HTTP 429: fake rate_limit_error; retrying in 1.00s"
-    ]
+    assert usage.errors == ["page 0 tile 1/1: attempt 1 failed: HTTP 429: fake rate_limit_error; retrying in 1.00s"]
 
 
 @pytest.mark.parametrize("status", [500, 503, 529])
@@ -161,9 +157,7 @@ def test_answer_without_a_usable_tool_call_skips_the_tile(
     assert provider.usage[0].input_tokens == 1000
 
 
-def test_answer_cut_off_at_max_tokens_keeps_what_arrived_and_says_so(
-    api: FakeAnthropic, make_provider
-) -> None:
+def test_answer_cut_off_at_max_tokens_keeps_what_arrived_and_says_so(api: FakeAnthropic, make_provider) -> None:
     reply = tool_reply([GOOD])
     reply.body["stop_reason"] = "max_tokens"
     api.queue(reply)
@@ -172,9 +166,7 @@ def test_answer_cut_off_at_max_tokens_keeps_what_arrived_and_says_so(
     found = provider.detect_page(page_png(40, 40), 40, 40, page_index=0)
 
     assert [d.fixture_class for d in found] == ["shower"]
-    assert provider.usage[0].errors == [
-        "page 0 tile 1/1: answer cut off at max_tokens=64; fixtures may be missing"
-    ]
+    assert provider.usage[0].errors == ["page 0 tile 1/1: answer cut off at max_tokens=64; fixtures may be missing"]
 
 
 def test_unreadable_page_image_is_an_input_error_and_sends_nothing(api: FakeAnthropic, make_provider) -> None:

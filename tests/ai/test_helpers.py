@@ -93,18 +93,14 @@ def test_merge_keeps_distinct_fixtures_and_classes_apart() -> None:
 
 
 def test_merge_joins_overlap_copies_keeping_best_confidence() -> None:
-    merged = merge_duplicates(
-        [det("urinal", (0.1, 0.1, 0.2, 0.2), 0.6), det("urinal", (0.11, 0.1, 0.2, 0.2), 0.8)]
-    )
+    merged = merge_duplicates([det("urinal", (0.1, 0.1, 0.2, 0.2), 0.6), det("urinal", (0.11, 0.1, 0.2, 0.2), 0.8)])
     assert [(d.bbox, d.confidence) for d in merged] == [((0.11, 0.1, 0.2, 0.2), 0.8)]
 
 
 def status_error(status: int, headers: dict[str, str] | None = None) -> anthropic.APIStatusError:
     request = httpx2.Request("POST", "http://127.0.0.1/v1/messages")
     response = httpx2.Response(status, headers=headers or {}, request=request)
-    cls = {429: anthropic.RateLimitError, 500: anthropic.InternalServerError}.get(
-        status, anthropic.APIStatusError
-    )
+    cls = {429: anthropic.RateLimitError, 500: anthropic.InternalServerError}.get(status, anthropic.APIStatusError)
     return cls("boom", response=response, body=None)
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
 from typing import Any
 
 from litestar.testing import AsyncTestClient
@@ -30,21 +27,3 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
     assert body["status"] == status and body["title"] and body["detail"]
     assert "Traceback" not in response.text
     return body
-
-
-@dataclass
-class SmtpSink:
-    """Messages received by the loopback SMTP server."""
-
-    host: str
-    port: int
-    messages: list[Message] = field(default_factory=list)
-
-
-class SmtpHandler:
-    def __init__(self, sink: SmtpSink) -> None:
-        self.sink = sink
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.sink.messages.append(message_from_bytes(envelope.original_content or envelope.content))
-        return "250 Message accepted for delivery"

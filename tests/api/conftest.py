@@ -3,12 +3,12 @@ role."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import psycopg
 import pytest
-from api_helpers import PASSWORD, SmtpHandler, SmtpSink, login
+from api_helpers import PASSWORD, login
 from litestar.testing import AsyncTestClient
 from psycopg.rows import dict_row
 
@@ -80,28 +80,3 @@ async def tokens(client: AsyncTestClient, users: dict[str, Any]) -> dict[str, st
         "viewer": (await login(client, "viewer@example.com", PASSWORD))["access_token"],
         "other_admin": (await login(client, "boss@other.example", PASSWORD))["access_token"],
     }
-
-
-@pytest.fixture(scope="module")
-def smtp_sink(app_env: dict[str, str]) -> Iterator[Any]:
-    """Override of the shared fixture: aiosmtpd 1.4 cannot start on port 0 (its self-check connects to it)."""
-    import os
-    import socket
-
-    from aiosmtpd.controller import Controller
-
-    from pipelineos.settings import get_settings
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    sink = SmtpSink("127.0.0.1", port)
-    controller = Controller(SmtpHandler(sink), hostname="127.0.0.1", port=port)
-    controller.start()
-    os.environ["PIPELINEOS_SMTP_HOST"], os.environ["PIPELINEOS_SMTP_PORT"] = "127.0.0.1", str(port)
-    get_settings.cache_clear()
-    yield sink
-    controller.stop()
-    os.environ.pop("PIPELINEOS_SMTP_PORT", None)
-    os.environ.pop("PIPELINEOS_SMTP_HOST", None)
-    get_settings.cache_clear()

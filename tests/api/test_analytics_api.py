@@ -17,9 +17,7 @@ async def test_summary_values(client, tokens, users, db_url) -> None:
             "sha256) values (%s, 'a.pdf', 'application/pdf', 1, %s) returning id",
             (org, "b" * 64),
         ).fetchone()[0]
-        cat = conn.execute(
-            "select id from price_catalogs where organization_id = %s limit 1", (org,)
-        ).fetchone()[0]
+        cat = conn.execute("select id from price_catalogs where organization_id = %s limit 1", (org,)).fetchone()[0]
         for status, total, accepted in (
             ("accepted", 1000, "2026-03-05"),
             ("accepted", 500, "2026-03-20"),
@@ -67,20 +65,14 @@ async def test_summary_values(client, tokens, users, db_url) -> None:
     response = await client.get("/api/analytics/summary", headers=bearer(tokens["viewer"]))
     assert response.status_code == 200, response.text
     s = response.json()
-    assert (
-        s["win_rate"]["bids_won"] == 3
-        and s["win_rate"]["bids_lost"] == 1
-        and s["win_rate"]["bid_win_rate"] == 0.75
-    )
+    assert s["win_rate"]["bids_won"] == 3 and s["win_rate"]["bids_lost"] == 1 and s["win_rate"]["bid_win_rate"] == 0.75
     assert s["revenue_by_month"] == [
         {"month": "2026-03", "bids": 2, "revenue": 1500.0},
         {"month": "2026-04", "bids": 1, "revenue": 250.0},
     ]
     funnel = {f["status"]: f["count"] for f in s["lead_funnel"]}
     assert (
-        funnel["won"] >= 1
-        and funnel["lost"] >= 1
-        and list(funnel) == ["new", "contacted", "bid_sent", "won", "lost"]
+        funnel["won"] >= 1 and funnel["lost"] >= 1 and list(funnel) == ["new", "contacted", "bid_sent", "won", "lost"]
     )
     assert s["response_times"]["median_seconds"] == pytest.approx(20.0, abs=0.5)
     mix = {m["fixture_class"]: m["count"] for m in s["fixture_mix"]}

@@ -58,9 +58,7 @@ async def test_forged_expired_and_alg_none_tokens_refused(client, users, api_con
     user = {"id": users["estimator"]["id"], "organization_id": users["organization_id"], "role": "admin"}
     forged = create_access_token(user, "not-the-secret-but-long-enough-32b", 15)
     expired = create_access_token(user, api_config.jwt_secret, 15, now=time.time() - 3600)
-    claims = jwt.decode(
-        create_access_token(user, api_config.jwt_secret, 15), options={"verify_signature": False}
-    )
+    claims = jwt.decode(create_access_token(user, api_config.jwt_secret, 15), options={"verify_signature": False})
     none_token = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}."
     for token, reason in (
         (forged, "not valid"),
@@ -96,25 +94,19 @@ async def test_roles_on_user_admin_routes(client, tokens) -> None:
 
 
 async def test_api_key_lifecycle(client, tokens) -> None:
-    made = await client.post(
-        "/api/api-keys", headers=bearer(tokens["admin"]), json={"name": "erp", "role": "viewer"}
-    )
+    made = await client.post("/api/api-keys", headers=bearer(tokens["admin"]), json={"name": "erp", "role": "viewer"})
     assert made.status_code == 201
     key = made.json()["key"]
     me = await client.get("/api/auth/me", headers={"X-API-Key": key})
     assert me.status_code == 200 and me.json()["kind"] == "api_key" and me.json()["role"] == "viewer"
     assert_problem(await client.get("/api/users", headers={"X-API-Key": key}), 403)
-    gone = await client.delete(
-        f"/api/api-keys/{made.json()['api_key']['id']}", headers=bearer(tokens["admin"])
-    )
+    gone = await client.delete(f"/api/api-keys/{made.json()['api_key']['id']}", headers=bearer(tokens["admin"]))
     assert gone.status_code == 204
     assert_problem(await client.get("/api/auth/me", headers={"X-API-Key": key}), 401)
 
 
 async def test_bad_bodies(client) -> None:
-    malformed = await client.post(
-        "/api/auth/login", content=b"{not json", headers={"Content-Type": "application/json"}
-    )
+    malformed = await client.post("/api/auth/login", content=b"{not json", headers={"Content-Type": "application/json"})
     assert_problem(malformed, 400)
     wrong_type = await client.post("/api/auth/login", json={"email": 5, "password": []})
     assert_problem(wrong_type, 400)

@@ -34,9 +34,7 @@ def _blueprint_with_detections(db_url: str, org: str, classes: list[str]) -> str
 
 
 async def test_bid_lifecycle(client, tokens, users, db_url) -> None:
-    bp = _blueprint_with_detections(
-        db_url, users["organization_id"], ["water_closet", "water_closet", "lavatory"]
-    )
+    bp = _blueprint_with_detections(db_url, users["organization_id"], ["water_closet", "water_closet", "lavatory"])
     h_est = bearer(tokens["estimator"])
     created = await client.post(f"/api/blueprints/{bp}/bids", headers=h_est, json={"name": "Base bid"})
     assert created.status_code == 201, created.text
@@ -45,9 +43,7 @@ async def test_bid_lifecycle(client, tokens, users, db_url) -> None:
     assert qty["water_closet"] == 2 and qty["lavatory"] == 1
     assert bid["status"] == "draft" and bid["total"] > 0
     assert bid["customer_email"] == "owner@example.com"
-    assert_problem(
-        await client.post(f"/api/blueprints/{bp}/bids", headers=bearer(tokens["viewer"]), json={}), 403
-    )
+    assert_problem(await client.post(f"/api/blueprints/{bp}/bids", headers=bearer(tokens["viewer"]), json={}), 403)
     assert_problem(await client.get(f"/api/bids/{bid['id']}", headers=bearer(tokens["other_admin"])), 404)
 
     detail = (await client.get(f"/api/blueprints/{bp}", headers=bearer(tokens["viewer"]))).json()
@@ -80,9 +76,7 @@ async def test_bid_lifecycle(client, tokens, users, db_url) -> None:
     assert_problem(await client.post(f"/api/bids/{bid['id']}/reprice", headers=h_est), 409)
     won = await client.post(f"/api/bids/{bid['id']}/status", headers=h_est, json={"status": "accepted"})
     assert won.json()["status"] == "accepted"
-    assert_problem(
-        await client.post(f"/api/bids/{bid['id']}/status", headers=h_est, json={"status": "declined"}), 409
-    )
+    assert_problem(await client.post(f"/api/bids/{bid['id']}/status", headers=h_est, json={"status": "declined"}), 409)
     with psycopg.connect(db_url) as conn:
         msg = conn.execute("select recipient, kind from messages where bid_id = %s", (bid["id"],)).fetchone()
         audit = [
@@ -119,15 +113,11 @@ async def test_catalog_crud_import_export(client, tokens) -> None:
     )
     assert edited.status_code == 200 and edited.json()["material_cost"] == 123.45
     assert_problem(
-        await client.patch(
-            f"/api/catalogs/{new['id']}/items/{sku}", headers=h_view, json={"material_cost": 1}
-        ),
+        await client.patch(f"/api/catalogs/{new['id']}/items/{sku}", headers=h_view, json={"material_cost": 1}),
         403,
     )
     assert_problem(
-        await client.patch(
-            f"/api/catalogs/{new['id']}/items/{sku}", headers=h_admin, json={"material_cost": -1}
-        ),
+        await client.patch(f"/api/catalogs/{new['id']}/items/{sku}", headers=h_admin, json={"material_cost": -1}),
         400,
     )
     bad = await client.post(

@@ -71,13 +71,9 @@ async def test_upload_refusals_store_nothing(client, tokens, db_url) -> None:
     too_big = b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024 + 10)
     assert_problem(await client.post("/api/blueprints/upload", headers=headers, files=_files(too_big)), 413)
     assert_problem(await client.post("/api/blueprints/upload", headers=headers, json={"file": "x"}), 415)
-    assert_problem(
-        await client.post("/api/blueprints/upload", headers=headers, files={"other": ("a.pdf", PDF)}), 422
-    )
+    assert_problem(await client.post("/api/blueprints/upload", headers=headers, files={"other": ("a.pdf", PDF)}), 422)
     assert_problem(await client.post("/api/blueprints/upload", headers=headers, files=_files(b"")), 422)
-    assert_problem(
-        await client.post("/api/blueprints/upload", headers=bearer(tokens["viewer"]), files=_files()), 403
-    )
+    assert_problem(await client.post("/api/blueprints/upload", headers=bearer(tokens["viewer"]), files=_files()), 403)
     assert_problem(await client.post("/api/blueprints/upload", files=_files()), 401)
     with psycopg.connect(db_url) as conn:
         assert conn.execute("select count(*) from blueprints").fetchone()[0] == before_rows
@@ -136,9 +132,7 @@ async def test_detail_reviews_pages_and_exports(client, tokens, users, db_url) -
     assert detail["pages"][0]["sheet_number"] == "P-101"
     image = await client.get(detail["pages"][0]["image_url"], headers=h_view)
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
-    assert_problem(
-        await client.get(detail["pages"][0]["image_url"], headers=bearer(tokens["other_admin"])), 404
-    )
+    assert_problem(await client.get(detail["pages"][0]["image_url"], headers=bearer(tokens["other_admin"])), 404)
 
     reject = await client.post(
         f"/api/blueprints/{bp}/reviews",
@@ -194,9 +188,7 @@ async def test_detail_reviews_pages_and_exports(client, tokens, users, db_url) -
     with psycopg.connect(db_url) as conn:
         actions = [
             r[0]
-            for r in conn.execute(
-                "select action from audit_log where entity_id = %s order by id", (bp,)
-            ).fetchall()
+            for r in conn.execute("select action from audit_log where entity_id = %s order by id", (bp,)).fetchall()
         ]
     assert actions == ["review.reject", "review.relabel", "review.add"]
 
@@ -209,9 +201,7 @@ async def test_detail_reviews_pages_and_exports(client, tokens, users, db_url) -
 
 
 async def test_other_organization_and_listing(client, tokens, users) -> None:
-    listed = await client.get(
-        "/api/blueprints?status=pending&limit=2&offset=0", headers=bearer(tokens["viewer"])
-    )
+    listed = await client.get("/api/blueprints?status=pending&limit=2&offset=0", headers=bearer(tokens["viewer"]))
     assert listed.status_code == 200
     page = listed.json()
     assert page["limit"] == 2 and len(page["items"]) <= 2 and page["total"] >= len(page["items"])

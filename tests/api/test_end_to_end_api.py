@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from api_helpers import bearer
 
 pytestmark = pytest.mark.anyio

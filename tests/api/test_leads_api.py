@@ -32,9 +32,7 @@ async def test_lead_stored_with_auto_reply_sent_within_5s(api_config, users, smt
         response = await client.post(URL, json={**LEAD, "email": "fast@example.com"})
         assert response.status_code == 202, response.text
         lead_id = response.json()["id"]
-        while time.monotonic() - started < 5 and not any(
-            m["To"] == "fast@example.com" for m in smtp_sink.messages
-        ):
+        while time.monotonic() - started < 5 and not any(m["To"] == "fast@example.com" for m in smtp_sink.messages):
             await asyncio.sleep(0.05)
         elapsed = time.monotonic() - started
         assert elapsed < 5, "auto-reply not delivered within 5 s"
@@ -83,9 +81,7 @@ async def test_validation_honeypot_injection_and_idempotency(client, db_url) -> 
         row = conn.execute("select * from leads where id = %s", (first.json()["id"],)).fetchone()
         msgs = conn.execute("select * from messages where lead_id = %s", (row["id"],)).fetchall()
     assert row["name"] == nasty["name"] and row["message"] == nasty["message"]
-    assert (
-        len(msgs) == 1 and msgs[0]["kind"] == "lead_auto_reply" and msgs[0]["recipient"] == "dana@example.com"
-    )
+    assert len(msgs) == 1 and msgs[0]["kind"] == "lead_auto_reply" and msgs[0]["recipient"] == "dana@example.com"
     assert "<script>" not in (msgs[0]["body_html"] or "")
 
 
@@ -119,24 +115,18 @@ async def test_pipeline_assign_notes_and_scoping(client, tokens, users, db_url) 
     assert assigned.json()["status"] == "contacted" and assigned.json()["first_response_at"] is not None
     assert_problem(await client.patch(f"/api/leads/{lead_id}", headers=h_est, json={"status": "new"}), 422)
     assert_problem(
-        await client.patch(
-            f"/api/leads/{lead_id}", headers=h_est, json={"assigned_to": users["other_admin"]["id"]}
-        ),
+        await client.patch(f"/api/leads/{lead_id}", headers=h_est, json={"assigned_to": users["other_admin"]["id"]}),
         422,
     )
     for step in ("bid_sent", "won"):
         r = await client.patch(f"/api/leads/{lead_id}", headers=h_est, json={"status": step})
         assert r.json()["status"] == step
-    note = await client.post(
-        f"/api/leads/{lead_id}/notes", headers=h_est, json={"body": "Called, left voicemail"}
-    )
+    note = await client.post(f"/api/leads/{lead_id}/notes", headers=h_est, json={"body": "Called, left voicemail"})
     assert note.status_code == 201
     detail = (await client.get(f"/api/leads/{lead_id}", headers=bearer(tokens["viewer"]))).json()
     assert [n["body"] for n in detail["notes"]] == ["Called, left voicemail"]
     assert_problem(
-        await client.patch(
-            f"/api/leads/{lead_id}", headers=bearer(tokens["viewer"]), json={"status": "lost"}
-        ),
+        await client.patch(f"/api/leads/{lead_id}", headers=bearer(tokens["viewer"]), json={"status": "lost"}),
         403,
     )
     assert_problem(await client.get(f"/api/leads/{lead_id}", headers=bearer(tokens["other_admin"])), 404)

@@ -48,9 +48,7 @@ async def test_cors_preflight(client) -> None:
 
 
 async def test_rate_limit_answers_429_with_retry_after(api_config, users) -> None:
-    config = type(api_config)(
-        **{**api_config.__dict__, "rate_limit_per_second": 10.0, "rate_limit_burst": 10}
-    )
+    config = type(api_config)(**{**api_config.__dict__, "rate_limit_per_second": 10.0, "rate_limit_burst": 10})
     async with AsyncTestClient(app=create_app(config)) as client:
         codes = [(await client.get("/api/auth/me")).status_code for _ in range(12)]
         assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]

@@ -80,6 +80,4 @@ async def test_cut_off_upload_leaves_nothing(tmp_path: Path, anyio_backend: str)
     assert _files(tmp_path) == []
     ok = _Request([HEAD, b"body", b"\r\n--XyZ--\r\n"])
     received = await receive_upload(ok, storage, limit=1_000_000)  # type: ignore[arg-type]
-    assert (
-        received.size == len(b"%PDF-1.7\nbody") and storage.read_bytes(received.sha256) == b"%PDF-1.7\nbody"
-    )
+    assert received.size == len(b"%PDF-1.7\nbody") and storage.read_bytes(received.sha256) == b"%PDF-1.7\nbody"

@@ -66,32 +66,3 @@ def resources(app_env: dict[str, str]) -> dict[str, object]:
     from pipelineos_assets.definitions import shared_resources
 
     return shared_resources()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def smtp_sink(app_env: dict[str, str]) -> Iterator[object]:
-    """The SMTP sink on a free port (aiosmtpd cannot start on port 0: its ready-check connects to it)."""
-
-    from aiosmtpd.controller import Controller
-
-    from pipelineos.settings import get_settings
-    from tests.conftest import SmtpSink, _Handler
-
-    sink = SmtpSink("127.0.0.1", _free_port())
-    controller = Controller(_Handler(sink), hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PIPELINEOS_SMTP_HOST", "127.0.0.1")
-        mp.setenv("PIPELINEOS_SMTP_PORT", str(sink.port))
-        get_settings.cache_clear()
-        yield sink
-    controller.stop()
-    get_settings.cache_clear()

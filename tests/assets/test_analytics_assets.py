@@ -26,9 +26,7 @@ def activity(seeded, db_url: str) -> dict[str, str]:
             "values (%s, 'x.pdf', 'application/pdf', 1, repeat('b', 64)) returning id",
             (org,),
         ).fetchone()[0]
-        catalog = conn.execute(
-            "select id from price_catalogs where organization_id = %s limit 1", (org,)
-        ).fetchone()[0]
+        catalog = conn.execute("select id from price_catalogs where organization_id = %s limit 1", (org,)).fetchone()[0]
         conn.execute(
             "insert into bids (organization_id, blueprint_id, catalog_id, catalog_version, status, total, "
             "sent_at, "
@@ -49,17 +47,11 @@ def _metrics(db: psycopg.Connection, day: str, metric_set: str) -> dict[tuple[st
     return {(r["metric"], r["dimension"]): r["value"] for r in rows}
 
 
-def test_daily_snapshots_hold_hand_computed_values(
-    instance, resources, activity, db: psycopg.Connection
-) -> None:
-    result = dg.materialize(
-        analytics_assets, partition_key="2026-03-10", instance=instance, resources=resources
-    )
+def test_daily_snapshots_hold_hand_computed_values(instance, resources, activity, db: psycopg.Connection) -> None:
+    result = dg.materialize(analytics_assets, partition_key="2026-03-10", instance=instance, resources=resources)
     assert result.success
     bids = _metrics(db, "2026-03-10", "bids")
-    assert (
-        bids[("bids.bids", "all")] == 2 and bids[("bids.won", "all")] == 1 and bids[("bids.lost", "all")] == 1
-    )
+    assert bids[("bids.bids", "all")] == 2 and bids[("bids.won", "all")] == 1 and bids[("bids.lost", "all")] == 1
     assert bids[("bids.win_rate", "all")] == pytest.approx(0.5)
     assert bids[("revenue.revenue", "2026-03-01")] == 1000
     leads = _metrics(db, "2026-03-10", "leads")
@@ -71,7 +63,5 @@ def test_daily_snapshots_hold_hand_computed_values(
     dg.materialize(analytics_assets, partition_key="2026-03-11", instance=instance, resources=resources)
     dg.materialize(analytics_assets, partition_key="2026-03-10", instance=instance, resources=resources)
     assert _metrics(db, "2026-03-10", "bids") == bids
-    count = db.execute("select count(*) as n from analytics_metrics where metric_set = 'bids'").fetchone()[
-        "n"
-    ]
+    count = db.execute("select count(*) as n from analytics_metrics where metric_set = 'bids'").fetchone()["n"]
     assert count == 2 * len(bids)

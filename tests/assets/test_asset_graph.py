@@ -11,46 +11,59 @@ import dagster as dg
 import psycopg
 import pytest
 
-from pipelineos_assets.defs.bids.assets import priced_bid
-from pipelineos_assets.defs.bids.checks import bid_total_matches_lines
+from pipelineos.blueprints.processing import bidding
+from pipelineos.db.pool import connection
+from pipelineos_assets.defs.bids.assets import alternate_bid, priced_bid
+from pipelineos_assets.defs.bids.checks import bid_total_checks
 from pipelineos_assets.defs.bids.partitions import bid_key
 from pipelineos_assets.defs.blueprints.assets import blueprint_file, blueprint_pages, sheet_index
-from pipelineos_assets.defs.proposals.assets import proposal_pdf, sent_proposal
-from pipelineos_assets.defs.proposals.checks import proposal_pdf_opens
+from pipelineos_assets.defs.proposals.assets import (
+    alternate_proposal_pdf,
+    proposal_pdf,
+    sent_alternate_proposal,
+    sent_proposal,
+)
+from pipelineos_assets.defs.proposals.checks import proposal_checks
 from pipelineos_assets.defs.takeoff.assets import fixture_detections, reviewed_takeoff
 from pipelineos_assets.defs.takeoff.checks import plumbing_sheets_have_detections
 
-TAKEOFF = [
+PIPELINE = [
     blueprint_file,
     blueprint_pages,
     sheet_index,
     fixture_detections,
     reviewed_takeoff,
     plumbing_sheets_have_detections,
+    priced_bid,
+    proposal_pdf,
+    sent_proposal,
+    bid_total_checks[0],
+    proposal_checks[0],
 ]
-BIDS = [priced_bid, proposal_pdf, sent_proposal, bid_total_matches_lines, proposal_pdf_opens]
+ALTERNATES = [alternate_bid, alternate_proposal_pdf, sent_alternate_proposal, bid_total_checks[1], proposal_checks[1]]
 
 
 def materialize_blueprint(
-    instance: dg.DagsterInstance, resources: dict, blueprint_id: str, variant: str = "base"
-) -> tuple[dg.ExecuteInProcessResult, dg.ExecuteInProcessResult]:
-    """Both runs the sensors would start: the takeoff of the blueprint, then its bid."""
+    instance: dg.DagsterInstance, resources: dict, blueprint_id: str
+) -> dg.ExecuteInProcessResult:
+    """The run the upload sensor starts: file to sent base proposal, one partition."""
     instance.add_dynamic_partitions("blueprints", [blueprint_id])
-    instance.add_dynamic_partitions("bid_variants", [variant])
-    takeoff = dg.materialize(
-        TAKEOFF, partition_key=blueprint_id, instance=instance, resources=resources, raise_on_error=False
+    return dg.materialize(
+        PIPELINE, partition_key=blueprint_id, instance=instance, resources=resources, raise_on_error=False
     )
-    if not takeoff.success:
-        return takeoff, takeoff
-    bid = dg.materialize(
-        [*TAKEOFF, *BIDS],
-        selection=BIDS,
+
+
+def materialize_bid(instance: dg.DagsterInstance, resources: dict, blueprint_id: str, variant: str):
+    """The run the bid-requests sensor starts for a further bid."""
+    instance.add_dynamic_partitions("bid_variants", [variant])
+    return dg.materialize(
+        [*PIPELINE, *ALTERNATES],
+        selection=ALTERNATES,
         partition_key=bid_key(blueprint_id, variant),
         instance=instance,
         resources=resources,
         raise_on_error=False,
     )
-    return takeoff, bid
 
 
 def counts(db: psycopg.Connection, blueprint_id: str) -> dict[str, int]:
@@ -59,12 +72,10 @@ def counts(db: psycopg.Connection, blueprint_id: str) -> dict[str, int]:
         "detections": "select count(*) as n from fixture_detections where blueprint_id = %(b)s",
         "reviewed": "select count(*) as n from reviewed_takeoff where blueprint_id = %(b)s",
         "bids": "select count(*) as n from bids where blueprint_id = %(b)s",
-        "lines": "select count(*) as n from bid_lines x join bids b on b.id = x.bid_id "
-        "where b.blueprint_id = %(b)s",
+        "lines": "select count(*) as n from bid_lines x join bids b on b.id = x.bid_id where b.blueprint_id = %(b)s",
         "proposals": "select count(*) as n from proposals x join bids b on b.id = x.bid_id "
         "where b.blueprint_id = %(b)s",
-        "messages": "select count(*) as n from messages x join bids b on b.id = x.bid_id "
-        "where b.blueprint_id = %(b)s",
+        "messages": "select count(*) as n from messages x join bids b on b.id = x.bid_id where b.blueprint_id = %(b)s",
     }
     out = {name: db.execute(sql, {"b": blueprint_id}).fetchone()["n"] for name, sql in tables.items()}
     db.commit()
@@ -74,9 +85,9 @@ def counts(db: psycopg.Connection, blueprint_id: str) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def processed(instance, resources, register: Callable[..., str], plan_set_pdf: Path, smtp_sink) -> dict:
     blueprint_id = register(plan_set_pdf)
-    takeoff, bid = materialize_blueprint(instance, resources, blueprint_id)
-    assert takeoff.success and bid.success
-    return {"id": blueprint_id, "takeoff": takeoff, "bid": bid}
+    run = materialize_blueprint(instance, resources, blueprint_id)
+    assert run.success
+    return {"id": blueprint_id, "run": run}
 
 
 def test_blueprint_completed_with_rows_and_lineage(db: psycopg.Connection, processed: dict) -> None:
@@ -85,37 +96,32 @@ def test_blueprint_completed_with_rows_and_lineage(db: psycopg.Connection, proce
         "select status, error, page_count, run_id from blueprints where id = %s", (blueprint_id,)
     ).fetchone()
     assert (row["status"], row["error"], row["page_count"]) == ("completed", None, 2)
-    assert row["run_id"] == processed["takeoff"].run_id
+    assert row["run_id"] == processed["run"].run_id
     found = counts(db, blueprint_id)
     assert found["pages"] == 2 and found["detections"] > 20 and found["reviewed"] == found["detections"]
     assert (found["bids"], found["proposals"], found["messages"]) == (1, 1, 1)
     lineage = db.execute(
-        "select distinct run_id, detector_version, code_version from fixture_detections "
-        "where blueprint_id = %s",
+        "select distinct run_id, detector_version, code_version from fixture_detections where blueprint_id = %s",
         (blueprint_id,),
     ).fetchall()
-    assert [r["run_id"] for r in lineage] == [processed["takeoff"].run_id]
+    assert [r["run_id"] for r in lineage] == [processed["run"].run_id]
     bid = db.execute("select * from bids where blueprint_id = %s", (blueprint_id,)).fetchone()
     assert (bid["variant"], bid["run_id"], bid["takeoff_run_id"]) == (
         "base",
-        processed["bid"].run_id,
-        processed["takeoff"].run_id,
+        processed["run"].run_id,
+        processed["run"].run_id,
     )
     assert bid["detector_version"] and bid["code_version"] and bid["catalog_version"] == 1
-    lines = db.execute(
-        "select distinct run_id, code_version from bid_lines where bid_id = %s", (bid["id"],)
-    ).fetchall()
-    assert [r["run_id"] for r in lines] == [processed["bid"].run_id] and lines[0]["code_version"]
+    lines = db.execute("select distinct run_id, code_version from bid_lines where bid_id = %s", (bid["id"],)).fetchall()
+    assert [r["run_id"] for r in lines] == [processed["run"].run_id] and lines[0]["code_version"]
     proposal = db.execute(
         "select run_id, code_version, data_version from proposals where bid_id = %s", (bid["id"],)
     ).fetchone()
-    assert proposal["run_id"] == processed["bid"].run_id and proposal["data_version"]
+    assert proposal["run_id"] == processed["run"].run_id and proposal["data_version"]
 
 
 def test_asset_checks_pass(processed: dict) -> None:
-    evaluations = [
-        e for result in (processed["takeoff"], processed["bid"]) for e in result.get_asset_check_evaluations()
-    ]
+    evaluations = processed["run"].get_asset_check_evaluations()
     by_name = {e.check_name: e.passed for e in evaluations}
     assert by_name == {
         "plumbing_sheets_have_detections": True,
@@ -157,10 +163,34 @@ def test_email_has_the_proposal_with_db_numbers(db: psycopg.Connection, processe
         assert str(int(line["quantity"])) in flat
 
 
-def test_rematerializing_changes_no_row_counts(
-    db: psycopg.Connection, instance, resources, processed: dict
-) -> None:
+def test_rematerializing_changes_no_row_counts(db: psycopg.Connection, instance, resources, processed: dict) -> None:
     before = counts(db, processed["id"])
-    takeoff, bid = materialize_blueprint(instance, resources, processed["id"])
-    assert takeoff.success and bid.success
+    assert materialize_blueprint(instance, resources, processed["id"]).success
     assert counts(db, processed["id"]) == before
+
+
+def test_second_bid_is_its_own_partition_with_lineage(
+    db: psycopg.Connection, instance, resources, processed: dict, smtp_sink
+) -> None:
+    with connection() as conn:
+        bidding.request_bid(conn, processed["id"], variant="acme", customer_email="acme@example.com")
+    run = materialize_bid(instance, resources, processed["id"], "acme")
+    assert run.success
+    bids = db.execute(
+        "select variant, customer_email, run_id, takeoff_run_id, total from bids where blueprint_id = %s "
+        "order by variant",
+        (processed["id"],),
+    ).fetchall()
+    assert [(b["variant"], b["customer_email"]) for b in bids] == [
+        ("acme", "acme@example.com"),
+        ("base", "customer@example.com"),
+    ]
+    acme, base = bids
+    assert acme["run_id"] == run.run_id and acme["takeoff_run_id"] == base["takeoff_run_id"]
+    assert acme["total"] == base["total"]  # same takeoff, same catalog
+    assert any(m["To"] == "acme@example.com" for m in smtp_sink.messages)
+    event = instance.get_latest_materialization_event(dg.AssetKey("alternate_bid"))
+    assert event.dagster_event.partition == str(bid_key(processed["id"], "acme"))
+    assert db.execute("select status from blueprints where id = %s", (processed["id"],)).fetchone()["status"] == (
+        "completed"
+    )

@@ -49,14 +49,10 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 @pytest.fixture(scope="module")
-def platform(
-    app_env, seeded, smtp_sink, db_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict]:
+def platform(app_env, seeded, smtp_sink, db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """Daemon and webserver, each in its own process group, with DAGSTER_HOME from our platform module."""
     home = ensure_dagster_home(tmp_path_factory.mktemp("dagster-home"), db_url)
-    dg.DagsterInstance.from_config(
-        str(home)
-    ).dispose()  # create Dagster's tables once, before two processes race
+    dg.DagsterInstance.from_config(str(home)).dispose()  # create Dagster's tables once, before two processes race
     env = {**os.environ, "DAGSTER_HOME": str(home)}
     port = _free_port()
     bin_dir = Path(sys.executable).parent
@@ -89,9 +85,7 @@ def platform(
 
 
 def _tail(logs: Path) -> str:
-    return "\n".join(
-        f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(logs.glob("*.log"))
-    )
+    return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(logs.glob("*.log")))
 
 
 @pytest.mark.anyio
@@ -129,9 +123,7 @@ async def test_upload_reaches_completed_through_the_daemon(
                     break
                 time.sleep(1)
         elapsed = time.monotonic() - started
-        assert status == "completed", (
-            f"status {status} ({error}) after {elapsed:.0f}s\n{_tail(platform['logs'])}"
-        )
+        assert status == "completed", f"status {status} ({error}) after {elapsed:.0f}s\n{_tail(platform['logs'])}"
         detail = await client.get(f"/api/blueprints/{blueprint_id}", headers=headers)
         assert detail.status_code == 200 and detail.json()["status"] == "completed"
     print(f"upload → completed in {elapsed:.1f} s")

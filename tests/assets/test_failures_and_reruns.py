@@ -37,15 +37,14 @@ def test_corrupt_pdf_fails_only_its_blueprint(
     good = tmp_path / "good.pdf"
     good.write_bytes(plan_set_pdf.read_bytes() + b"\n%good copy\n")
     bad_id, good_id = register(corrupt), register(good)
-    takeoff, _ = materialize_blueprint(instance, resources, bad_id)
-    assert not takeoff.success
+    run = materialize_blueprint(instance, resources, bad_id)
+    assert not run.success
     status, error = _status(db, bad_id)
     assert status == "failed"
     assert "cannot be read" in error and "Traceback" not in error
-    failure = next(e for e in takeoff.all_events if e.event_type_value == "STEP_FAILURE")
+    failure = next(e for e in run.all_events if e.event_type_value == "STEP_FAILURE")
     assert bad_id in failure.step_failure_data.error.message
-    ok_takeoff, ok_bid = materialize_blueprint(instance, resources, good_id)
-    assert ok_takeoff.success and ok_bid.success
+    assert materialize_blueprint(instance, resources, good_id).success
     assert _status(db, good_id) == ("completed", None)
 
 
@@ -61,20 +60,14 @@ def test_vanished_file_fails_then_rerun_completes(
     path = tmp_path / "vanishing.pdf"
     path.write_bytes(plan_set_pdf.read_bytes() + b"\n%vanishing copy\n")
     blueprint_id = register(path)
-    sha = (
-        db.execute("select sha256 from blueprints where id = %s", (blueprint_id,))
-        .fetchone()["sha256"]
-        .strip()
-    )
+    sha = db.execute("select sha256 from blueprints where id = %s", (blueprint_id,)).fetchone()["sha256"].strip()
     db.commit()
     get_storage().path_for(sha).unlink()
-    takeoff, _ = materialize_blueprint(instance, resources, blueprint_id)
-    assert not takeoff.success
+    assert not materialize_blueprint(instance, resources, blueprint_id).success
     status, error = _status(db, blueprint_id)
     assert status == "failed" and "missing from storage" in error and "vanishing.pdf" in error
     get_storage().put_file(path)  # the operator restores the file, then re-runs the partition
-    takeoff, bid = materialize_blueprint(instance, resources, blueprint_id)
-    assert takeoff.success and bid.success
+    assert materialize_blueprint(instance, resources, blueprint_id).success
     assert _status(db, blueprint_id) == ("completed", None)
 
 
@@ -97,8 +90,7 @@ def test_malformed_review_decision_fails_with_its_id(
         (seeded["organization_id"], blueprint_id),
     ).fetchone()["id"]
     db.commit()
-    takeoff, _ = materialize_blueprint(instance, resources, blueprint_id)
-    assert not takeoff.success
+    assert not materialize_blueprint(instance, resources, blueprint_id).success
     status, error = _status(db, blueprint_id)
     assert status == "failed" and decision in error and "hot_tub" in error
 
@@ -186,7 +178,7 @@ def test_definitions_load_with_running_sensors_and_schedules() -> None:
     dg.Definitions.validate_loadable(defs)
     jobs = {j.name for j in defs.resolve_all_job_defs()}
     assert {
-        "blueprint_takeoff",
+        "process_blueprint",
         "price_and_send_bid",
         "outbox_retry_job",
         "lead_follow_up_job",
@@ -211,6 +203,9 @@ def test_definitions_load_with_running_sensors_and_schedules() -> None:
         "priced_bid",
         "proposal_pdf",
         "sent_proposal",
+        "alternate_bid",
+        "alternate_proposal_pdf",
+        "sent_alternate_proposal",
     }
-    parents = graph.get(dg.AssetKey("priced_bid")).parent_keys
-    assert parents == {dg.AssetKey("reviewed_takeoff")}
+    assert graph.get(dg.AssetKey("priced_bid")).parent_keys == {dg.AssetKey("reviewed_takeoff")}
+    assert graph.get(dg.AssetKey("alternate_bid")).parent_keys == {dg.AssetKey("reviewed_takeoff")}

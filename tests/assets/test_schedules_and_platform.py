@@ -53,9 +53,7 @@ def test_follow_ups_are_queued_once_per_cadence_step(sent_bids, db: psycopg.Conn
     assert lead_follow_up_job.execute_in_process(run_config=config).success
     assert lead_follow_up_job.execute_in_process(run_config=config).success  # idempotent
     fresh = _messages(db, sent_bids["fresh"])
-    assert [m["dedupe_key"] for m in fresh] == [
-        f"bid:{sent_bids['fresh']}:follow_up:{h}h" for h in ("168", "24", "72")
-    ]
+    assert [m["dedupe_key"] for m in fresh] == [f"bid:{sent_bids['fresh']}:follow_up:{h}h" for h in ("168", "24", "72")]
     assert {m["recipient"] for m in fresh} == {"fresh@example.com"}
     # 20 days ago is past the 7-day cadence window: no follow-ups for it
     assert [m for m in _messages(db, sent_bids["stale"]) if m["kind"] == "follow_up"] == []
@@ -71,14 +69,16 @@ def test_stale_bid_reminder_goes_to_the_estimator(sent_bids, seeded, db: psycopg
 
 
 def test_outbox_retry_sends_due_messages(sent_bids, smtp_sink, db: psycopg.Connection) -> None:
-    db.execute("update messages set next_attempt_at = now() - interval '1 minute' where bid_id = %s",
-               (sent_bids["fresh"],))
+    db.execute(
+        "update messages set next_attempt_at = now() - interval '1 minute' where bid_id = %s", (sent_bids["fresh"],)
+    )
     db.commit()
     before = len(smtp_sink.messages)
     result = outbox_retry_job.execute_in_process()
     assert result.success
     received = smtp_sink.messages[before:]
-    assert sorted(m["To"] for m in received) == ["fresh@example.com"] * 3
+    # the three follow-ups made due above, and the stale-bid reminder (due at once) to the organization's office
+    assert sorted(m["To"] for m in received) == ["fresh@example.com"] * 3 + ["office@demo-plumbing.example"]
     statuses = db.execute("select distinct status from messages where bid_id = %s", (sent_bids["fresh"],)).fetchall()
     assert [s["status"] for s in statuses] == ["sent"]
 

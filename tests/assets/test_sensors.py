@@ -44,8 +44,7 @@ def test_upload_sensor_requests_each_upload_once(instance, resources, register, 
     assert [r.partition_key for r in result.run_requests] == ids
     with connection() as conn:
         shas = [
-            conn.execute("select sha256 from blueprints where id = %s", (i,)).fetchone()["sha256"].strip()
-            for i in ids
+            conn.execute("select sha256 from blueprints where id = %s", (i,)).fetchone()["sha256"].strip() for i in ids
         ]
     assert [r.run_key for r in result.run_requests] == [f"{i}:{s}" for i, s in zip(ids, shas, strict=True)]
     assert all(r.tags["pipelineos/blueprint"] == i for r, i in zip(result.run_requests, ids, strict=True))
@@ -59,9 +58,7 @@ def test_upload_sensor_requests_each_upload_once(instance, resources, register, 
     assert not set(baseline) & set(ids)
 
 
-def test_upload_sensor_skips_non_pending(
-    instance, resources, register, copies, db: psycopg.Connection
-) -> None:
+def test_upload_sensor_skips_non_pending(instance, resources, register, copies, db: psycopg.Connection) -> None:
     start = _tick(upload_sensor, instance, resources, None).cursor
     (path,) = copies(1)
     done = register(path)
@@ -80,16 +77,17 @@ def test_bid_request_sensor_one_run_per_bid(instance, resources, register, copie
         bidding.request_bid(conn, a, variant="base", reason="again")  # supersedes the first within the tick
         bidding.request_bid(conn, b, variant="base", send_proposal=False, reason="review")
     result = _tick(bid_request_sensor, instance, resources, start)
-    keys = sorted(
-        (
-            r.partition_key.keys_by_dimension["blueprint"],
-            r.partition_key.keys_by_dimension["bid"],
-            r.tags["pipelineos/send"],
-            r.tags["pipelineos/reason"],
-        )
-        for r in result.run_requests
-    )
-    assert keys == sorted(
+    runs = {}
+    for r in result.run_requests:
+        if r.job_name == "price_and_send_bid":
+            dims = r.partition_key.keys_by_dimension
+            runs[(dims["blueprint"], dims["bid"])] = r
+        else:  # a base bid is re-priced in the blueprint's own job, base-bid assets only
+            assert r.job_name == "process_blueprint"
+            assert r.asset_selection == [dg.AssetKey(k) for k in ("priced_bid", "proposal_pdf", "sent_proposal")]
+            runs[(r.partition_key, "base")] = r
+    found = sorted((*key, r.tags["pipelineos/send"], r.tags["pipelineos/reason"]) for key, r in runs.items())
+    assert found == sorted(
         [(a, "base", "true", "again"), (a, "alt-1", "true", "request"), (b, "base", "false", "review")]
     )
     variants = next(r for r in result.dynamic_partitions_requests if r.partitions_def_name == "bid_variants")
@@ -111,8 +109,10 @@ def test_review_sensor_recomputes_the_reviewed_takeoff(
     db.commit()
     result = _tick(review_completed_sensor, instance, resources, start)
     (request,) = [r for r in result.run_requests if r.partition_key == blueprint_id]
-    assert request.asset_selection == [dg.AssetKey("reviewed_takeoff")]
-    assert request.tags["pipelineos/reason"] == "review"
+    assert request.asset_selection == [
+        dg.AssetKey(k) for k in ("reviewed_takeoff", "priced_bid", "proposal_pdf", "sent_proposal")
+    ]
+    assert request.tags["pipelineos/reason"] == "review" and request.tags["pipelineos/send"] == "false"
     assert not [
         r
         for r in _tick(review_completed_sensor, instance, resources, result.cursor).run_requests or []

@@ -25,9 +25,7 @@ def test_create_and_authenticate(db, seeded) -> None:
     assert service.authenticate(db, "est@example.com", "wrong-pass") is None
     assert service.authenticate(db, "nobody@example.com", "s3cret-pass") is None
     with pytest.raises(ConflictError):
-        service.create_user(
-            db, organization_id=org, email="Est@example.com", password="another-pass", role="viewer"
-        )
+        service.create_user(db, organization_id=org, email="Est@example.com", password="another-pass", role="viewer")
     with pytest.raises(ValidationError):
         service.create_user(db, organization_id=org, email="x@example.com", password="another", role="root")
 
@@ -35,9 +33,7 @@ def test_create_and_authenticate(db, seeded) -> None:
 def test_refresh_rotation_and_reuse_revokes_family(db_url, seeded) -> None:
     with psycopg.connect(db_url, row_factory=dict_row) as conn:
         admin = service.authenticate(conn, seeded["admin_email"], seeded["admin_password"])
-        first = service.issue_refresh_token(
-            conn, organization_id=admin["organization_id"], user_id=admin["id"], days=7
-        )
+        first = service.issue_refresh_token(conn, organization_id=admin["organization_id"], user_id=admin["id"], days=7)
     with psycopg.connect(db_url, row_factory=dict_row) as conn:
         _, second = service.rotate_refresh_token(conn, first.token, 7)
     assert second.family_id == first.family_id and second.token != first.token

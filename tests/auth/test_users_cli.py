@@ -23,9 +23,7 @@ def _app() -> typer.Typer:
 
 
 def test_create_with_generated_password(seeded, db_url) -> None:
-    result = CliRunner().invoke(
-        _app(), ["users", "create", "--email", "cli@example.com", "--role", "estimator"]
-    )
+    result = CliRunner().invoke(_app(), ["users", "create", "--email", "cli@example.com", "--role", "estimator"])
     assert result.exit_code == 0, result.output
     password = result.output.split("Password (shown once): ", 1)[1].strip()
     with psycopg.connect(db_url, row_factory=dict_row) as conn:

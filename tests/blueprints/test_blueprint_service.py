@@ -89,9 +89,7 @@ def test_register_refuses_unknown_bytes(db, seeded, tmp_path: Path) -> None:
 
 
 def test_other_organization_gets_not_found(db, seeded, tmp_path: Path) -> None:
-    other_org = db.execute(
-        "insert into organizations (name, slug) values ('B', 'b') returning id"
-    ).fetchone()["id"]
+    other_org = db.execute("insert into organizations (name, slug) values ('B', 'b') returning id").fetchone()["id"]
     pdf = tmp_path / "p.pdf"
     pdf.write_bytes(b"%PDF-1.4\n")
     row = service.register_file(

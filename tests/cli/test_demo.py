@@ -13,9 +13,7 @@ from typer.testing import CliRunner
 from pipelineos.cli.main import app
 
 
-def test_demo_prints_summary_and_leaves_matching_proposal(
-    app_env: dict[str, str], db_url: str, tmp_path: Path
-) -> None:
+def test_demo_prints_summary_and_leaves_matching_proposal(app_env: dict[str, str], db_url: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "bid total" in result.output

@@ -37,14 +37,10 @@ def chromium() -> str:
     """Path of the system Chromium, installing the Debian package first when it is missing and we are root."""
     found = find_chromium()
     if found is None and shutil.which("apt-get") and os.geteuid() == 0:
-        subprocess.run(
-            ["apt-get", "install", "-y", *APT_PACKAGES], check=False, capture_output=True, timeout=900
-        )
+        subprocess.run(["apt-get", "install", "-y", *APT_PACKAGES], check=False, capture_output=True, timeout=900)
         found = find_chromium()
     if found is None:
-        pytest.fail(
-            "Chromium is not installed: run `apt-get install -y chromium fonts-noto-color-emoji` as root"
-        )
+        pytest.fail("Chromium is not installed: run `apt-get install -y chromium fonts-noto-color-emoji` as root")
     return found
 
 
@@ -144,9 +140,9 @@ def test_browser_signs_in_and_shows_the_review_sheet(chromium, dashboard_url, se
         page.get_by_role("link", name="Review").click()
         page.get_by_role("heading", name="Review takeoff").wait_for(timeout=60_000)
         wait_until_idle(page)
-        page.locator(
-            '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
-        ).first.wait_for(timeout=60_000)
+        page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(
+            timeout=60_000
+        )
         page.wait_for_timeout(1500)
         png = page.screenshot(full_page=True)
         (tmp_path / "review.png").write_bytes(png)

@@ -299,17 +299,13 @@ def test_find_more_like_this_adds_the_missed_symbols(signed_in, demo, db):
     by_class: dict[str, int] = {}
     for r in rows:
         by_class[r["fixture_class"]] = by_class.get(r["fixture_class"], 0) + 1
-    target = next(
-        i for i in layout_ids if next(r for r in rows if r["id"] == i)["fixture_class"] == "water_closet"
-    )
+    target = next(i for i in layout_ids if next(r for r in rows if r["id"] == i)["fixture_class"] == "water_closet")
     at.multiselect(key=_selected_key(blueprint_id)).set_value([target]).run()
     at.button(key="review_find_similar").click().run()
     assert not at.exception
     found = at.session_state["review_similar"]["boxes"]
     assert found, "the demo sheet draws water closets that were not detected"
-    assert any(
-        f"{len(found)} similar symbol(s) not yet counted as water_closet" in m.value for m in at.markdown
-    )
+    assert any(f"{len(found)} similar symbol(s) not yet counted as water_closet" in m.value for m in at.markdown)
     at.button(key="review_add_similar").click().run()
     assert at.metric[0].value == str(len(found))
 
@@ -329,9 +325,7 @@ def test_catalog_import_updates_prices_and_is_audited(signed_in, db, seeded):
         "from price_items where sku = 'FIX-WC'"
     ).fetchone()
     assert row == {"description": "Water closet (2026 price)", "cost": 399.0, "disc": 0.7}
-    assert (
-        db.execute("select count(*) as n from audit_log where action = 'catalog.import'").fetchone()["n"] == 1
-    )
+    assert db.execute("select count(*) as n from audit_log where action = 'catalog.import'").fetchone()["n"] == 1
 
 
 def test_catalog_import_error_names_the_line(signed_in):

@@ -70,8 +70,7 @@ def test_effective_frame_applies_thresholds_and_decisions():
     ]
     frame = effective_frame(DETECTIONS, saved, added, pending, show_above=0.3, auto_accept_above=0.9)
     got = {
-        r["id"]: (r["label"], r["status"], r["origin"], r["shown"], r["counted"])
-        for r in frame.iter_rows(named=True)
+        r["id"]: (r["label"], r["status"], r["origin"], r["shown"], r["counted"]) for r in frame.iter_rows(named=True)
     }
     assert got == {
         "d1": ("water_closet", "accepted", "auto", True, True),
@@ -195,19 +194,13 @@ def test_catalog_csv_round_trip_and_line_numbered_errors():
         parse_csv(b"sku,price\nA,1\n")
     with pytest.raises(CatalogImportError, match="appears twice"):
         parse_csv(b"sku,description,material_cost\nA,x,1\nA,y,2\n")
-    assert changed_rows(items, [{**items[0], "material_cost": 370.0}]) == [
-        {**items[0], "material_cost": 370.0}
-    ]
+    assert changed_rows(items, [{**items[0], "material_cost": 370.0}]) == [{**items[0], "material_cost": 370.0}]
     assert changed_rows(items, items) == []
 
 
 def test_errors_read_as_sentences_without_internals():
-    assert (
-        readable_error(NotFoundError("No blueprint with id 'x'."), "open it") == "No blueprint with id 'x'."
-    )
-    db_down = readable_error(
-        psycopg.OperationalError("connection refused on /tmp/.s.PGSQL"), "load the leads"
-    )
+    assert readable_error(NotFoundError("No blueprint with id 'x'."), "open it") == "No blueprint with id 'x'."
+    db_down = readable_error(psycopg.OperationalError("connection refused on /tmp/.s.PGSQL"), "load the leads")
     assert db_down.startswith("Could not load the leads: the database is not reachable")
     assert "/tmp" not in db_down
     internal = readable_error(KeyError("secret_column"), "save")
@@ -223,19 +216,16 @@ def test_save_items_updates_prices_and_stamps_the_change_date(seeded, db):
     from dashboard.utils.db import fetch_all
 
     org = seeded["organization_id"]
-    catalog_id = db.execute(
-        "select id::text as id from price_catalogs where organization_id = %s", (org,)
-    ).fetchone()["id"]
+    catalog_id = db.execute("select id::text as id from price_catalogs where organization_id = %s", (org,)).fetchone()[
+        "id"
+    ]
     db.execute("update price_items set price_changed_at = '2026-01-15' where catalog_id = %s", (catalog_id,))
     items = fetch_all("catalog_items", db, organization_id=org, catalog_id=catalog_id)
     lav = next(i for i in items if i["sku"] == "FIX-LAV")
     edited = {**lav, "material_cost": 200.0, "supplier": "Kohler"}
     same = next(i for i in items if i["sku"] == "FIX-UR")
     assert (
-        save_items(
-            db, org, catalog_id, None, [edited, {**same, "description": "Urinal, renamed"}], upsert=False
-        )
-        == 2
+        save_items(db, org, catalog_id, None, [edited, {**same, "description": "Urinal, renamed"}], upsert=False) == 2
     )
     after = {i["sku"]: i for i in fetch_all("catalog_items", db, organization_id=org, catalog_id=catalog_id)}
     assert (after["FIX-LAV"]["material_cost"], after["FIX-LAV"]["supplier"]) == (200.0, "Kohler")

@@ -20,8 +20,6 @@ from pipelineos.storage import get_storage
 FAR = dt.timedelta(days=30)
 
 
-
-
 def _smtp(port: int) -> dict:
     return {
         "email": SmtpTransport(
@@ -81,9 +79,7 @@ def test_enqueue_is_transactional_and_deduplicated(seeded: dict[str, str], db: p
     assert get_message(db, first) is None, "the message rolls back with the caller's transaction"
 
 
-def test_invalid_recipient_is_failed_with_reason(
-    seeded: dict[str, str], db: psycopg.Connection, smtp_sink
-) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_recipient_is_failed_with_reason(seeded: dict[str, str], db: psycopg.Connection, smtp_sink) -> None:  # type: ignore[no-untyped-def]
     _clear(db)
     mid = _queue(db, seeded["organization_id"], "not-an-address")
     row = get_message(db, mid)
@@ -235,9 +231,7 @@ def test_sms_twilio_compatible_api_on_loopback(seeded: dict[str, str], db: psyco
             sender="+15005550006",
         )
         org = seeded["organization_id"]
-        ok, bad, busy = (
-            _queue(db, org, n, channel="sms") for n in ("+1 415 555 2671", "+14155550000", "+14155550001")
-        )
+        ok, bad, busy = (_queue(db, org, n, channel="sms") for n in ("+1 415 555 2671", "+14155550000", "+14155550001"))
         report = dispatch_due(transports={"sms": api})
         assert (report["sent"], report["failed"], report["retry"]) == (1, 1, 1)
         assert get_message(db, ok)["provider_message_id"] == "SM" + "1".zfill(32)  # type: ignore[index]

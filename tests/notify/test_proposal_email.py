@@ -16,9 +16,7 @@ from pipelineos.proposals.service import create_proposal, queue_proposal_email
 from pipelineos.storage import get_storage
 
 
-def test_proposal_email_delivered_once_with_pdf(
-    seeded: dict[str, str], db: psycopg.Connection, smtp_sink
-) -> None:  # type: ignore[no-untyped-def]
+def test_proposal_email_delivered_once_with_pdf(seeded: dict[str, str], db: psycopg.Connection, smtp_sink) -> None:  # type: ignore[no-untyped-def]
     org = seeded["organization_id"]
     bp = db.execute(
         "insert into blueprints (organization_id, original_name, content_type, size_bytes, sha256, "
@@ -38,9 +36,7 @@ def test_proposal_email_delivered_once_with_pdf(
         ],
         schema=TAKEOFF_SCHEMA,
     )
-    bid = price_bid(
-        db, organization_id=org, blueprint_id=str(bp), takeoff=tk, customer_email="baker@example.com"
-    )
+    bid = price_bid(db, organization_id=org, blueprint_id=str(bp), takeoff=tk, customer_email="baker@example.com")
     proposal = create_proposal(db, get_storage(), bid_id=str(bid["id"]), thumbnails=[])
     queue_proposal_email(db, str(proposal["id"]), "baker@example.com")
     db.commit()
@@ -57,9 +53,7 @@ def test_proposal_email_delivered_once_with_pdf(
     assert status["status"] == "sent" and status["sent_at"] is not None  # type: ignore[index]
 
 
-def test_lead_autoreply_and_follow_ups_are_queued_once(
-    seeded: dict[str, str], db: psycopg.Connection
-) -> None:
+def test_lead_autoreply_and_follow_ups_are_queued_once(seeded: dict[str, str], db: psycopg.Connection) -> None:
     org = seeded["organization_id"]
     lead = db.execute(
         "insert into leads (organization_id, name, email, phone, message) values (%s, 'Ann', "

@@ -44,9 +44,7 @@ def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
-        )
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
         .sign(key, hashes.SHA256())
     )
@@ -54,9 +52,7 @@ def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return cert_path, key_path
 
@@ -95,17 +91,13 @@ def starttls_server(cert: tuple[Path, Path]) -> Iterator[SmtpSink]:
 @pytest.fixture()
 def tls_server(cert: tuple[Path, Path]) -> Iterator[SmtpSink]:
     sink = SmtpSink("127.0.0.1", free_port())
-    controller = Controller(
-        _Handler(sink), hostname="127.0.0.1", port=sink.port, ssl_context=_server_context(cert)
-    )
+    controller = Controller(_Handler(sink), hostname="127.0.0.1", port=sink.port, ssl_context=_server_context(cert))
     controller.start()
     yield sink
     controller.stop()
 
 
-def _transport(
-    port: int, cert: tuple[Path, Path], security: str, password: str | None = "s3cret"
-) -> SmtpTransport:
+def _transport(port: int, cert: tuple[Path, Path], security: str, password: str | None = "s3cret") -> SmtpTransport:
     return SmtpTransport(
         host="127.0.0.1",
         port=port,
@@ -120,21 +112,15 @@ def _transport(
 
 def test_starttls_with_auth_delivers(starttls_server: SmtpSink, cert: tuple[Path, Path]) -> None:
     calls: list[str] = []
-    _transport(starttls_server.port, cert, "starttls").send(
-        dict(MESSAGE), lambda: calls.append("transmitting")
-    )
+    _transport(starttls_server.port, cert, "starttls").send(dict(MESSAGE), lambda: calls.append("transmitting"))
     assert calls == ["transmitting"]
     assert starttls_server.messages[0]["Message-ID"] == "<m1@demo.example>"
 
 
-def test_wrong_password_is_refused_before_transmitting(
-    starttls_server: SmtpSink, cert: tuple[Path, Path]
-) -> None:
+def test_wrong_password_is_refused_before_transmitting(starttls_server: SmtpSink, cert: tuple[Path, Path]) -> None:
     calls: list[str] = []
     with pytest.raises(DeliveryFailed) as err:
-        _transport(starttls_server.port, cert, "starttls", "wrong").send(
-            dict(MESSAGE), lambda: calls.append("x")
-        )
+        _transport(starttls_server.port, cert, "starttls", "wrong").send(dict(MESSAGE), lambda: calls.append("x"))
     assert err.value.accepted is False and err.value.permanent and "535" in err.value.reason
     assert calls == [] and starttls_server.messages == []
 

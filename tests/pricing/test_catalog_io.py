@@ -33,9 +33,7 @@ def _count(db: psycopg.Connection, org: str) -> tuple[int, int, int]:
 
 def test_csv_import_creates_new_active_version(seeded: dict[str, str], db: psycopg.Connection) -> None:
     org = seeded["organization_id"]
-    first = import_csv(
-        db, org, ITEMS, ASSEMBLIES, name="Supplier A", labor_rate="88.50", effective_from="2026-01-01"
-    )
+    first = import_csv(db, org, ITEMS, ASSEMBLIES, name="Supplier A", labor_rate="88.50", effective_from="2026-01-01")
     second = import_csv(db, org, ITEMS, ASSEMBLIES, name="Supplier A", effective_from="2026-01-02")
     db.commit()
     assert (first["catalog"]["version"], second["catalog"]["version"]) == (1, 2)

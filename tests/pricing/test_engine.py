@@ -62,9 +62,7 @@ def test_batch_equals_one_by_one_and_is_deterministic() -> None:
         )
         assert totals.filter(pl.col("bid_key") == key).drop("bid_key").equals(single.drop("bid_key"))
     lines, _ = engine.price_batch(batch, _assemblies(), engine.rates_frame(rates))
-    wc = lines.filter((pl.col("bid_key") == "a") & (pl.col("fixture_class") == "water_closet")).row(
-        0, named=True
-    )
+    wc = lines.filter((pl.col("bid_key") == "a") & (pl.col("fixture_class") == "water_closet")).row(0, named=True)
     assert wc["manual_count"] == 1 and "NOT PRICED" in wc["flag"] and wc["total_cents"] == 0
 
 

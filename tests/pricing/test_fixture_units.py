@@ -48,9 +48,7 @@ def test_per_floor_totals_and_unlisted_class() -> None:
         ("water_closet", 1, "P-201", "x"),
         ("hose_bibb", 1, "P-201", "x"),
     )
-    s = fixture_units(
-        tk, edition="IPC 2021", occupancy="private", floors={"P-101": "Level 1", "P-201": "Level 2"}
-    )
+    s = fixture_units(tk, edition="IPC 2021", occupancy="private", floors={"P-101": "Level 1", "P-201": "Level 2"})
     floors = {f["floor"]: (f["dfu"], f["wsfu"]) for f in s.floors}
     assert floors == {"Level 1": (Decimal(4), Decimal("6.7")), "Level 2": (Decimal(3), Decimal(6))}
     assert s.unlisted == ["hose_bibb"]

@@ -61,9 +61,7 @@ def _page(marks: list[tuple[int, int]]) -> bytes:
     return out.getvalue()
 
 
-def _revision(
-    db: psycopg.Connection, org: str, marks: list[tuple[str, int, int]], previous: str | None
-) -> str:
+def _revision(db: psycopg.Connection, org: str, marks: list[tuple[str, int, int]], previous: str | None) -> str:
     bp = make_blueprint(db, org)
     sha = get_storage().put_bytes(_page([(x, y) for _, x, y in marks])).sha256
     db.execute("update blueprints set previous_blueprint_id = %s where id = %s", (previous, bp))
@@ -84,13 +82,9 @@ def _revision(
     return bp
 
 
-def test_compare_revisions_deltas_and_overlay(
-    seeded: dict[str, str], db: psycopg.Connection, app_env
-) -> None:  # type: ignore[no-untyped-def]
+def test_compare_revisions_deltas_and_overlay(seeded: dict[str, str], db: psycopg.Connection, app_env) -> None:  # type: ignore[no-untyped-def]
     org = seeded["organization_id"]
-    old = _revision(
-        db, org, [("water_closet", 100, 100), ("water_closet", 200, 100), ("lavatory", 300, 300)], None
-    )
+    old = _revision(db, org, [("water_closet", 100, 100), ("water_closet", 200, 100), ("lavatory", 300, 300)], None)
     new = _revision(
         db,
         org,
@@ -113,9 +107,7 @@ def test_compare_revisions_deltas_and_overlay(
     assert green[380:450, 580:650].any(), "the added lavatory is outlined in green"
 
 
-def test_sent_bids_expire_after_30_days(
-    seeded: dict[str, str], db: psycopg.Connection, blueprint_id: str
-) -> None:
+def test_sent_bids_expire_after_30_days(seeded: dict[str, str], db: psycopg.Connection, blueprint_id: str) -> None:
     org = seeded["organization_id"]
     old, fresh = _bid(db, org, blueprint_id), _bid(db, org, blueprint_id)
     for bid_id in (old, fresh):

@@ -128,9 +128,7 @@ def test_overrides_survive_repricing(
     assert count["n"] == 2  # type: ignore[index]
 
 
-def test_options_and_default_catalog(
-    seeded: dict[str, str], db: psycopg.Connection, blueprint_id: str
-) -> None:
+def test_options_and_default_catalog(seeded: dict[str, str], db: psycopg.Connection, blueprint_id: str) -> None:
     bid = price_bid(
         db,
         organization_id=seeded["organization_id"],

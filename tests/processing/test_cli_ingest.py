@@ -16,16 +16,12 @@ from pipelineos.storage import get_storage
 runner = CliRunner()
 
 
-def test_ingest_json_runs_the_whole_chain(
-    plan_set_pdf: Path, seeded, smtp_sink, db: psycopg.Connection
-) -> None:
+def test_ingest_json_runs_the_whole_chain(plan_set_pdf: Path, seeded, smtp_sink, db: psycopg.Connection) -> None:
     result = runner.invoke(app, ["ingest", str(plan_set_pdf), "--json", "--customer-email", "gc@example.com"])
     assert result.exit_code == 0, result.output
     (out,) = json.loads(result.stdout)
     assert out["status"] == "completed" and out["pages"] == 2 and out["error"] is None
-    row = db.execute(
-        "select status, page_count from blueprints where id = %s", (out["blueprint_id"],)
-    ).fetchone()
+    row = db.execute("select status, page_count from blueprints where id = %s", (out["blueprint_id"],)).fetchone()
     assert row == {"status": "completed", "page_count": 2}
     bid = db.execute("select total from bids where id = %s", (out["bid_id"],)).fetchone()
     assert str(bid["total"]) == out["bid_total"]
@@ -64,9 +60,7 @@ def test_rerun_brings_a_failed_blueprint_back(
     assert out["status"] == "failed" and blueprint_id in out["error"]
     row = db.execute("select status, error from blueprints where id = %s", (blueprint_id,)).fetchone()
     db.commit()
-    assert (
-        row["status"] == "failed" and "missing from storage" in row["error"] and "again.pdf" in row["error"]
-    )
+    assert row["status"] == "failed" and "missing from storage" in row["error"] and "again.pdf" in row["error"]
     stored.with_suffix(".away").rename(stored)
     again = runner.invoke(app, ["rerun", blueprint_id, "--json"])
     assert again.exit_code == 0, again.output

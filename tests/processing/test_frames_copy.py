@@ -46,9 +46,7 @@ def test_replace_partition_replaces_only_that_partition(db: psycopg.Connection, 
     # re-writing a partition replaces its rows and leaves the other alone
     assert replace_partition(db, "reviewed_takeoff", _takeoff(org, 4, "urinal"), {"blueprint_id": a}) == 4
     db.commit()
-    found = db.execute(
-        "select blueprint_id::text as bp, count(*) as n from reviewed_takeoff group by 1"
-    ).fetchall()
+    found = db.execute("select blueprint_id::text as bp, count(*) as n from reviewed_takeoff group by 1").fetchall()
     counts = {r["bp"]: r["n"] for r in found}
     assert counts == {a: 4, b: 2}
     frame = read_partition(db, "reviewed_takeoff", {"blueprint_id": a})
@@ -66,10 +64,7 @@ def test_failed_write_leaves_the_old_rows(db: psycopg.Connection, bp_ids: tuple[
     with pytest.raises(psycopg.errors.CheckViolation):
         replace_partition(db, "reviewed_takeoff", bad, {"blueprint_id": a})
     db.rollback()
-    assert (
-        db.execute("select count(*) as n from reviewed_takeoff where blueprint_id = %s", (a,)).fetchone()["n"]
-        == 2
-    )
+    assert db.execute("select count(*) as n from reviewed_takeoff where blueprint_id = %s", (a,)).fetchone()["n"] == 2
 
 
 @pytest.mark.parametrize(
@@ -90,9 +85,7 @@ def test_failed_write_leaves_the_old_rows(db: psycopg.Connection, bp_ids: tuple[
         ),
     ],
 )
-def test_type_checks_name_the_column(
-    db: psycopg.Connection, bp_ids: tuple[str, str, str], change, message: str
-):
+def test_type_checks_name_the_column(db: psycopg.Connection, bp_ids: tuple[str, str, str], change, message: str):
     org, a, _ = bp_ids
     with pytest.raises(FrameSchemaError) as info:
         replace_partition(db, "reviewed_takeoff", change(_takeoff(org, 2)), {"blueprint_id": a})

@@ -97,12 +97,9 @@ def test_rerun_leaves_the_same_rows(db: psycopg.Connection, processed: str) -> N
     assert snapshot() == before
 
 
-def test_reviewed_takeoff_applies_decisions(
-    db: psycopg.Connection, processed: str, seeded: dict[str, str]
-) -> None:
+def test_reviewed_takeoff_applies_decisions(db: psycopg.Connection, processed: str, seeded: dict[str, str]) -> None:
     first, second = db.execute(
-        "select id::text as id, fixture_class from fixture_detections where blueprint_id = %s "
-        "order by id limit 2",
+        "select id::text as id, fixture_class from fixture_detections where blueprint_id = %s order by id limit 2",
         (processed,),
     ).fetchall()
     before = steps.reviewed_takeoff(processed, None)

@@ -95,9 +95,7 @@ def test_apply_decisions(decisions: list[dict], expected: list[tuple[str, str, s
     got = sorted(zip(frame["detection_id"], frame["fixture_class"], frame["source"], strict=True))
     assert got == sorted(expected)
     sheets = dict(zip(frame["detection_id"], frame["sheet_number"], strict=True))
-    assert all(
-        sheets[d] == SHEETS[p] for d, p in zip(frame["detection_id"], frame["page_index"], strict=True)
-    )
+    assert all(sheets[d] == SHEETS[p] for d, p in zip(frame["detection_id"], frame["page_index"], strict=True))
 
 
 @pytest.mark.parametrize(

@@ -31,11 +31,7 @@ def plan_png(width: int = 1200, height: int = 800) -> bytes:
 
 
 def _takeoff() -> pl.DataFrame:
-    rows = (
-        [("water_closet", 0, "P-101")] * 3
-        + [("water_closet", 1, "P-102")] * 2
-        + [("lavatory", 0, "P-101")] * 4
-    )
+    rows = [("water_closet", 0, "P-101")] * 3 + [("water_closet", 1, "P-102")] * 2 + [("lavatory", 0, "P-101")] * 4
     rows += [("floor_drain", 1, "P-102")]
     return pl.DataFrame(
         [
@@ -142,9 +138,7 @@ def test_brand_colours_only_accept_hex() -> None:
     assert safe_color("red; } body { display:none", "#000") == "#000"
 
 
-def test_invalid_recipient_fails_message_and_keeps_bid_draft(
-    seeded: dict[str, str], db: psycopg.Connection
-) -> None:
+def test_invalid_recipient_fails_message_and_keeps_bid_draft(seeded: dict[str, str], db: psycopg.Connection) -> None:
     org = seeded["organization_id"]
     bp = db.execute(
         "insert into blueprints (organization_id, original_name, content_type, size_bytes, sha256) "

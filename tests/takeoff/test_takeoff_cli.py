@@ -21,9 +21,7 @@ def _app() -> typer.Typer:
 
 def test_detect_writes_the_json_contract(plan_set: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "out.json"
-    result = CliRunner().invoke(
-        _app(), ["detect", str(plan_set[0]), "--provider", "offline", "--json", str(out)]
-    )
+    result = CliRunner().invoke(_app(), ["detect", str(plan_set[0]), "--provider", "offline", "--json", str(out)])
     assert result.exit_code == 0, result.output
     assert "water_closet" in result.output
     data = json.loads(out.read_text())

@@ -31,15 +31,11 @@ def _test_sheet(path: Path, classes: tuple[str, ...], style: str) -> dict:
             symbol = FIXTURE_SYMBOLS[cls](style)
             _x0, y0, _x1, y1 = bounds(symbol)
             scale = 1.3 * factor * (1.0 if cls not in ("floor_drain", "hose_bibb") else 2.5)
-            where = Placement(
-                120 + col * 170, 90 + row * 180 - (y0 + y1) / 2 * scale, scale, rotation, mirror
-            )
+            where = Placement(120 + col * 170, 90 + row * 180 - (y0 + y1) / 2 * scale, scale, rotation, mirror)
             box = draw_symbol(page, symbol, where, 0.7)
             truth["fixtures"].append({"class": cls, "bbox": [box[0] / W, box[1] / H, box[2] / W, box[3] / H]})
     for i, kind in enumerate(FURNITURE_KINDS):
-        draw_symbol(
-            page, furniture(kind), Placement(900 + (i % 3) * 160, 120 + (i // 3) * 260, 1.3, i % 4), 0.7
-        )
+        draw_symbol(page, furniture(kind), Placement(900 + (i % 3) * 160, 120 + (i // 3) * 260, 1.3, i % 4), 0.7)
     doc.save(path)
     return truth
 

@@ -38,9 +38,7 @@ def to_long(frame: pl.DataFrame, key: str | None, prefix: str) -> pl.DataFrame:
                     "value": None if value is None else float(value),
                 }
             )
-    return pl.DataFrame(
-        rows, schema={k: v for k, v in METRIC_SCHEMA.items() if k != "organization_id"}, orient="row"
-    )
+    return pl.DataFrame(rows, schema={k: v for k, v in METRIC_SCHEMA.items() if k != "organization_id"}, orient="row")
 
 
 def bid_metrics(frames: Frames) -> pl.DataFrame:

@@ -55,13 +55,16 @@ def request_bid(
 
 
 def request_repricing(blueprint_id: str, *, reason: str = "takeoff") -> list[dict[str, Any]]:
-    """After a (re)computed takeoff: request every existing variant again (``base`` when there is none)."""
+    """After a (re)computed takeoff: request every further bid of the blueprint again.
+
+    The base bid is priced in the same run as the takeoff, so only the other variants are requested.
+    """
     with connection() as conn:
-        variants = [r["variant"] for r in repo.rows(conn, "bid_variants_of", blueprint_id=blueprint_id)] or [
-            BASE
-        ]
+        variants = [r["variant"] for r in repo.rows(conn, "bid_variants_of", blueprint_id=blueprint_id)]
         out = []
         for variant in variants:
+            if variant == BASE:
+                continue
             last = repo.one(conn, "latest_bid_request", blueprint_id=blueprint_id, variant=variant) or {}
             out.append(
                 request_bid(

@@ -74,9 +74,7 @@ def analyze_pages(
         if progress:
             progress(done, len(page_indexes))
 
-    return map_pages(
-        analyze_one, [(str(path), i, provider_name) for i in page_indexes], workers=workers, on_done=tick
-    )
+    return map_pages(analyze_one, [(str(path), i, provider_name) for i in page_indexes], workers=workers, on_done=tick)
 
 
 def _clamp(value: float) -> float:

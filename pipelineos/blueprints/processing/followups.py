@@ -21,9 +21,7 @@ def queue_bid_follow_ups(hours: Sequence[int] = (24, 72, 168)) -> int:
     with connection() as conn:
         for bid in repo.rows(conn, "sent_bids", within_days=window_days):
             project = bid["project_name"] or bid["original_name"]
-            queued += len(
-                queue_follow_ups(conn, bid=bid, sent_at=bid["sent_at"], hours=list(hours), project=project)
-            )
+            queued += len(queue_follow_ups(conn, bid=bid, sent_at=bid["sent_at"], hours=list(hours), project=project))
     return queued
 
 

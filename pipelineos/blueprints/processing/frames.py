@@ -83,18 +83,14 @@ def check_frame(frame: pl.DataFrame, table: str, columns: dict[str, Column]) -> 
     for name, dtype in frame.schema.items():
         column = columns.get(name)
         if column is None:
-            raise FrameSchemaError(
-                f"column {name!r} is not in table {table!r} (columns: {', '.join(columns)})"
-            )
+            raise FrameSchemaError(f"column {name!r} is not in table {table!r} (columns: {', '.join(columns)})")
         if not _compatible(dtype, column.data_type):
             raise FrameSchemaError(
                 f"column {name!r} of table {table!r} is {column.data_type}, but the frame holds {dtype}"
             )
         if not column.nullable and frame[name].null_count():
             raise FrameSchemaError(f"column {name!r} of table {table!r} is NOT NULL but the frame has nulls")
-    missing = [
-        c.name for c in columns.values() if not c.nullable and not c.has_default and c.name not in frame
-    ]
+    missing = [c.name for c in columns.values() if not c.nullable and not c.has_default and c.name not in frame]
     if missing:
         raise FrameSchemaError(f"table {table!r} needs columns the frame lacks: {', '.join(missing)}")
 
@@ -134,9 +130,7 @@ def replace_partition(
     return frame.height
 
 
-def read_partition(
-    conn: psycopg.Connection, table: str, partition: dict[str, Any] | None = None
-) -> pl.DataFrame:
+def read_partition(conn: psycopg.Connection, table: str, partition: dict[str, Any] | None = None) -> pl.DataFrame:
     """The partition's rows as a frame typed from the table (uuid/text/json columns as strings)."""
     columns = table_columns(conn, table)
     select = sql.SQL(", ").join(
@@ -155,10 +149,7 @@ def read_partition(
     values = [list(r.values()) if isinstance(r, dict) else list(r) for r in data]
     if values:
         values = [
-            [
-                float(v) if schema[n] == pl.Float64 and v is not None else v
-                for n, v in zip(schema, r, strict=True)
-            ]
+            [float(v) if schema[n] == pl.Float64 and v is not None else v for n, v in zip(schema, r, strict=True)]
             for r in values
         ]
     return pl.DataFrame(values, schema=schema, orient="row")

@@ -54,8 +54,7 @@ def source_file(storage: Storage, blueprint: dict[str, Any]) -> Iterator[Path]:
     if not stored.is_file():
         raise ProcessingError(
             blueprint["id"],
-            f"the uploaded file {blueprint['original_name']!r} is missing from storage ({stored}); "
-            "upload it again",
+            f"the uploaded file {blueprint['original_name']!r} is missing from storage ({stored}); upload it again",
         )
     suffix = SUFFIXES.get(blueprint["content_type"], "")
     with tempfile.TemporaryDirectory(prefix="pipelineos-src-") as tmp:
@@ -144,9 +143,7 @@ def write_pages(
         if progress:
             progress(done, total)
 
-    rendered = map_pages(
-        render_page, [(str(path), i, dpi) for i in range(total)], workers=workers, on_done=tick
-    )
+    rendered = map_pages(render_page, [(str(path), i, dpi) for i in range(total)], workers=workers, on_done=tick)
     if all(page.error for page in rendered):
         raise ProcessingError(blueprint_id, f"no page could be rendered ({rendered[0].error})")
     written = []

@@ -135,9 +135,7 @@ def ingest_file(
     return process_blueprint(str(row["id"]), progress=progress, workers=workers, send=send)
 
 
-def ingest_files(
-    paths: Sequence[Path], organization_id: str | None = None, **kwargs: Any
-) -> list[ProcessResult]:
+def ingest_files(paths: Sequence[Path], organization_id: str | None = None, **kwargs: Any) -> list[ProcessResult]:
     """Ingest several files one after the other; one bad file never stops the rest."""
     results = []
     for path in paths:
@@ -152,7 +150,5 @@ def default_organization(conn: Any) -> str:
     """The organization files are ingested into when none is given (the oldest one)."""
     row = repo.one(conn, "first_organization")
     if row is None:
-        raise ProcessingError(
-            "?", "there is no organization yet: run `pipelineos db migrate` and seed it first"
-        )
+        raise ProcessingError("?", "there is no organization yet: run `pipelineos db migrate` and seed it first")
     return str(row["id"])

@@ -26,9 +26,7 @@ def rows(conn: psycopg.Connection, name: str, /, **params: Any) -> list[Row]:
         blueprint_id = str(params.get("blueprint_id", "?"))
         raise BlueprintGone(blueprint_id, "the blueprint was deleted while it was being processed") from exc
     except psycopg.errors.InvalidTextRepresentation as exc:
-        raise ProcessingError(
-            str(params.get("blueprint_id", "?")), f"not a valid identifier ({exc})"
-        ) from exc
+        raise ProcessingError(str(params.get("blueprint_id", "?")), f"not a valid identifier ({exc})") from exc
     except psycopg.OperationalError as exc:
         raise ProcessingError(
             str(params.get("blueprint_id", "?")), f"database unavailable: {exc}", transient=True
@@ -72,8 +70,6 @@ def mark_failed(conn: psycopg.Connection, blueprint_id: str, error: str) -> bool
     return one(conn, "mark_failed", blueprint_id=blueprint_id, error=error[:2000]) is not None
 
 
-def pending_after(
-    conn: psycopg.Connection, after_at: dt.datetime | None, after_id: str, limit: int = 100
-) -> list[Row]:
+def pending_after(conn: psycopg.Connection, after_at: dt.datetime | None, after_id: str, limit: int = 100) -> list[Row]:
     """Pending blueprints registered after the cursor ``(after_at, after_id)``, oldest first."""
     return rows(conn, "pending_blueprints", after_at=after_at or EPOCH, after_id=after_id, limit=limit)

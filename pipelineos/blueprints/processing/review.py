@@ -53,9 +53,7 @@ def apply_decisions(
             )
         if action == "add":
             if decision.get("page_index") is None:
-                raise ReviewDecisionError(
-                    blueprint_id, f"review decision {decision_id} (add) has no page_index"
-                )
+                raise ReviewDecisionError(blueprint_id, f"review decision {decision_id} (add) has no page_index")
             added_id = decision.get("detection_id") or decision_id
             fixtures[added_id] = {
                 "detection_id": added_id,
@@ -67,9 +65,7 @@ def apply_decisions(
         elif action in ("accept", "reject", "relabel"):
             latest[decision["detection_id"]] = decision
         else:
-            raise ReviewDecisionError(
-                blueprint_id, f"review decision {decision_id} has unknown action {action!r}"
-            )
+            raise ReviewDecisionError(blueprint_id, f"review decision {decision_id} has unknown action {action!r}")
     rows = []
     for detection_id, fixture in fixtures.items():
         decision = latest.get(detection_id) or {"action": "accept"}
@@ -93,7 +89,5 @@ def reviewed_takeoff(conn: psycopg.Connection, blueprint_id: str) -> pl.DataFram
     """
     detections = repo.rows(conn, "detections_of", blueprint_id=blueprint_id)
     decisions = repo.rows(conn, "decisions_of", blueprint_id=blueprint_id)
-    sheets = {
-        p["page_index"]: p["sheet_number"] for p in repo.rows(conn, "pages_of", blueprint_id=blueprint_id)
-    }
+    sheets = {p["page_index"]: p["sheet_number"] for p in repo.rows(conn, "pages_of", blueprint_id=blueprint_id)}
     return apply_decisions(blueprint_id, detections, decisions, sheets)

@@ -54,9 +54,7 @@ def classify_words(page_index: int, words: list[list[Any]], width: float, height
     for _x0, _y0, x1, y1, text in words:
         match = SHEET_NUMBER.match(str(text).strip().upper())
         if match and match.group("prefix") in DISCIPLINES:
-            candidates.append(
-                ((x1 / max(width, 1)) + (y1 / max(height, 1)), str(text).strip().upper(), match)
-            )
+            candidates.append(((x1 / max(width, 1)) + (y1 / max(height, 1)), str(text).strip().upper(), match))
     if not candidates:
         return SheetInfo(page_index, None, None, None, None)
     _, number, match = max(candidates, key=lambda c: c[0])

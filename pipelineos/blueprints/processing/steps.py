@@ -82,9 +82,7 @@ def detect(
     if not indexes:
         raise ProcessingError(blueprint_id, "it has no pages yet; materialize blueprint_pages first")
     with pages.source_file(storage, blueprint) as path:
-        takeoffs = det.analyze_pages(
-            path, indexes, workers=workers, provider_name=provider_name, progress=progress
-        )
+        takeoffs = det.analyze_pages(path, indexes, workers=workers, provider_name=provider_name, progress=progress)
     if all(t.error for t in takeoffs):
         raise ProcessingError(blueprint_id, f"detection failed on every page ({takeoffs[0].error})")
     with connection() as conn:

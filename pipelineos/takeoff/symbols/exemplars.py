@@ -73,9 +73,7 @@ def load_exemplars(exemplars: dict[str, list[Path]] | None) -> TemplateSet:
     templates = TemplateSet()
     for cls, paths in (exemplars or {}).items():
         if cls not in FIXTURE_CLASSES:
-            raise TakeoffInputError(
-                f"unknown fixture class {cls!r}; use one of {', '.join(FIXTURE_CLASSES)}."
-            )
+            raise TakeoffInputError(f"unknown fixture class {cls!r}; use one of {', '.join(FIXTURE_CLASSES)}.")
         for path in paths:
             templates.add(cls, exemplar_mask(Path(path)), "user")
     return templates

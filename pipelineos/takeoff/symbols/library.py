@@ -46,9 +46,7 @@ def render_symbol(symbol: Symbol, size_px: int = 36, line_px: float = 1.2) -> np
 
 
 @lru_cache(maxsize=4)
-def builtin_templates(
-    classes: tuple[str, ...] = tuple(FIXTURE_SYMBOLS), negatives: bool = True
-) -> TemplateSet:
+def builtin_templates(classes: tuple[str, ...] = tuple(FIXTURE_SYMBOLS), negatives: bool = True) -> TemplateSet:
     """Templates for the library's classes (and its negatives), built once per process."""
     templates = TemplateSet()
     for cls in classes:

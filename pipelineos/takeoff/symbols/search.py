@@ -75,9 +75,7 @@ def _sharp_mask(page: LoadedPage, box: tuple) -> np.ndarray | None:
     return found.masks[int(np.argmax(sizes))]
 
 
-def legend_templates(
-    page: LoadedPage, regions: list[Box], prepared: PreparedPage
-) -> tuple[TemplateSet, set[int]]:
+def legend_templates(page: LoadedPage, regions: list[Box], prepared: PreparedPage) -> tuple[TemplateSet, set[int]]:
     """Exemplars read from the legend: the symbol left of each label that names a fixture."""
     templates = TemplateSet()
     used: set[int] = set()
@@ -86,9 +84,7 @@ def legend_templates(
         return templates, used
     centers = np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2], axis=1)
     for rx0, ry0, rx1, ry1 in regions:
-        inside = (
-            (centers[:, 0] >= rx0) & (centers[:, 0] <= rx1) & (centers[:, 1] >= ry0) & (centers[:, 1] <= ry1)
-        )
+        inside = (centers[:, 0] >= rx0) & (centers[:, 0] <= rx1) & (centers[:, 1] >= ry0) & (centers[:, 1] <= ry1)
         for (lx0, ly0, _lx1, ly1), text in text_lines(page.words):
             cls = class_from_text(text)
             if cls is None or not (rx0 <= lx0 <= rx1 and ry0 <= ly0 <= ry1):

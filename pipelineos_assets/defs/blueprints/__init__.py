@@ -5,11 +5,11 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelineos_assets.defs.blueprints.assets import blueprint_file, blueprint_pages, sheet_index
-from pipelineos_assets.defs.blueprints.jobs import blueprint_takeoff_job
+from pipelineos_assets.defs.blueprints.jobs import blueprint_pipeline_job
 from pipelineos_assets.defs.blueprints.sensors import upload_sensor
 
 defs = dg.Definitions(
     assets=[blueprint_file, blueprint_pages, sheet_index],
-    jobs=[blueprint_takeoff_job],
+    jobs=[blueprint_pipeline_job],
     sensors=[upload_sensor],
 )

@@ -70,7 +70,6 @@ def sheet_index(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     blueprint_id = context.partition_key
     infos = run_step(context, blueprint_id, steps.index_sheets, blueprint_id)
     table = "| page | sheet | discipline | kind |\n|---|---|---|---|\n" + "\n".join(
-        f"| {i.page_index + 1} | {i.sheet_number or ''} | {i.discipline or ''} | {i.sheet_kind or ''} |"
-        for i in infos
+        f"| {i.page_index + 1} | {i.sheet_number or ''} | {i.discipline or ''} | {i.sheet_kind or ''} |" for i in infos
     )
     return dg.MaterializeResult(metadata={"sheets": len(infos), "index": dg.MetadataValue.md(table)})

@@ -1,4 +1,4 @@
-"""Upload sensor: each new pending blueprint becomes a partition and one takeoff run.
+"""Upload sensor: each new pending blueprint becomes a partition and one pipeline run.
 
 The cursor is the (created_at, id) of the last blueprint seen, and each run's ``run_key`` is the blueprint id
 plus its sha256, so a daemon restart (or a replayed tick) never starts the same upload twice.
@@ -10,11 +10,11 @@ import json
 import dagster as dg
 
 from pipelineos.blueprints.processing import repository as repo
+from pipelineos_assets.defs.blueprints.jobs import PIPELINE_JOB
 from pipelineos_assets.defs.blueprints.partitions import blueprint_partitions
 from pipelineos_assets.guard import TAGS_BLUEPRINT, TAGS_REASON
 from pipelineos_assets.resources import PipelineDatabase
 
-TAKEOFF_JOB = "blueprint_takeoff"
 BATCH = 50
 
 
@@ -25,9 +25,9 @@ def _parse_cursor(cursor: str | None) -> tuple[dt.datetime | None, str]:
     return dt.datetime.fromisoformat(data["at"]), data["id"]
 
 
-@dg.sensor(job_name=TAKEOFF_JOB, minimum_interval_seconds=2, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(job_name=PIPELINE_JOB, minimum_interval_seconds=2, default_status=dg.DefaultSensorStatus.RUNNING)
 def upload_sensor(context: dg.SensorEvaluationContext, database: PipelineDatabase) -> dg.SensorResult:
-    """Add a partition and request a takeoff run for every blueprint uploaded since the cursor."""
+    """Add a partition and request a pipeline run for every blueprint uploaded since the cursor."""
     after_at, after_id = _parse_cursor(context.cursor)
     with database.connection() as conn:
         found = repo.pending_after(conn, after_at, after_id, limit=BATCH)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelineos_assets.defs.proposals.assets import proposal_pdf, sent_proposal
-from pipelineos_assets.defs.proposals.checks import proposal_pdf_opens
+from pipelineos_assets.defs.proposals.assets import (
+    alternate_proposal_pdf,
+    proposal_pdf,
+    sent_alternate_proposal,
+    sent_proposal,
+)
+from pipelineos_assets.defs.proposals.checks import proposal_checks
 from pipelineos_assets.defs.proposals.schedules import outbox_retry_job, outbox_retry_schedule
 
 defs = dg.Definitions(
-    assets=[proposal_pdf, sent_proposal],
-    asset_checks=[proposal_pdf_opens],
+    assets=[proposal_pdf, sent_proposal, alternate_proposal_pdf, sent_alternate_proposal],
+    asset_checks=proposal_checks,
     jobs=[outbox_retry_job],
     schedules=[outbox_retry_schedule],
 )

@@ -7,6 +7,4 @@ import dagster as dg
 from pipelineos_assets.defs.takeoff.assets import fixture_detections, reviewed_takeoff
 from pipelineos_assets.defs.takeoff.checks import plumbing_sheets_have_detections
 
-defs = dg.Definitions(
-    assets=[fixture_detections, reviewed_takeoff], asset_checks=[plumbing_sheets_have_detections]
-)
+defs = dg.Definitions(assets=[fixture_detections, reviewed_takeoff], asset_checks=[plumbing_sheets_have_detections])

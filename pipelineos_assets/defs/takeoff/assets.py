@@ -73,7 +73,7 @@ def fixture_detections(context: dg.AssetExecutionContext, takeoff_engine: Takeof
     metadata={"table": "reviewed_takeoff", "partition_column": "blueprint_id"},
 )
 def reviewed_takeoff(context: dg.AssetExecutionContext, fixture_detections: pl.DataFrame) -> pl.DataFrame:
-    """Detections with the estimator's review decisions applied; requests pricing of the blueprint's bids."""
+    """Detections with the estimator's review decisions applied; requests re-pricing of further bids."""
     blueprint_id = context.partition_key
     frame = run_step(context, blueprint_id, steps.reviewed_takeoff, blueprint_id, run_id_of(context))
     reason = context.run.tags.get(TAGS_REASON, "takeoff")

@@ -55,9 +55,7 @@ def update_item(
     params = {k: changes.get(k) for k in ("description", "unit", "supplier")}
     for key in ("material_cost", "discount_multiplier"):
         params[key] = Decimal(str(changes[key])) if changes.get(key) is not None else None
-    row = one(
-        conn, "update_item", organization_id=organization_id, catalog_id=catalog["id"], sku=sku, **params
-    )
+    row = one(conn, "update_item", organization_id=organization_id, catalog_id=catalog["id"], sku=sku, **params)
     if row is None:
         raise NotFoundError(f"No item with SKU {sku!r} in catalog {catalog['name']} v{catalog['version']}.")
     record(
@@ -84,10 +82,7 @@ def set_active(
 ) -> Row:
     """Turn a catalog version on or off for new bids."""
     cid = parse_id(catalog_id, "catalog")
-    if (
-        one(conn, "set_catalog_active", organization_id=organization_id, catalog_id=cid, is_active=active)
-        is None
-    ):
+    if one(conn, "set_catalog_active", organization_id=organization_id, catalog_id=cid, is_active=active) is None:
         raise NotFoundError(f"No price catalog with id {catalog_id} in your organization.")
     record(
         conn,
