@@ -11,7 +11,7 @@ import shutil
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import typer
 from rich.console import Console
@@ -96,9 +96,10 @@ def demo(
         blueprint_id = result.blueprint_id
         queries = queries_beside(__file__)
         with connection() as conn:
-            counts = conn.execute(queries["demo_fixture_counts"], {"blueprint_id": blueprint_id}).fetchall()
-            bid = conn.execute(queries["demo_bid_summary"], {"blueprint_id": blueprint_id}).fetchone()
-            proposal = conn.execute(queries["demo_proposal"], {"blueprint_id": blueprint_id}).fetchone()
+            params = {"blueprint_id": blueprint_id}
+            counts = cast(list[dict[str, Any]], conn.execute(queries["demo_fixture_counts"], params).fetchall())
+            bid = cast(dict[str, Any] | None, conn.execute(queries["demo_bid_summary"], params).fetchone())
+            proposal = cast(dict[str, Any] | None, conn.execute(queries["demo_proposal"], params).fetchone())
     finally:
         controller.stop()
     if result.status != "completed" or bid is None or proposal is None:

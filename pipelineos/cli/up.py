@@ -20,9 +20,31 @@ console = Console()
 
 @dataclass
 class Service:
+    """One process of the platform: its command line, the URL a user opens and the URL that says it is up."""
+
     name: str
     argv: list[str]
     url: str | None
+    health: str | None = None
+
+
+class Stop(Exception):
+    """Raised by the signal handler: Ctrl-C, SIGTERM or SIGHUP asks ``up`` to stop every service."""
+
+
+def _raise_stop(signum: int, _frame: object) -> None:
+    raise Stop(signal.Signals(signum).name)
+
+
+def _is_up(url: str) -> bool:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status < 500)
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
 
 
 def platform_services() -> list[Service]:
@@ -44,6 +66,7 @@ def platform_services() -> list[Service]:
                 "--no-access-log",
             ],
             f"http://{settings.api_host}:{settings.api_port}/schema",
+            f"http://{settings.api_host}:{settings.api_port}/api/health",
         ),
         Service(
             "dagster-webserver",
@@ -57,6 +80,7 @@ def platform_services() -> list[Service]:
                 str(settings.dagster_port),
             ],
             f"http://127.0.0.1:{settings.dagster_port}",
+            f"http://127.0.0.1:{settings.dagster_port}/server_info",
         ),
         Service("dagster-daemon", [str(bin_dir / "dagster-daemon"), "run", "-w", workspace], None),
         Service(
@@ -75,6 +99,7 @@ def platform_services() -> list[Service]:
                 "false",
             ],
             f"http://127.0.0.1:{settings.dashboard_port}",
+            f"http://127.0.0.1:{settings.dashboard_port}/_stcore/health",
         ),
     ]
 
@@ -119,6 +144,8 @@ def up(
     log_dir = get_settings().data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     processes: list[subprocess.Popen[bytes]] = []
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_stop)
     try:
         for service in services:
             log = (log_dir / f"{service.name}.log").open("ab")
@@ -134,16 +161,22 @@ def up(
             )
             console.print(f"[green]started[/green] {service.name:<18} {service.url or ''}")
         console.print(f"logs in {log_dir}; press Ctrl-C to stop everything")
+        waiting = {s.name: s.health for s in services if s.health}
         while True:
             for service, proc in zip(services, processes, strict=True):
                 if proc.poll() is not None:
                     console.print(f"[red]{service.name} exited with {proc.returncode}[/red]; see its log")
                     raise typer.Exit(1)
+            for name, health in list(waiting.items()):
+                if _is_up(health):
+                    console.print(f"[bold green]ready[/bold green]   {name}")
+                    del waiting[name]
             time.sleep(1)
-    except KeyboardInterrupt:
-        console.print("stopping…")
+    except Stop as stop:
+        console.print(f"stopping ({stop})…")
     finally:
         stop_all(processes)
+        console.print("stopped")
 
 
 def register(app: typer.Typer) -> None:

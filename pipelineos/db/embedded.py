@@ -64,7 +64,7 @@ def stop_embedded_server(pgdata: Path) -> bool:
         return False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from pgserver._commands import pg_ctl  # type: ignore[import-untyped]
+        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
     owner = pgdata.owner()
     kwargs = {"user": owner} if owner != getpass.getuser() else {}
     pg_ctl(["-m", "fast", "-w", "stop"], pgdata=pgdata, **kwargs)

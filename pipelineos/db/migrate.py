@@ -57,7 +57,7 @@ def migrate(url: str, sql_dir: Path) -> list[str]:
                 " applied_at timestamptz not null default now())"
             )
             rows = conn.execute("select version, name, checksum from schema_migrations").fetchall()
-            applied = {version: (name, checksum) for version, name, checksum in rows}
+            applied: dict[str, tuple[str, str]] = {version: (name, checksum) for version, name, checksum in rows}
             for migration in migrations:
                 if migration.version in applied:
                     name, checksum = applied[migration.version]
@@ -68,16 +68,28 @@ def migrate(url: str, sql_dir: Path) -> list[str]:
                             "put the change in a new NNNN_*.sql file"
                         )
                     continue
-                with conn.transaction():
-                    conn.execute(migration.path.read_text())  # type: ignore[arg-type]
-                    conn.execute(
-                        "insert into schema_migrations (version, name, checksum) values (%s, %s, %s)",
-                        (migration.version, migration.name, migration.checksum),
-                    )
+                _apply(conn, migration)
                 applied_now.append(migration.name)
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (LOCK_ID,))
     return applied_now
+
+
+def _apply(conn: psycopg.Connection, migration: Migration) -> None:
+    """Run one file and record it in the same transaction; a failing file leaves nothing behind."""
+    try:
+        with conn.transaction():
+            conn.execute(migration.path.read_text())  # type: ignore[arg-type]
+            conn.execute(
+                "insert into schema_migrations (version, name, checksum) values (%s, %s, %s)",
+                (migration.version, migration.name, migration.checksum),
+            )
+    except psycopg.DatabaseError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        raise MigrationError(
+            f"migration {migration.path.name} failed and was rolled back ({reason}); fix the file and run "
+            "`pipelineos db migrate` again"
+        ) from exc
 
 
 def status(url: str, sql_dir: Path) -> list[dict[str, object]]:
@@ -87,5 +99,5 @@ def status(url: str, sql_dir: Path) -> list[dict[str, object]]:
         rows = (
             conn.execute("select version, applied_at from schema_migrations").fetchall() if exists and exists[0] else []
         )
-    applied = dict(rows)
+    applied: dict[str, object] = {str(version): at for version, at in rows}
     return [{"version": m.version, "name": m.name, "applied_at": applied.get(m.version)} for m in discover(sql_dir)]

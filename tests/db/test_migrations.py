@@ -73,3 +73,27 @@ def test_badly_named_migration_is_refused(tmp_path: Path) -> None:
     (tmp_path / "1_bad.sql").write_text("select 1;")
     with pytest.raises(MigrationError, match="NNNN_short_description"):
         discover(tmp_path)
+
+
+def test_concurrent_starters_apply_each_migration_once(empty_db: str) -> None:
+    """API, daemon and CLI may all migrate at start: the advisory lock lets exactly one apply each file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _: migrate(empty_db, REPO_ROOT / "sql"), range(3)))
+    applied = [name for names in results for name in names]
+    assert sorted(applied) == sorted(m.name for m in discover(REPO_ROOT / "sql"))
+    with psycopg.connect(empty_db) as conn:
+        recorded = conn.execute("select count(*), count(distinct version) from schema_migrations").fetchone()
+    assert recorded == (len(applied), len(applied))
+
+
+def test_failing_migration_leaves_nothing_half_applied(empty_db: str, tmp_path: Path) -> None:
+    sql_dir = tmp_path / "sql"
+    shutil.copytree(REPO_ROOT / "sql", sql_dir)
+    (sql_dir / "9999_broken_change.sql").write_text("create table half_done (id int);\nselect * from no_such_table;")
+    with pytest.raises(MigrationError, match="9999_broken_change"):
+        migrate(empty_db, sql_dir)
+    with psycopg.connect(empty_db) as conn:
+        assert conn.execute("select to_regclass('half_done')").fetchone() == (None,)
+        assert conn.execute("select count(*) from schema_migrations where version = '9999'").fetchone() == (0,)
