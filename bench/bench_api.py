@@ -29,16 +29,6 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LAUNCHER = """
-import uvicorn
-from pipelineos_api.app import create_app
-from pipelineos_api.config import ApiConfig
-config = ApiConfig.from_settings(rate_limit_per_second=1e9, rate_limit_burst=10**9,
-                                 lead_rate_limit_per_minute=1e12, lead_rate_limit_burst=10**9)
-uvicorn.run(create_app(config), host="127.0.0.1", port={port}, log_level="warning", access_log=False,
-            workers=1)
-"""
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -229,6 +219,7 @@ def main() -> None:
     parser.add_argument("--uploads", type=int, default=20)
     parser.add_argument("--upload-mb", type=int, default=40)
     parser.add_argument("--skip-load", action="store_true", help="only the upload phase")
+    parser.add_argument("--log-level", default="INFO", help="the API's log level (INFO logs every request)")
     args = parser.parse_args()
 
     from aiosmtpd.controller import Controller
@@ -257,12 +248,21 @@ def main() -> None:
         **os.environ,
         "PIPELINEOS_DATABASE_URL": db_url,
         "PIPELINEOS_HOME": home,
-        "PIPELINEOS_LOG_LEVEL": "WARNING",
+        "PIPELINEOS_LOG_LEVEL": args.log_level,
+        "PIPELINEOS_API_PORT": str(port),
+        "PIPELINEOS_API_HOST": "127.0.0.1",
+        # one load generator on one address: lift the per-address limits for the run
+        "PIPELINEOS_RATE_LIMIT_PER_SECOND": str(10**9),
+        "PIPELINEOS_RATE_LIMIT_BURST": str(10**9),
+        "PIPELINEOS_LEAD_RATE_LIMIT_PER_MINUTE": str(10**9),
+        "PIPELINEOS_LEAD_RATE_LIMIT_BURST": "1000",
         "PIPELINEOS_SMTP_PORT": str(smtp_port),
         "PIPELINEOS_SMTP_HOST": "127.0.0.1",
         "PIPELINEOS_DB_POOL_MAX": "10",
     }
-    proc = subprocess.Popen([sys.executable, "-c", LAUNCHER.format(port=port)], env=env, cwd=ROOT)
+    log = Path(home) / "api.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "pipelineos_api"], env=env, cwd=ROOT, stderr=sink)
     result: dict[str, object] = {
         "machine_cpus": os.cpu_count(),
         "concurrency": args.concurrency,

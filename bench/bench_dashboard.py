@@ -176,8 +176,10 @@ def browser_review(home: str, url: str, boxes: int) -> dict[str, object]:
             page.wait_for_function(SELECTED_JS, timeout=60_000)
             select_s = time.perf_counter() - t0
             t0 = time.perf_counter()
-            page.get_by_role("button", name="Accept").click()
-            page.locator('[data-testid="stMetricValue"]', has_text="1").first.wait_for(timeout=60_000)
+            page.get_by_role("button", name="Accept 1").click()
+            unsaved = page.locator('[data-testid="stMetric"]', has_text="Unsaved")
+            unsaved = unsaved.locator('[data-testid="stMetricValue"]')
+            unsaved.get_by_text("1", exact=True).wait_for(timeout=60_000)
             accept_s = time.perf_counter() - t0
             browser.close()
         return {
@@ -212,6 +214,8 @@ def main() -> int:
             "dashboard.utils.bids",
             "dashboard.utils.analytics",
             "dashboard.utils.catalog",
+            "dashboard.utils.charts",
+            "pipelineos.leads.service",
         ):
             __import__(module)
         imports_s = round(time.perf_counter() - t0, 3)

@@ -11,6 +11,8 @@ from typing import Any
 import pymupdf
 from PIL import Image, ImageDraw
 
+from pipelineos.pricing.fixture_units import fixture_units
+from pipelineos.proposals.context import fixture_units_view
 from pipelineos.proposals.render import render_proposal_pdf
 
 TARGET_SECONDS = 1.0
@@ -56,6 +58,7 @@ def context() -> dict[str, Any]:
         }
         for i, c in enumerate(classes)
     ]
+    counts = {c: 3 + i for i, c in enumerate(classes)}
     boxes = [{"bbox": (0.05 + 0.08 * i, 0.15, 0.09 + 0.08 * i, 0.2), "fixture_class": c} for i, c in enumerate(classes)]
     return {
         "org": {
@@ -80,12 +83,8 @@ def context() -> dict[str, Any]:
         "sheet_totals": {"P-101": 65, "P-102": 10},
         "total_fixtures": "75",
         "price_rows": [
-            ("Materials", "$21,000.00"),
-            ("Labor (120 h)", "$11,400.00"),
-            ("Overhead", "$3,240.00"),
-            ("Markup", "$5,346.00"),
-            ("Contingency", "$1,229.58"),
-            ("Sales tax", "$1,732.50"),
+            ("Plumbing work as scheduled: materials, labor, overhead and profit", "$42,215.58"),
+            ("Sales tax (8.25 % on materials)", "$1,732.50"),
         ],
         "total": "$43,948.08",
         "options": [
@@ -99,19 +98,7 @@ def context() -> dict[str, Any]:
         ],
         "exclusions": ["Permits and inspection fees.", "Excavation and concrete cutting.", "Gas piping."],
         "terms": ["Prices held 30 days.", "Net 15."],
-        "fixture_units": {
-            "edition": "IPC 2021",
-            "occupancy": "public",
-            "tables": "IPC 2021 Tables 709.1, E103.3(2)",
-            "rows": [{"label": c, "count": 3, "dfu_each": "2", "dfu": 6, "wsfu_each": "2", "wsfu": 6} for c in classes],
-            "floors": [{"floor": "P-101", "dfu": 40, "wsfu": 50}, {"floor": "P-102", "dfu": 20, "wsfu": 10}],
-            "total_dfu": 60,
-            "total_wsfu": 60,
-            "demand_gpm": 54,
-            "building_drain_size": "4",
-            "water_service_size": "2",
-            "notes": ["Suggested sizes."],
-        },
+        "fixture_units": fixture_units_view(fixture_units(counts, edition="IPC 2021", occupancy="public")),
         "thumbnails": [
             {"sheet": "P-101", "png": plan_png(1), "boxes": boxes},
             {"sheet": "P-102", "png": plan_png(2), "boxes": boxes[:3]},

@@ -1,34 +1,74 @@
-"""PipelineOS dashboard: the router. Signs the user in, then shows the pages their role allows."""
+"""PipelineOS dashboard: the router. Signs the user in, then runs the page the URL names.
+
+Every page stays addressable while nobody is signed in, so a reload, a deep link or an expired session shows
+the sign-in form in place and, once signed in, the page that was asked for — with its unsaved work still in
+the session. Any error a page lets through is shown as one readable sentence, never as a traceback.
+"""
 
 from __future__ import annotations
 
-import streamlit as st
+from typing import Literal
 
-from dashboard.utils.session import current_user
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from dashboard.utils.db import readable_error
+from dashboard.utils.login_form import login_form
+from dashboard.utils.session import current_user, sign_out
 
 st.set_page_config(page_title="PipelineOS", page_icon="🔧", layout="wide")
-
-PAGES = {
+SECTIONS = {
     "Work": [
-        st.Page("app_pages/upload.py", title="Upload", icon="📤", url_path="upload"),
-        st.Page("app_pages/blueprints.py", title="Blueprints", icon="📐", url_path="blueprints", default=True),
-        st.Page("app_pages/review.py", title="Review", icon="✅", url_path="review"),
-        st.Page("app_pages/bid.py", title="Bid", icon="💵", url_path="bid"),
+        ("upload", "Upload", "📤"),
+        ("blueprints", "Blueprints", "📐"),
+        ("review", "Review", "✅"),
+        ("bid", "Bid", "💵"),
     ],
-    "Sales": [
-        st.Page("app_pages/leads.py", title="Leads", icon="📨", url_path="leads"),
-        st.Page("app_pages/analytics.py", title="Analytics", icon="📊", url_path="analytics"),
-    ],
-    "Setup": [st.Page("app_pages/catalog.py", title="Price catalog", icon="🗂️", url_path="catalog")],
+    "Sales": [("leads", "Leads", "📨"), ("analytics", "Analytics", "📊")],
+    "Setup": [("catalog", "Price catalog", "🗂️")],
 }
+
+
+def pages(signed_in: bool) -> dict[str, list[StreamlitPage]]:
+    """Every page by section; while signed out they are hidden and the sign-in page is the default."""
+    visibility: Literal["visible", "hidden"] = "visible" if signed_in else "hidden"
+    out = {
+        section: [
+            st.Page(
+                f"app_pages/{name}.py",
+                title=title,
+                icon=icon,
+                url_path=name,
+                visibility=visibility,
+                default=signed_in and name == "blueprints",
+            )
+            for name, title, icon in entries
+        ]
+        for section, entries in SECTIONS.items()
+    }
+    sign_in = st.Page(
+        "app_pages/login.py",
+        title="Sign in",
+        icon="🔑",
+        url_path="login",
+        visibility="hidden" if signed_in else "visible",
+        default=not signed_in,
+    )
+    return {"Account": [sign_in], **out}
+
 
 user = current_user(st.session_state)
 if user is None:
-    navigation = st.navigation(
-        [st.Page("app_pages/login.py", title="Sign in", icon="🔑", url_path="login")], position="hidden"
-    )
+    st.navigation(pages(signed_in=False), position="hidden")
+    login_form()
 else:
     with st.sidebar:
         st.text(f"Signed in as {user['email']} ({user['role']})")
-    navigation = st.navigation(PAGES)
-navigation.run()
+        if st.button("Sign out", key="nav_sign_out"):
+            sign_out(st.session_state)
+            st.rerun()
+    selected = st.navigation(pages(signed_in=True))
+    try:
+        selected.run()
+    except Exception as exc:
+        st.error(readable_error(exc, f"show the {selected.title} page"))

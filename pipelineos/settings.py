@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     )
     dashboard_port: int = 8501
     dagster_port: int = 3000
+    dagster_max_concurrent_runs: int = 2
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
@@ -73,8 +74,11 @@ class Settings(BaseSettings):
     anthropic_base_url: str | None = None
     anthropic_model: str = "claude-sonnet-4-5"
     ai_redact_title_block: bool = True
+    takeoff_max_pixels: int = 200_000_000
+    """Largest page image the takeoff decodes (pixels); bigger ones are refused as possible decompression bombs."""
 
     follow_up_hours: list[int] = Field(default_factory=lambda: [24, 72, 168])
+    stale_bid_days: int = 14
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -27,6 +27,7 @@ from pipelineos_api.platform.middleware import RateLimitMiddleware, RequestConte
 from pipelineos_api.platform.openapi import finish_schema, openapi_config
 from pipelineos_api.platform.problems import exception_handlers
 from pipelineos_api.platform.ratelimit import TokenBuckets
+from pipelineos_api.platform.strict import StrictBodyPlugin
 
 CONTROLLERS = [
     HealthController,
@@ -70,12 +71,12 @@ def create_app(config: ApiConfig | None = None) -> Litestar:
             max_age=600,
         ),
         openapi_config=openapi_config(),
+        plugins=[StrictBodyPlugin()],
         lifespan=[dispatcher_lifespan],
         state=State(
             {
                 "config": config,
                 "org_cache": OrganizationCache(),
-                "lead_buckets": TokenBuckets(config.lead_rate_limit_per_minute / 60.0, config.lead_rate_limit_burst),
             }
         ),
         request_max_body_size=1024 * 1024,

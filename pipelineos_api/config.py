@@ -30,6 +30,11 @@ class ApiConfig:
     public_url: str = ""
     exempt_paths: tuple[str, ...] = field(default=("/api/health",))
 
+    @property
+    def tokens(self) -> dict[str, str | int]:
+        """The token settings as keyword arguments of :mod:`pipelineos.auth.sessions`."""
+        return {"secret": self.jwt_secret, "minutes": self.access_token_minutes, "days": self.refresh_token_days}
+
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: object) -> ApiConfig:
         """Build from the shared settings; keyword arguments win."""

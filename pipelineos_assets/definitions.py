@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import importlib
-import warnings
 
 import dagster as dg
 
 from pipelineos_assets.defs.failures import blueprint_run_failure_sensor
-from pipelineos_assets.resources import PipelineDatabase, PostgresPolarsIOManager, TakeoffEngine
+from pipelineos_assets.resources import PipelineDatabase, PostgresPolarsIOManager
 
 DOMAINS = ("blueprints", "takeoff", "bids", "proposals", "leads", "analytics")
 
 
 def shared_resources() -> dict[str, object]:
-    """Resources every domain uses; tests pass the same mapping to ``dg.materialize``."""
+    """Resources every domain uses (a domain's own resources come with its ``defs``)."""
     database = PipelineDatabase()
-    return {
-        "database": database,
-        "takeoff_engine": TakeoffEngine(),
-        "postgres_io_manager": PostgresPolarsIOManager(database=database),
-    }
+    return {"database": database, "postgres_io_manager": PostgresPolarsIOManager(database=database)}
 
 
 def build_definitions() -> dg.Definitions:
-    """Merge the domains' definitions with the shared resources and global sensors."""
-    warnings.filterwarnings("ignore", category=dg.PreviewWarning)  # partitioned asset checks
-    warnings.filterwarnings("ignore", category=dg.BetaWarning)  # multi → single dimension partition mapping
+    """Merge the domains' definitions with the shared resources and the global run-failure sensor."""
     domains = [importlib.import_module(f"pipelineos_assets.defs.{name}").defs for name in DOMAINS]
     shared = dg.Definitions(resources=shared_resources(), sensors=[blueprint_run_failure_sensor])
     return dg.Definitions.merge(*domains, shared)

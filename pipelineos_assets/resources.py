@@ -1,4 +1,4 @@
-"""Resources shared by every domain: the database, the takeoff engine and the Polars IO manager.
+"""Resources shared by every domain: the database and the Polars IO manager.
 
 No ``from __future__ import annotations`` in Dagster modules: Dagster reads parameter and field annotations at
 run time to inject contexts and resources.
@@ -13,6 +13,7 @@ import polars as pl
 import psycopg
 
 from pipelineos.blueprints.processing import frames
+from pipelineos.blueprints.processing.errors import FrameSchemaError, describe
 
 
 class PipelineDatabase(dg.ConfigurableResource):
@@ -25,19 +26,6 @@ class PipelineDatabase(dg.ConfigurableResource):
 
         with connection() as conn:
             yield conn
-
-
-class TakeoffEngine(dg.ConfigurableResource):
-    """How pages are rendered and analysed: resolution, worker processes (0 = one per core) and the vision
-    provider (``offline``, ``auto``, ``claude``; empty = the ``PIPELINEOS_AI_PROVIDER`` setting, whose API key
-    comes from ``ANTHROPIC_API_KEY``)."""
-
-    render_dpi: int = 100
-    workers: int = 0
-    ai_provider: str = ""
-
-    def worker_count(self) -> int | None:
-        return self.workers or None
 
 
 class PostgresPolarsIOManager(dg.ConfigurableIOManager):
@@ -71,8 +59,11 @@ class PostgresPolarsIOManager(dg.ConfigurableIOManager):
         if not isinstance(obj, pl.DataFrame):
             raise TypeError(f"{context.asset_key.to_user_string()} must return a polars DataFrame, not {type(obj)}")
         table, partition = self._target(context)
-        with self.database.connection() as conn:
-            written = frames.replace_partition(conn, table, obj, partition)
+        try:
+            with self.database.connection() as conn:
+                written = frames.replace_partition(conn, table, obj, partition)
+        except (FrameSchemaError, psycopg.Error) as exc:
+            raise dg.Failure(description=write_failure(table, partition, exc)) from exc
         context.add_output_metadata(
             {"table": table, "rows": written, **{f"partition.{k}": str(v) for k, v in partition.items()}}
         )
@@ -81,3 +72,12 @@ class PostgresPolarsIOManager(dg.ConfigurableIOManager):
         table, partition = self._target(context)
         with self.database.connection() as conn:
             return frames.read_partition(conn, table, partition)
+
+
+def write_failure(table: str, partition: dict[str, Any], exc: Exception) -> str:
+    """A one-line reason for a refused partition write, naming the blueprint when the partition is one."""
+    owner = f"blueprint {partition['blueprint_id']}" if "blueprint_id" in partition else f"{table} {partition}"
+    if isinstance(exc, psycopg.errors.ForeignKeyViolation) and "blueprint_id" in partition:
+        return f"{owner}: the blueprint was deleted while it was being processed"
+    reason = str(exc) if isinstance(exc, FrameSchemaError) else describe(exc)
+    return f"{owner}: {table} rows not written: {reason}"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import altair as alt
 import polars as pl
 import streamlit as st
 
 from dashboard.utils import ui
 from dashboard.utils.analytics import Analytics, compute
+from dashboard.utils.charts import bar_height, show_chart
 from dashboard.utils.db import readable_error
 from pipelineos.db.pool import connection
 
@@ -20,17 +19,14 @@ st.title("Analytics")
 
 @st.cache_data(ttl=60, show_spinner="Crunching numbers…")
 def analytics(organization_id: str) -> Analytics:
+    """Every number of the page, recomputed at most once a minute."""
     with connection() as conn:
         return compute(conn, organization_id)
 
 
 def pct(value: float | None) -> str:
+    """A share as a whole percentage, or a dash when there is nothing to divide."""
     return "—" if value is None else f"{value:.0%}"
-
-
-def chart(frame: pl.DataFrame, mark: str, x: Any, y: Any, **kw: Any) -> alt.Chart:
-    base = alt.Chart(alt.Data(values=frame.to_dicts()))
-    return getattr(base, mark)().encode(x=x, y=y, **kw).properties(height=220)
 
 
 try:
@@ -47,57 +43,87 @@ m[2].metric(
     "—" if a.turnaround["median"] is None else f"{a.turnaround['median']:.1f} h",
     help="Upload to first sent bid.",
 )
-m[3].metric("Lead → bid conversion", pct(a.conversion))
+m[3].metric("Lead → bid conversion", pct(a.conversion), help="Leads that reached a bid ÷ all leads.")
 m[4].metric("Detection precision", pct(a.precision), help="Accepted ÷ reviewed detections.")
 
+month = alt.X("month:T", title=None, timeUnit="yearmonth")
 left, right = st.columns(2)
 with left:
     st.subheader("Revenue by month")
-    if a.revenue.height:
-        st.altair_chart(chart(a.revenue, "mark_bar", "month:T", "revenue:Q", tooltip=["month:T", "revenue:Q"]))
-    else:
-        st.caption("No accepted bids yet.")
+    show_chart(
+        a.revenue,
+        "mark_bar",
+        month,
+        alt.Y("revenue:Q", title="Accepted value ($)", axis=alt.Axis(format="$,.0f")),
+        "No accepted bids yet.",
+        tooltip=[alt.Tooltip("month:T", format="%B %Y"), alt.Tooltip("revenue:Q", format="$,.2f"), "bids_won:Q"],
+    )
     st.subheader("Win rate by month")
-    if a.win_by_month.height:
-        st.altair_chart(
-            chart(
-                a.win_by_month.drop_nulls("win_rate"),
-                "mark_line",
-                "month:T",
-                alt.Y("win_rate:Q", axis=alt.Axis(format="%")),
-                tooltip=["month:T", "bids:Q"],
-            )
-        )
+    show_chart(
+        a.win_by_month.drop_nulls("win_rate"),
+        "mark_line",
+        month,
+        alt.Y("win_rate:Q", title="Win rate", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        "No decided bids yet.",
+        tooltip=[alt.Tooltip("month:T", format="%B %Y"), alt.Tooltip("win_rate:Q", format=".0%"), "bids:Q"],
+    )
     st.subheader("Bid turnaround (upload to first sent bid)")
-    if a.turnaround_hours.height:
-        st.altair_chart(
-            chart(
-                a.turnaround_hours,
-                "mark_bar",
-                alt.X("hours:Q", bin=alt.Bin(maxbins=20), title="hours"),
-                alt.Y("count():Q", title="bids"),
-            )
-        )
-    else:
-        st.caption("No bid has been sent yet.")
+    show_chart(
+        a.turnaround_hours,
+        "mark_bar",
+        alt.X("hours:Q", bin=alt.Bin(maxbins=20), title="hours"),
+        alt.Y("count():Q", title="bids"),
+        "No bid has been sent yet.",
+    )
 with right:
     st.subheader("Lead pipeline")
-    st.altair_chart(chart(a.funnel, "mark_bar", alt.X("status:N", sort=None), "leads:Q"))
+    show_chart(
+        a.funnel,
+        "mark_bar",
+        alt.X("status:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+        alt.Y("leads:Q", title="Leads"),
+        "No leads yet.",
+    )
+    st.caption(
+        "No lead has been answered yet."
+        if not a.response["count"]
+        else f"First response to leads: median {a.response['median']:.0f} min, "
+        f"90% within {a.response['p90']:.0f} min ({a.response['count']} answered)."
+    )
     st.subheader("Fixture mix (reviewed takeoff)")
-    if a.mix.height:
-        st.altair_chart(chart(a.mix, "mark_bar", alt.X("count:Q"), alt.Y("fixture_class:N", sort="-x")))
+    show_chart(
+        a.mix,
+        "mark_bar",
+        alt.X("count:Q", title="fixtures"),
+        alt.Y("fixture_class:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)),
+        "No takeoff yet.",
+        height=bar_height(a.mix.height),
+    )
+    st.subheader("Precision by confidence")
+    show_chart(
+        a.calibration.drop_nulls("precision"),
+        "mark_bar",
+        alt.X("bracket:N", sort=None, title="detector confidence", axis=alt.Axis(labelAngle=0)),
+        alt.Y("precision:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        "No review decisions yet: precision appears once estimators review detections.",
+        tooltip=["bracket:N", alt.Tooltip("precision:Q", format=".0%"), "reviewed:Q"],
+    )
 
 st.subheader("Detection precision by fixture type")
+st.caption("From review decisions: precision = accepted ÷ reviewed; recall counts relabels into and additions.")
 st.dataframe(
-    a.precision_table,
+    a.precision_table.filter(pl.col("reviewed") > 0),
     hide_index=True,
     key="analytics_precision",
     column_config={
-        "precision": st.column_config.NumberColumn(format="percent"),
-        "recall": st.column_config.NumberColumn(format="percent"),
+        "fixture_class": "Fixture type",
+        "reviewed": "Reviewed",
+        "accepted": "Accepted",
+        "relabeled": "Relabeled away",
+        "rejected": "Rejected",
+        "precision": st.column_config.NumberColumn("Precision", format="percent"),
+        "relabeled_in": "Relabeled into",
+        "added": "Added by hand",
+        "recall": st.column_config.NumberColumn("Recall", format="percent"),
     },
-)
-st.caption(
-    f"First response to leads: median {a.response['median'] or 0:.0f} min, "
-    f"90% within {a.response['p90'] or 0:.0f} min ({a.response['count']} answered)."
 )

@@ -73,5 +73,5 @@ reviewable = [r for r in rows if r["status"] == "completed"]
 if reviewable:
     choice = st.selectbox("Open for review", reviewable, format_func=ui.blueprint_label, key="bp_open")
     if st.button("Review this blueprint", key="bp_open_button"):
-        st.session_state["review_blueprint_id"] = choice["id"]
+        st.session_state[ui.CURRENT_BLUEPRINT_KEY] = choice["id"]
         st.switch_page("app_pages/review.py")

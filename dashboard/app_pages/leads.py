@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.utils import ui
+from dashboard.utils.charts import show_chart
 from dashboard.utils.db import fetch_all, readable_error
 from dashboard.utils.session import can_edit
 from pipelineos.db.pool import connection
@@ -20,15 +21,21 @@ st.title("Leads")
 
 
 @st.cache_data(ttl=30, show_spinner=False)
-def lead_overview(organization_id: str) -> tuple[list[dict], dict]:
+def lead_overview(organization_id: str) -> tuple[list[dict], dict, pl.DataFrame]:
+    """Leads per status, first-response statistics and the answered leads' response minutes."""
     counts = fetch_all("lead_status_counts", organization_id=organization_id)
     with connection() as conn:
-        leads = load_frame(conn, "leads", organization_id)
-    return counts, summary_stats(response_minutes(leads)["minutes"])
+        minutes = response_minutes(load_frame(conn, "leads", organization_id)).select("minutes").drop_nulls()
+    return counts, summary_stats(minutes["minutes"]), minutes
+
+
+def minutes_text(value: float | None) -> str:
+    """Response minutes as a readable duration."""
+    return "—" if value is None else ui.duration_text(value * 60)
 
 
 try:
-    counts, response = lead_overview(org)
+    counts, response, answered = lead_overview(org)
 except Exception as exc:
     st.error(readable_error(exc, "load the leads"))
     st.stop()
@@ -37,15 +44,29 @@ by_status = {r["status"]: int(r["n"]) for r in counts}
 cols = st.columns(len(STATUSES) + 2)
 for column, status in zip(cols, STATUSES, strict=False):
     column.metric(status.replace("_", " ").title(), by_status.get(status, 0))
-cols[-2].metric("Median first response", "—" if response["median"] is None else f"{response['median']:.0f} min")
-cols[-1].metric("90% answered within", "—" if response["p90"] is None else f"{response['p90']:.0f} min")
-pipeline = pl.DataFrame({"status": list(STATUSES), "leads": [by_status.get(s, 0) for s in STATUSES]})
-st.altair_chart(
-    alt.Chart(alt.Data(values=pipeline.to_dicts()))
-    .mark_bar()
-    .encode(x=alt.X("status:N", sort=list(STATUSES), title=None), y=alt.Y("leads:Q", title="Leads"))
-    .properties(height=180)
-)
+cols[-2].metric("Median first response", minutes_text(response["median"]))
+cols[-1].metric("90% answered within", minutes_text(response["p90"]))
+left, right = st.columns(2)
+with left:
+    show_chart(
+        pl.DataFrame(
+            {"status": [s.replace("_", " ") for s in STATUSES], "leads": [by_status.get(s, 0) for s in STATUSES]}
+        ),
+        "mark_bar",
+        alt.X("status:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+        alt.Y("leads:Q", title="Leads"),
+        "No leads yet.",
+        height=180,
+    )
+with right:
+    show_chart(
+        answered,
+        "mark_bar",
+        alt.X("minutes:Q", bin=alt.Bin(maxbins=24), title="minutes to first response"),
+        alt.Y("count():Q", title="leads"),
+        "No lead has been answered yet.",
+        height=180,
+    )
 
 f1, f2 = st.columns([1, 2])
 status = f1.selectbox("Status", ["all", *STATUSES], key="leads_status")
@@ -59,26 +80,27 @@ except Exception as exc:
     st.error(readable_error(exc, "search the leads"))
     st.stop()
 
-st.caption(f"{total} lead(s); newest first.")
+st.caption(f"{total} lead(s); newest first." + (" Showing the first 200." if total > 200 else ""))
 st.dataframe(
     [
         {
-            k: lead.get(k)
-            for k in (
-                "name",
-                "email",
-                "phone",
-                "company",
-                "status",
-                "source",
-                "created_at",
-                "first_response_at",
-            )
+            "name": lead.get("name"),
+            "contact": lead.get("email") or lead.get("phone") or "",
+            "company": lead.get("company") or "",
+            "status": lead.get("status"),
+            "source": lead.get("source"),
+            "received": lead.get("created_at"),
+            "first answer": ui.duration_text(
+                (lead["first_response_at"] - lead["created_at"]).total_seconds()
+                if lead.get("first_response_at") and lead.get("created_at")
+                else None
+            ),
         }
         for lead in leads
     ],
     hide_index=True,
     key="leads_table",
+    column_config={"received": st.column_config.DatetimeColumn("Received", format="YYYY-MM-DD HH:mm")},
 )
 if leads:
     lead = st.selectbox(
@@ -87,8 +109,9 @@ if leads:
         key="leads_open",
         format_func=lambda r: f"{r['name']} <{r.get('email') or r.get('phone') or '-'}> ({r['status']})",
     )
-    st.text(f"From: {lead['name']}  {lead.get('email') or ''}  {lead.get('phone') or ''}")
-    st.text(lead.get("message") or "(no message)")
+    with st.container(border=True):
+        st.text(f"From: {lead['name']}  {lead.get('email') or ''}  {lead.get('phone') or ''}")
+        st.text(lead.get("message") or "(no message)")
     if can_edit(user):
         with st.form("leads_update"):
             new_status = st.selectbox("Move to", STATUSES, index=STATUSES.index(lead["status"]), key="leads_new_status")

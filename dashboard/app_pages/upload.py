@@ -40,7 +40,7 @@ for file in files or []:
         continue
     if file.size > limit:
         st.error(
-            f"{file.name} is {file.size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
+            f"{ui.escape_md(file.name)} is {file.size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
             "Split the set or raise PIPELINEOS_UPLOAD_MAX_BYTES."
         )
         continue
@@ -62,7 +62,7 @@ for file in files or []:
         uploaded[file.file_id] = row["id"]
         ui.clear_data_caches()
     except Exception as exc:
-        st.error(f"{file.name}: {readable_error(exc, 'store the file')}")
+        st.error(f"{ui.escape_md(file.name)}: {readable_error(exc, 'store the file')}")
 
 
 @st.fragment(run_every=3)
@@ -80,7 +80,7 @@ def upload_status() -> None:
     for row in rows:
         st.progress(PROGRESS.get(row["status"], 0.0), text=f"{ui.escape_md(row['original_name'])} — {row['status']}")
         if row["status"] == "failed":
-            st.text(f"Failed: {row['error'] or 'no reason recorded'}")
+            st.error(ui.escape_md(f"Failed: {row['error'] or 'no reason recorded'}"), icon=":material/error:")
 
 
 upload_status()

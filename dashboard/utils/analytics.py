@@ -9,6 +9,7 @@ import psycopg
 
 from pipelineos.reporting import (
     bid_turnaround,
+    confidence_calibration,
     fixture_mix,
     lead_funnel,
     lead_to_bid_conversion,
@@ -28,6 +29,8 @@ FRAMES = ("blueprints", "bids", "leads", "detections", "decisions")
 
 @dataclass(frozen=True)
 class Analytics:
+    """What the Analytics page shows, computed in one pass (cached by the page)."""
+
     win_rate: float | None
     won_value: float
     win_by_month: pl.DataFrame
@@ -40,6 +43,7 @@ class Analytics:
     mix: pl.DataFrame
     precision: float | None
     precision_table: pl.DataFrame
+    calibration: pl.DataFrame
 
 
 def compute(conn: psycopg.Connection, organization_id: str) -> Analytics:
@@ -61,4 +65,5 @@ def compute(conn: psycopg.Connection, organization_id: str) -> Analytics:
         mix=fixture_mix(outcomes, f["decisions"]),
         precision=overall_precision(outcomes),
         precision_table=precision_by_class(outcomes, f["decisions"]),
+        calibration=confidence_calibration(outcomes),
     )

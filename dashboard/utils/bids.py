@@ -11,9 +11,20 @@ import psycopg
 
 from pipelineos.pricing import engine
 from pipelineos.pricing.alternates import price_options
+from pipelineos.pricing.inputs import bid_rates
 from pipelineos.pricing.service import load_assemblies
 
 TOTAL_PARTS = ("material", "labor_cost", "overhead", "markup", "contingency", "tax", "rounding", "total")
+TOTAL_LABELS = {
+    "material": "Material",
+    "labor_cost": "Labor",
+    "overhead": "Overhead",
+    "markup": "Markup",
+    "contingency": "Contingency",
+    "tax": "Tax",
+    "rounding": "Rounding",
+    "total": "Total",
+}
 
 
 def reviewed_takeoff(frame: pl.DataFrame, sheet_names: Mapping[int, str]) -> pl.DataFrame:
@@ -45,21 +56,8 @@ def live_price(
     options: list[dict[str, Any]] | None = None,
 ) -> tuple[pl.DataFrame, dict[str, Decimal], list[dict[str, Any]]]:
     """Price ``takeoff`` with ``catalog`` and the page's what-if settings: (lines, totals, priced options)."""
-    rates = engine.rates_frame(
-        [
-            {
-                "bid_key": "bid",
-                "catalog_key": "catalog",
-                "labor_rate": catalog["labor_rate"],
-                "overhead_pct": catalog["overhead_pct"],
-                "markup_pct": markup_pct,
-                "contingency_pct": catalog["contingency_pct"],
-                "tax_pct": catalog["tax_pct"],
-                "tax_on_total": tax_on_total,
-                "round_total_to": round_total_to,
-            }
-        ]
-    )
+    settings = {"tax_on_total": tax_on_total, "round_total_to": round_total_to}
+    rates = engine.rates_frame([bid_rates({**catalog, "markup_pct": markup_pct}, settings)])
     assemblies = load_assemblies(conn, str(catalog["id"]))
     lines, totals = engine.price_batch(takeoff.with_columns(bid_key=pl.lit("bid")), assemblies, rates)
     row = totals.row(0, named=True)
@@ -87,9 +85,9 @@ def live_price(
     return table, money, price_options(options or [], assemblies, rates)
 
 
-def first_page_png(pdf: bytes, dpi: int = 80) -> bytes:
-    """The first page of a proposal PDF as PNG, for the preview."""
+def proposal_pages_png(pdf: bytes, dpi: int = 90, limit: int = 3) -> list[bytes]:
+    """The first ``limit`` pages of a proposal PDF as PNG images, for the preview."""
     import pymupdf
 
     with pymupdf.open(stream=pdf, filetype="pdf") as doc:
-        return doc[0].get_pixmap(dpi=dpi).tobytes("png")
+        return [doc[i].get_pixmap(dpi=dpi).tobytes("png") for i in range(min(limit, doc.page_count))]

@@ -1,13 +1,15 @@
-"""Drawing detections on a sheet: a PIL image for export and an interactive Altair chart for the review page.
+"""Drawing detections on a sheet: a PIL image for export and an interactive Vega-Lite chart for the review page.
 
 Coordinates are the normalized boxes of ``fixture_detections`` (0..1, origin top-left). Colours are fixed per
-fixture class so an estimator learns them; rejected boxes are grey and dashed.
+fixture class so an estimator learns them (the chart's legend names them); rejected boxes are grey and dashed,
+selected ones drawn thick, "find more like this" candidates dashed black, a dragged area dashed blue.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
@@ -15,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from pipelineos.takeoff.models import FIXTURE_CLASSES
 
-_PALETTE = (
+PALETTE = (
     "#e6194b",
     "#3cb44b",
     "#4363d8",
@@ -30,9 +32,18 @@ _PALETTE = (
     "#000075",
     "#bfef45",
 )
-CLASS_COLORS: dict[str, str] = dict(zip(FIXTURE_CLASSES, _PALETTE, strict=True))
+CLASS_COLORS: dict[str, str] = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(FIXTURE_CLASSES)}
 REJECTED_COLOR = "#9e9e9e"
+CANDIDATE_COLOR = "#111111"
+AREA_COLOR = "#1565c0"
 MAX_DISPLAY_WIDTH = 1400
+WHOLE_SHEET = (0.0, 0.0, 1.0, 1.0)
+Box = tuple[float, float, float, float]
+
+
+def class_name(fixture_class: str) -> str:
+    """How a fixture class reads on screen: ``water_closet`` → ``water closet``."""
+    return fixture_class.replace("_", " ")
 
 
 def blank_sheet(width_pt: float, height_pt: float, max_width: int = MAX_DISPLAY_WIDTH) -> bytes:
@@ -44,12 +55,18 @@ def blank_sheet(width_pt: float, height_pt: float, max_width: int = MAX_DISPLAY_
     return buffer.getvalue()
 
 
-def display_png(png: bytes, max_width: int = MAX_DISPLAY_WIDTH) -> tuple[bytes, int, int]:
-    """The sheet image shrunk to at most ``max_width`` pixels wide; returns (png, width, height)."""
+def display_png(png: bytes, max_width: int = MAX_DISPLAY_WIDTH, region: Box = WHOLE_SHEET) -> tuple[bytes, int, int]:
+    """``region`` (normalized) of the sheet image, at most ``max_width`` pixels wide: (png, width, height).
+
+    Zooming crops the full-resolution render, so a 4× zoom shows the drawing's own detail, not blown-up pixels.
+    """
     image: Image.Image = Image.open(io.BytesIO(png))
     image.load()
+    if region != WHOLE_SHEET:
+        w, h = image.size
+        image = image.crop((round(region[0] * w), round(region[1] * h), round(region[2] * w), round(region[3] * h)))
     if image.width > max_width:
-        image = image.resize((max_width, round(image.height * max_width / image.width)))
+        image = image.resize((max_width, round(image.height * max_width / image.width)), Image.Resampling.BILINEAR)
     image = image.convert("L" if image.mode in ("1", "L", "LA", "I", "I;16") else "RGB")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)
@@ -70,16 +87,53 @@ def draw_boxes(png: bytes, frame: pl.DataFrame) -> Image.Image:
     return image
 
 
-def review_chart(png: bytes, width: int, height: int, frame: pl.DataFrame) -> dict[str, Any]:
-    """Vega-Lite spec: sheet image + clickable boxes. Click (shift-click for more) selects ``pick``; a drag
-    on the sheet draws ``box``. A plain dict (not Altair) so 500 boxes serialize in milliseconds."""
+def _overlaps(region: Box) -> pl.Expr:
+    return (
+        (pl.col("x1") >= region[0])
+        & (pl.col("x0") <= region[2])
+        & (pl.col("y1") >= region[1])
+        & (pl.col("y0") <= region[3])
+    )
+
+
+def _outline_layer(boxes: Sequence[Box], color: str, dash: list[int], title: str) -> dict[str, Any]:
+    rows = [{"x0": b[0], "y0": b[1], "x1": b[2], "y1": b[3], "what": title} for b in boxes]
+    return {
+        "data": {"values": rows},
+        "mark": {"type": "rect", "filled": False, "stroke": color, "strokeWidth": 2, "strokeDash": dash, "clip": True},
+        "encoding": {
+            "x": {"field": "x0", "type": "quantitative"},
+            "x2": {"field": "x1"},
+            "y": {"field": "y0", "type": "quantitative"},
+            "y2": {"field": "y1"},
+            "tooltip": [{"field": "what", "type": "nominal", "title": "box"}],
+        },
+    }
+
+
+def review_chart(
+    png: bytes,
+    width: int,
+    height: int,
+    frame: pl.DataFrame,
+    *,
+    region: Box = WHOLE_SHEET,
+    selected: Sequence[str] = (),
+    candidates: Sequence[Box] = (),
+    area: Box | None = None,
+) -> dict[str, Any]:
+    """Vega-Lite spec: the (zoomed) sheet image under clickable boxes.
+
+    A click on a box selects ``pick``; a drag on the sheet draws ``box`` (an area). ``png`` shows exactly
+    ``region``. A plain dict (not Altair) so 500 boxes serialize in milliseconds.
+    """
     uri = "data:image/png;base64," + base64.b64encode(png).decode()
     axis = {"labels": False, "ticks": False, "grid": False, "title": None, "domain": False}
-    x_scale = {"domain": [0, 1], "nice": False, "zero": False}
-    y_scale = {**x_scale, "reverse": True}
-    shown = frame.filter(pl.col("shown")).select(
+    x_scale = {"domain": [region[0], region[2]], "nice": False, "zero": False}
+    y_scale = {"domain": [region[1], region[3]], "nice": False, "zero": False, "reverse": True}
+    chosen = set(selected)
+    shown = frame.filter(pl.col("shown") & _overlaps(region)).select(
         "id",
-        "label",
         "status",
         "origin",
         "confidence",
@@ -88,13 +142,28 @@ def review_chart(png: bytes, width: int, height: int, frame: pl.DataFrame) -> di
         "y0",
         "x1",
         "y1",
-        pl.when(pl.col("status") == "rejected").then(pl.lit("rejected")).otherwise(pl.col("label")).alias("colour"),
+        pl.col("label").replace_strict({c: class_name(c) for c in FIXTURE_CLASSES}, default=pl.col("label")),
+        pl.col("id").is_in(list(chosen)).alias("selected"),
     )
-    colours = {"domain": [*FIXTURE_CLASSES, "rejected"], "range": [*_PALETTE, REJECTED_COLOR]}
+    shown = shown.with_columns(
+        pl.when(pl.col("status") == "rejected").then(pl.lit("rejected")).otherwise(pl.col("label")).alias("colour")
+    )
+    names = [class_name(c) for c in FIXTURE_CLASSES]
+    colours = {"domain": [*names, "rejected"], "range": [*CLASS_COLORS.values(), REJECTED_COLOR]}
+    present = sorted(set(shown["colour"].to_list()), key=lambda c: (c == "rejected", c))
+    legend = {
+        "title": None,
+        "orient": "bottom",
+        "columns": 6,
+        "values": present,
+        "labelFontSize": 12,
+        "symbolStrokeWidth": 3,
+        "symbolType": "square",
+    }
     background = {
-        "data": {"values": [{"url": uri, "x": 0, "y": 0, "x2": 1, "y2": 1}]},
+        "data": {"values": [{"url": uri, "x": region[0], "y": region[1], "x2": region[2], "y2": region[3]}]},
         "mark": {"type": "image", "aspect": False, "tooltip": None},
-        "params": [{"name": "box", "select": {"type": "interval", "encodings": ["x", "y"]}}],
+        "params": [{"name": "box", "select": {"type": "interval", "encodings": ["x", "y"], "clear": "dblclick"}}],
         "encoding": {
             "x": {"field": "x", "type": "quantitative", "scale": x_scale, "axis": axis},
             "x2": {"field": "x2"},
@@ -105,24 +174,18 @@ def review_chart(png: bytes, width: int, height: int, frame: pl.DataFrame) -> di
     }
     boxes = {
         "data": {"values": shown.to_dicts()},
-        "mark": {"type": "rect", "fillOpacity": 0.12},
-        "params": [
-            {"name": "pick", "select": {"type": "point", "fields": ["id"], "on": "click", "toggle": "event.shiftKey"}}
-        ],
+        "mark": {"type": "rect", "clip": True, "cursor": "pointer"},
+        "params": [{"name": "pick", "select": {"type": "point", "fields": ["id"], "on": "click"}}],
         "encoding": {
-            "x": {"field": "x0", "type": "quantitative", "scale": x_scale, "axis": axis},
+            "x": {"field": "x0", "type": "quantitative"},
             "x2": {"field": "x1"},
-            "y": {"field": "y0", "type": "quantitative", "scale": y_scale, "axis": axis},
+            "y": {"field": "y0", "type": "quantitative"},
             "y2": {"field": "y1"},
-            "stroke": {
-                "field": "colour",
-                "type": "nominal",
-                "scale": colours,
-                "legend": {"title": "Fixture type", "orient": "bottom", "columns": 5},
-            },
-            "fill": {"field": "colour", "type": "nominal", "scale": colours, "legend": None},
+            "stroke": {"field": "colour", "type": "nominal", "scale": colours, "legend": legend},
+            "fill": {"field": "colour", "type": "nominal", "scale": colours, "legend": legend},
+            "fillOpacity": {"condition": {"test": "datum.selected", "value": 0.45}, "value": 0.1},
             "strokeDash": {"condition": {"test": "datum.status === 'rejected'", "value": [4, 3]}, "value": [1, 0]},
-            "strokeWidth": {"condition": {"param": "pick", "empty": False, "value": 4}, "value": 2},
+            "strokeWidth": {"condition": {"test": "datum.selected", "value": 4}, "value": 2},
             "tooltip": [
                 {"field": "label", "type": "nominal", "title": "type"},
                 {"field": "status", "type": "nominal"},
@@ -132,13 +195,23 @@ def review_chart(png: bytes, width: int, height: int, frame: pl.DataFrame) -> di
             ],
         },
     }
-    return {"width": width, "height": height, "layer": [background, boxes], "config": {"view": {"strokeWidth": 0}}}
+    layers = [background, boxes]
+    if candidates:
+        layers.append(_outline_layer(candidates, CANDIDATE_COLOR, [5, 3], "similar symbol (not counted yet)"))
+    if area is not None:
+        layers.append(_outline_layer([area], AREA_COLOR, [8, 4], "dragged area"))
+    return {
+        "width": width,
+        "height": height,
+        "layer": layers,
+        "config": {"view": {"strokeWidth": 0}, "legend": {"labelLimit": 200}},
+    }
 
 
-def highlight_rows(flagged: set[str], column: str, css: str = "background-color: #fde2e1; color: #8a1c1c"):  # type: ignore[no-untyped-def]
+def highlight_rows(flagged: set[str], column: str, css: str = "background-color: #fde2e1; color: #8a1c1c") -> Callable:
     """A pandas Styler row function that colours rows whose ``column`` value is in ``flagged``."""
 
-    def style(row):  # type: ignore[no-untyped-def]
+    def style(row: Any) -> list[str]:
         return [css if row[column] in flagged else ""] * len(row)
 
     return style

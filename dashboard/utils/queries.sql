@@ -71,20 +71,14 @@ values (%(organization_id)s, %(blueprint_id)s, %(detection_id)s, %(action)s, %(f
 returning id::text as id;
 
 -- name: catalogs --
-select id::text as id, name, version, is_active, effective_from, currency, labor_rate::float8 as labor_rate,
-       overhead_pct::float8 as overhead_pct, markup_pct::float8 as markup_pct, tax_pct::float8 as tax_pct,
-       contingency_pct::float8 as contingency_pct
-from price_catalogs
-where organization_id = %(organization_id)s
-order by is_active desc, name, version desc;
-
--- name: catalog_assembly_rows --
-select a.fixture_class, a.name as assembly_name, a.labor_hours, ai.quantity, i.material_cost,
-       i.discount_multiplier
-from assemblies a
-left join assembly_items ai on ai.assembly_id = a.id
-left join price_items i on i.id = ai.item_id
-where a.organization_id = %(organization_id)s and a.catalog_id = %(catalog_id)s and a.variant = 'standard';
+select c.id::text as id, c.name, c.version, c.is_active, c.effective_from, c.currency,
+       c.labor_rate::float8 as labor_rate, c.overhead_pct::float8 as overhead_pct,
+       c.markup_pct::float8 as markup_pct, c.tax_pct::float8 as tax_pct,
+       c.contingency_pct::float8 as contingency_pct,
+       (select count(*) from bids b where b.catalog_id = c.id) as bids
+from price_catalogs c
+where c.organization_id = %(organization_id)s
+order by c.is_active desc, c.name, c.version desc;
 
 -- name: catalog_items --
 select id::text as id, sku, description, unit, material_cost::float8 as material_cost, supplier,
@@ -92,29 +86,6 @@ select id::text as id, sku, description, unit, material_cost::float8 as material
 from price_items
 where organization_id = %(organization_id)s and catalog_id = %(catalog_id)s
 order by sku;
-
--- name: update_item --
-update price_items
-set description = %(description)s, unit = %(unit)s, material_cost = %(material_cost)s, supplier = %(supplier)s,
-    discount_multiplier = %(discount_multiplier)s,
-    price_changed_at = case when material_cost <> %(material_cost)s::numeric
-                             or discount_multiplier <> %(discount_multiplier)s::numeric
-                            then current_date else price_changed_at end
-where organization_id = %(organization_id)s and catalog_id = %(catalog_id)s and sku = %(sku)s
-returning sku;
-
--- name: upsert_item --
-insert into price_items (organization_id, catalog_id, sku, description, unit, material_cost, supplier,
-                         discount_multiplier)
-values (%(organization_id)s, %(catalog_id)s, %(sku)s, %(description)s, %(unit)s, %(material_cost)s, %(supplier)s,
-        %(discount_multiplier)s)
-on conflict (catalog_id, sku) do update
-set description = excluded.description, unit = excluded.unit, material_cost = excluded.material_cost,
-    supplier = excluded.supplier, discount_multiplier = excluded.discount_multiplier,
-    price_changed_at = case when price_items.material_cost <> excluded.material_cost
-                             or price_items.discount_multiplier <> excluded.discount_multiplier
-                            then current_date else price_items.price_changed_at end
-returning sku;
 
 -- name: blueprint_bids --
 select id::text as id, name, status, catalog_id::text as catalog_id, catalog_version, customer_name,

@@ -26,6 +26,9 @@ from pipelineos.audit.service import record
 from pipelineos.takeoff.models import FIXTURE_CLASSES
 
 ACTIONS = ("accept", "reject", "relabel", "add")
+DEFAULT_REASONS = {"reject": "not a fixture (rejected in review)", "relabel": "wrong fixture type", "add": "missed"}
+"""The API refuses a reject, relabel or add without a reason; these stand in when the estimator gives none."""
+PENDING_KEY = "review_pending"
 Row = dict[str, Any]
 FRAME_SCHEMA = {
     "id": pl.String,
@@ -77,6 +80,7 @@ def make_decision(
     reason: str = "",
 ) -> Decision:
     """Validate and build a decision; raises :class:`ReviewInputError` with a message for the user."""
+    reason = " ".join((reason or "").split())[:1000] or DEFAULT_REASONS.get(action, "")
     if action not in ACTIONS:
         raise ReviewInputError(f"Unknown review action {action!r}; use one of {', '.join(ACTIONS)}.")
     if action in ("relabel", "add") and fixture_class not in FIXTURE_CLASSES:
@@ -96,19 +100,29 @@ def make_decision(
 
 def pending_for(state: Any, blueprint_id: str) -> dict[str, Row]:
     """Unsaved decisions of one blueprint (a dict in session state, keyed by :meth:`Decision.key`)."""
-    return state.get("review_pending", {}).get(blueprint_id, {})
+    return state.get(PENDING_KEY, {}).get(blueprint_id, {})
+
+
+def pending_count(state: Any) -> int:
+    """Unsaved decisions over every blueprint of the session."""
+    return sum(len(v) for v in state.get(PENDING_KEY, {}).values())
+
+
+def drop_pending(state: Any, blueprint_id: str) -> None:
+    """Forget one blueprint's unsaved decisions (after saving, or when the estimator discards them)."""
+    state.get(PENDING_KEY, {}).pop(blueprint_id, None)
 
 
 def add_pending(state: Any, blueprint_id: str, decisions: Iterable[Decision]) -> int:
     """Record unsaved decisions in the session (they survive an expired sign-in); returns how many."""
-    store = state.setdefault("review_pending", {})
+    store = state.setdefault(PENDING_KEY, {})
     bucket = dict(store.get(blueprint_id, {}))
     n = 0
     for decision in decisions:
         bucket[decision.key()] = asdict(decision)
         n += 1
     store[blueprint_id] = bucket
-    state["review_pending"] = store
+    state[PENDING_KEY] = store
     return n
 
 

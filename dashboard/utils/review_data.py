@@ -8,19 +8,22 @@ from typing import Any
 import streamlit as st
 
 from dashboard.utils import ui
-from dashboard.utils.overlay import blank_sheet, display_png
-from dashboard.utils.review import load_review, pending_for, save_decisions
+from dashboard.utils.overlay import WHOLE_SHEET, Box, blank_sheet, display_png
+from dashboard.utils.review import drop_pending, load_review, pending_for, save_decisions
 from dashboard.utils.schedule import schedule_quantities
 from pipelineos.db.pool import connection
 from pipelineos.storage import StorageError
 
 
-@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def sheet_image(image_sha256: str | None, width_pt: float, height_pt: float, root: str) -> tuple[bytes, int, int, bool]:
-    """(png, width, height, is_real) of a page for display; a blank sheet when the render is missing."""
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def sheet_image(
+    image_sha256: str | None, width_pt: float, height_pt: float, root: str, region: Box = WHOLE_SHEET
+) -> tuple[bytes, int, int, bool]:
+    """(png, width, height, is_real) of ``region`` of a page for display; a blank sheet when the render is
+    missing."""
     png = ui.stored_file(image_sha256) if image_sha256 else None
     real = png is not None
-    shown, w, h = display_png(png if real else blank_sheet(width_pt, height_pt))  # type: ignore[arg-type]
+    shown, w, h = display_png(png if real else blank_sheet(width_pt, height_pt), region=region)  # type: ignore[arg-type]
     return shown, w, h, real
 
 
@@ -56,5 +59,5 @@ def save_pending(user: dict[str, Any], blueprint_id: str, extra: list[dict[str, 
     pending = list(pending_for(st.session_state, blueprint_id).values()) + extra
     with connection() as conn:
         written = save_decisions(conn, user["organization_id"], blueprint_id, user["id"], pending)
-    st.session_state.get("review_pending", {}).pop(blueprint_id, None)
+    drop_pending(st.session_state, blueprint_id)
     return written

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import MutableMapping
 from typing import Any
 
+from dashboard.utils.review import PENDING_KEY
 from pipelineos.auth.service import authenticate
 from pipelineos.db.pool import connection
 
@@ -24,6 +25,7 @@ State = MutableMapping[str, Any] | Any
 
 
 def now() -> dt.datetime:
+    """The current time (UTC), the clock sessions expire by."""
     return dt.datetime.now(dt.UTC)
 
 
@@ -71,8 +73,8 @@ def sign_out(state: State) -> None:
 
 
 def drop_user_drafts(state: State) -> None:
-    """Remove unsaved review decisions (kept under ``review_pending``), e.g. when another user signs in."""
-    state.pop("review_pending", None)
+    """Remove unsaved review decisions, e.g. when another user signs in on this browser."""
+    state.pop(PENDING_KEY, None)
 
 
 def can_edit(user: dict[str, Any] | None) -> bool:
@@ -81,4 +83,5 @@ def can_edit(user: dict[str, Any] | None) -> bool:
 
 
 def is_admin(user: dict[str, Any] | None) -> bool:
+    """Only admins change prices and catalog versions."""
     return bool(user) and user["role"] == "admin"  # type: ignore[index]

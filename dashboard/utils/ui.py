@@ -13,6 +13,7 @@ from dashboard.utils.session import current_user
 from pipelineos.settings import get_settings
 from pipelineos.storage import Storage, StorageError
 
+CURRENT_BLUEPRINT_KEY = "review_blueprint_id"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -81,10 +82,49 @@ def catalogs(organization_id: str) -> list[dict[str, Any]]:
     return fetch_all("catalogs", organization_id=organization_id)
 
 
+def blueprint_picker(where: Any, blueprints: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """A blueprint selector (in container ``where``) that opens on the blueprint last worked on, so Review and
+    Bid follow each other; returns the chosen row."""
+    ids = [b["id"] for b in blueprints]
+    wanted = st.session_state.get(CURRENT_BLUEPRINT_KEY)
+    chosen: dict[str, Any] = where.selectbox(
+        "Blueprint",
+        blueprints,
+        index=ids.index(wanted) if wanted in ids else 0,
+        format_func=blueprint_label,
+        key=key,
+    )
+    st.session_state[CURRENT_BLUEPRINT_KEY] = chosen["id"]
+    return chosen
+
+
 def blueprint_label(row: dict[str, Any]) -> str:
     """How a blueprint is named in selectors: file name, project and status."""
     project = f" · {row['project_name']}" if row.get("project_name") else ""
     return f"{row['original_name']}{project} ({row['status']})"
+
+
+def duration_text(seconds: float | None) -> str:
+    """A wait as a person says it: ``40 s``, ``12 min``, ``3 h 05 min``, ``2 d 4 h``; a dash when unknown."""
+    if seconds is None or seconds != seconds:
+        return "—"
+    seconds = max(0.0, float(seconds))
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{minutes:.0f} min"
+    hours, minutes = divmod(round(minutes), 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d} min"
+    return f"{hours // 24} d {hours % 24} h"
+
+
+def sheet_label(page: dict[str, Any]) -> str:
+    """How a sheet is named in selectors: its number and, when the drawing has one, its title."""
+    number = page.get("sheet_number") or f"page {page['page_index'] + 1}"
+    title = " ".join(str(page.get("sheet_title") or "").split())
+    return f"{number} — {title[:80]}" if title else number
 
 
 def clear_data_caches() -> None:

@@ -11,17 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 
+from pipelineos.db.access import fetch_all
 from pipelineos.db.queries import queries_beside
 
 Q = queries_beside(__file__)
 
 
 def _rows(conn: psycopg.Connection, name: str, organization_id: str) -> list[dict[str, Any]]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(Q[name], {"organization_id": organization_id})
-        return list(cur.fetchall())
+    return fetch_all(conn, Q[name], {"organization_id": organization_id})
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:

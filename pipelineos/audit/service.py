@@ -7,6 +7,11 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from pipelineos.db.access import fetch_all
+from pipelineos.db.queries import queries_beside
+
+Q = queries_beside(__file__)
+
 
 def record(
     conn: psycopg.Connection,
@@ -20,10 +25,9 @@ def record(
     request_id: str | None = None,
 ) -> None:
     """Append one audit entry (commits with the caller's transaction)."""
-    conn.execute(
-        "insert into audit_log"
-        " (organization_id, actor_user_id, action, entity, entity_id, details, request_id) "
-        "values (%(org)s, %(actor)s, %(action)s, %(entity)s, %(entity_id)s, %(details)s, %(request_id)s)",
+    fetch_all(
+        conn,
+        Q["insert_entry"],
         {
             "org": organization_id,
             "actor": actor_user_id,
@@ -44,12 +48,8 @@ def list_entries(
     limit: int = 100,
 ) -> list[dict[str, Any]]:
     """Recent audit entries for the organization, newest first."""
-    cur = conn.cursor(row_factory=psycopg.rows.dict_row)
-    cur.execute(
-        "select id, actor_user_id, action, entity, entity_id, details, request_id, created_at from audit_log "
-        "where organization_id = %(org)s and (%(entity)s::text is null or entity = %(entity)s::text) "
-        "and (%(entity_id)s::text is null or entity_id = %(entity_id)s::text) "
-        "order by id desc limit %(limit)s",
+    return fetch_all(
+        conn,
+        Q["list_entries"],
         {"org": organization_id, "entity": entity, "entity_id": entity_id, "limit": limit},
     )
-    return list(cur.fetchall())

@@ -14,7 +14,7 @@ def add_user(
     conn: psycopg.Connection,
     *,
     organization_id: str,
-    actor_user_id: str | None,
+    user_id: str | None,
     email: str,
     password: str,
     role: str,
@@ -28,7 +28,7 @@ def add_user(
     record(
         conn,
         organization_id=organization_id,
-        actor_user_id=actor_user_id,
+        actor_user_id=user_id,
         action="create",
         entity="user",
         entity_id=row["id"],
@@ -42,19 +42,17 @@ def add_api_key(
     conn: psycopg.Connection,
     *,
     organization_id: str,
-    actor_user_id: str | None,
+    user_id: str | None,
     name: str,
     role: str,
     request_id: str | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Create an integration key (clear key returned once) and audit it."""
-    row, key = service.create_api_key(
-        conn, organization_id=organization_id, name=name, role=role, created_by=actor_user_id
-    )
+    row, key = service.create_api_key(conn, organization_id=organization_id, name=name, role=role, created_by=user_id)
     record(
         conn,
         organization_id=organization_id,
-        actor_user_id=actor_user_id,
+        actor_user_id=user_id,
         action="create",
         entity="api_key",
         entity_id=row["id"],
@@ -68,7 +66,7 @@ def remove_api_key(
     conn: psycopg.Connection,
     *,
     organization_id: str,
-    actor_user_id: str | None,
+    user_id: str | None,
     key_id: str,
     request_id: str | None = None,
 ) -> None:
@@ -77,7 +75,7 @@ def remove_api_key(
     record(
         conn,
         organization_id=organization_id,
-        actor_user_id=actor_user_id,
+        actor_user_id=user_id,
         action="revoke",
         entity="api_key",
         entity_id=key_id,

@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 
 from pipelineos.auth.passwords import hash_password, verify_password
+from pipelineos.db.access import fetch_all
 from pipelineos.db.queries import queries_beside
 from pipelineos.errors import AuthenticationFailed, ConflictError, NotFoundError, ValidationError
 
@@ -26,9 +27,7 @@ _DUMMY_HASH: list[str] = []
 
 
 def _fetch(conn: psycopg.Connection, query: str, /, **params: Any) -> list[Row]:
-    with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
-        cur.execute(Q[query], params)
-        return list(cur.fetchall()) if cur.description else []
+    return fetch_all(conn, Q[query], params)
 
 
 def _public(row: Row) -> Row:
@@ -71,7 +70,7 @@ def create_user(
                 role=role,
                 password_hash=hash_password(password),
             )
-    except psycopg.errors.UniqueViolation as exc:
+    except ConflictError as exc:
         raise ConflictError(f"A user with email {email} already exists.") from exc
     return _public(rows[0])
 

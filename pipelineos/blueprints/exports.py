@@ -8,7 +8,10 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
 import xlsxwriter
+
+from pipelineos.blueprints import bidding, detail
 
 TAKEOFF_COLUMNS = (
     "page_index",
@@ -88,3 +91,15 @@ def takeoff_table(fixtures: Sequence[dict[str, Any]]) -> list[list[Any]]:
 def bid_tables(bid: dict[str, Any]) -> dict[str, list[list[Any]]]:
     totals = [["item", "amount"]] + [[k, _plain(bid.get(k))] for k in BID_TOTALS]
     return {"Lines": _table(bid.get("lines", []), BID_COLUMNS), "Totals": totals}
+
+
+def takeoff_file(conn: psycopg.Connection, organization_id: str, blueprint_id: str, kind: str) -> bytes:
+    """The reviewed takeoff of a blueprint of the organization as ``kind`` 'csv' or 'xlsx'."""
+    table = takeoff_table(detail.fixtures_checked(conn, organization_id, blueprint_id))
+    return to_csv(table) if kind == "csv" else to_xlsx({"Takeoff": table})
+
+
+def bid_file(conn: psycopg.Connection, organization_id: str, bid_id: str, kind: str) -> bytes:
+    """A bid of the organization (lines; plus totals in XLSX) as ``kind`` 'csv' or 'xlsx'."""
+    tables = bid_tables(bidding.get_bid(conn, organization_id, bid_id))
+    return to_csv(tables["Lines"]) if kind == "csv" else to_xlsx(tables)

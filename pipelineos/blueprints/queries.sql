@@ -133,3 +133,22 @@ returning sku, description, unit, material_cost, supplier, discount_multiplier, 
 update price_catalogs set is_active = %(is_active)s
 where organization_id = %(organization_id)s and id = %(catalog_id)s
 returning id;
+
+-- name: insert_item --
+insert into price_items (organization_id, catalog_id, sku, description, unit, material_cost, supplier,
+                         discount_multiplier)
+values (%(organization_id)s, %(catalog_id)s, %(sku)s, %(description)s, %(unit)s, %(material_cost)s, %(supplier)s,
+        %(discount_multiplier)s)
+returning sku, description, unit, material_cost, supplier, discount_multiplier, price_changed_at;
+
+-- name: item_assemblies --
+select distinct a.name from price_items i
+join assembly_items ai on ai.item_id = i.id
+join assemblies a on a.id = ai.assembly_id
+where i.organization_id = %(organization_id)s and i.catalog_id = %(catalog_id)s and i.sku = %(sku)s
+order by a.name;
+
+-- name: delete_item --
+delete from price_items
+where organization_id = %(organization_id)s and catalog_id = %(catalog_id)s and sku = %(sku)s
+returning sku;

@@ -6,24 +6,16 @@ from typing import Any
 
 import psycopg
 
+from pipelineos.db.access import fetch_all
 from pipelineos.db.queries import queries_beside
-from pipelineos.errors import ConflictError, NotFoundError, ValidationError
 
 Q = queries_beside(__file__)
 Row = dict[str, Any]
 
 
 def rows(conn: psycopg.Connection, name: str, /, **params: Any) -> list[Row]:
-    try:
-        with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
-            cur.execute(Q[name], params)
-            return list(cur.fetchall())
-    except psycopg.errors.InvalidTextRepresentation as exc:
-        raise NotFoundError("No such record: the id is not a valid identifier.") from exc
-    except psycopg.errors.UniqueViolation as exc:
-        raise ConflictError("A record with the same key already exists.") from exc
-    except (psycopg.errors.CheckViolation, psycopg.errors.NotNullViolation) as exc:
-        raise ValidationError(f"Rejected by a database rule: {exc.diag.constraint_name or 'check'}.") from exc
+    """Run the named query; driver errors become domain errors (a malformed id is a NotFoundError)."""
+    return fetch_all(conn, Q[name], params)
 
 
 def one(conn: psycopg.Connection, name: str, /, **params: Any) -> Row | None:

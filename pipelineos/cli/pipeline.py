@@ -117,7 +117,15 @@ def rerun(
 ) -> None:
     """Process a blueprint again (after a failure, or a detector or catalog change)."""
     if dagster:
-        run_id = submit_dagster_rerun(blueprint_id, url)
+        from dagster_graphql import DagsterGraphQLClientError
+
+        from pipelineos.blueprints.processing.errors import ProcessingError
+
+        try:
+            run_id = submit_dagster_rerun(blueprint_id, url)
+        except (DagsterGraphQLClientError, ConnectionError, ProcessingError) as exc:
+            console.print(f"[red]could not submit the run for blueprint {blueprint_id}:[/red] {exc}")
+            raise typer.Exit(1) from exc
         console.print(f"submitted Dagster run {run_id} for blueprint {blueprint_id}")
         return
     from pipelineos.blueprints.processing.pipeline import process_blueprint
@@ -129,10 +137,22 @@ def rerun(
 
 
 def submit_dagster_rerun(blueprint_id: str, url: str | None = None) -> str:
-    """Launch the blueprint's pipeline run (its partition) through the Dagster webserver's GraphQL API."""
+    """Launch the blueprint's pipeline run (its partition) through the Dagster webserver's GraphQL API.
+
+    The partition is added first, so a blueprint processed by ``ingest`` (never seen by the upload sensor) can be
+    re-run in Dagster too.
+    """
+    from dagster import DagsterInstance
     from dagster_graphql import DagsterGraphQLClient
 
+    from pipelineos.blueprints.processing import steps
+    from pipelineos.platform.dagster_home import ensure_dagster_home
     from pipelineos.settings import get_settings
+
+    steps.load(blueprint_id)  # a clear error for an unknown id, before anything is submitted
+    with DagsterInstance.from_config(str(ensure_dagster_home())) as instance:
+        if not instance.has_dynamic_partition("blueprints", blueprint_id):
+            instance.add_dynamic_partitions("blueprints", [blueprint_id])
 
     host, _, port = (url or f"127.0.0.1:{get_settings().dagster_port}").removeprefix("http://").partition(":")
     client = DagsterGraphQLClient(host, port_number=int(port or 3000))

@@ -149,7 +149,7 @@ def evaluate_cmd(
         err_console.print(f"[red]error:[/red] --size {size!r}: use one of {', '.join(SIZES)}.")
         raise typer.Exit(code=2)
     with console.status("building the benchmark corpus"):
-        items = build_corpus(out, size=size)
+        items = build_corpus(out, size=size, workers=workers)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -62,6 +62,13 @@ from (select lead_id, min(sent_at) as sent_at from messages
 where l.id = m.lead_id and l.first_response_at is null
 returning l.id;
 
+-- name: sync_first_responses_of --
+update leads l set first_response_at = m.sent_at, updated_at = now()
+from messages m
+where m.id = any(%(message_ids)s::uuid[]) and m.lead_id = l.id and m.status = 'sent'
+  and m.kind = 'lead_auto_reply' and l.first_response_at is null
+returning l.id;
+
 -- name: insert_message_fallback --
 insert into messages (organization_id, channel, kind, recipient, subject, body_text, body_html, dedupe_key,
                       lead_id)
@@ -77,3 +84,10 @@ select name, email, phone from organizations where id = %(organization_id)s;
 select id, name, slug, email, phone from organizations
 where (%(slug)s::text is not null and slug = %(slug)s::text)
    or (%(slug)s::text is null and (select count(*) from organizations) = 1);
+
+-- name: recent_leads_from_address --
+select count(*) as n, min(created_at) as oldest, now() as now
+from (select created_at from leads
+      where client_ip = %(client_ip)s::inet and created_at > now() - make_interval(secs => %(window_seconds)s)
+      order by created_at desc
+      limit %(max_leads)s) recent;

@@ -7,12 +7,13 @@ query.
 
 from __future__ import annotations
 
+import math
 import uuid
 from typing import Any
 
 import psycopg
 
-from pipelineos.errors import NotFoundError, ValidationError
+from pipelineos.errors import NotFoundError, RateLimited, ValidationError
 from pipelineos.leads import repository as repo
 from pipelineos.leads.models import STATUSES, LeadInput, check_transition
 from pipelineos.leads.replies import auto_reply
@@ -101,6 +102,24 @@ def _enqueue_auto_reply(conn: psycopg.Connection, organization_id: str, lead: Ro
     enqueue(conn, **params)
 
 
+def check_intake_rate(conn: psycopg.Connection, client_ip: str | None, per_minute: float, burst: int) -> None:
+    """RateLimited when ``client_ip`` sent ``burst`` stored leads within the last ``burst / per_minute`` minutes.
+
+    The count is read from the leads table, so the limit holds across every API instance sharing the database.
+    Concurrent requests from one address may overshoot it by the number in flight (no lock is taken, so the
+    intake of different addresses never waits on each other).
+    """
+    if client_ip is None or per_minute <= 0:
+        return
+    window = 60.0 * burst / per_minute
+    recent = repo.fetch_one(
+        conn, "recent_leads_from_address", client_ip=client_ip, window_seconds=window, max_leads=burst
+    )
+    if recent is not None and recent["n"] >= burst:
+        wait = max(1, math.ceil(window - (recent["now"] - recent["oldest"]).total_seconds()))
+        raise RateLimited(f"Too many requests from your address; try again in {wait} s.", extra={"retry_after": wait})
+
+
 def get_lead(conn: psycopg.Connection, organization_id: str, lead_id: str) -> Row:
     """The lead with its notes; NotFoundError outside the organization."""
     row = repo.fetch_one(conn, "get_lead", organization_id=organization_id, lead_id=_id(lead_id))
@@ -184,9 +203,12 @@ def add_note(conn: psycopg.Connection, organization_id: str, lead_id: str, user_
     return _clean(row)
 
 
-def sync_first_responses(conn: psycopg.Connection) -> int:
-    """Set ``first_response_at`` from sent auto-replies; returns how many leads changed."""
-    return len(repo.fetch(conn, "sync_first_responses"))
+def sync_first_responses(conn: psycopg.Connection, message_ids: list[str] | None = None) -> int:
+    """Set ``first_response_at`` from sent auto-replies — of ``message_ids`` only when given (cheap, right after
+    sending them), else of every message (a catch-up pass); returns how many leads changed."""
+    if message_ids is None:
+        return len(repo.fetch(conn, "sync_first_responses"))
+    return len(repo.fetch(conn, "sync_first_responses_of", message_ids=message_ids)) if message_ids else 0
 
 
 def intake_organization(conn: psycopg.Connection, slug: str | None) -> Row:

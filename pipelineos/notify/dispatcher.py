@@ -27,11 +27,11 @@ from email.utils import make_msgid, parseaddr
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 
 from pipelineos.db.queries import queries_beside
 from pipelineos.notify.models import InvalidRecipient, normalize_recipient
 from pipelineos.notify.transports import DeliveryFailed, LocalSmsSink, SmtpTransport, Transport, TwilioSms
+from pipelineos.pricing.repository import query_rows
 
 Q = queries_beside(__file__)
 log = logging.getLogger(__name__)
@@ -72,9 +72,7 @@ def default_transports() -> dict[str, Transport]:
 
 
 def _exec(conn: psycopg.Connection, name: str, **params: Any) -> list[dict[str, Any]]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(Q[name], params)
-        return list(cur.fetchall()) if cur.description else []
+    return query_rows(Q, conn, name, **params)
 
 
 def _message_id(channel: str) -> str:

@@ -12,10 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 
+from pipelineos.db.queries import queries_beside
+from pipelineos.errors import NotFoundError
 from pipelineos.notify.outbox import enqueue
 from pipelineos.notify.templates import render_message
+from pipelineos.pricing.repository import query_rows
+
+Q = queries_beside(__file__)
 
 
 def money(value: Decimal | str | int | float | None, currency: str = "USD") -> str:
@@ -27,11 +31,11 @@ def money(value: Decimal | str | int | float | None, currency: str = "USD") -> s
 
 
 def organization(conn: psycopg.Connection, organization_id: str) -> dict[str, Any]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute("select * from organizations where id = %s", (organization_id,)).fetchone()
-    if row is None:
-        raise LookupError(f"organization {organization_id} not found")
-    return row
+    """The organization a message is sent for (name, contact and brand go into every template)."""
+    found = query_rows(Q, conn, "organization", organization_id=organization_id)
+    if not found:
+        raise NotFoundError(f"Organization {organization_id} not found.")
+    return found[0]
 
 
 def queue_lead_autoreply(conn: psycopg.Connection, *, organization_id: str, lead: Mapping[str, Any]) -> list[str]:

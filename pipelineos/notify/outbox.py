@@ -14,12 +14,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from pipelineos.db.queries import queries_beside
 from pipelineos.errors import ValidationError
 from pipelineos.notify.models import CHANNELS, InvalidRecipient, normalize_recipient
+from pipelineos.pricing.repository import query_rows
 
 Q = queries_beside(__file__)
 
@@ -85,15 +85,13 @@ def enqueue(
         "bid_id": bid_id,
         "proposal_id": proposal_id,
     }
-    with conn.cursor(row_factory=dict_row) as cur:
-        row = cur.execute(Q["insert_message"], params).fetchone()
-        if row is None:
-            row = cur.execute(Q["message_by_dedupe_key"], {"dedupe_key": dedupe_key}).fetchone()
-    assert row is not None
-    return str(row["id"])
+    found = query_rows(Q, conn, "insert_message", **params) or query_rows(
+        Q, conn, "message_by_dedupe_key", dedupe_key=dedupe_key
+    )
+    return str(found[0]["id"])
 
 
 def get_message(conn: psycopg.Connection, message_id: str) -> dict[str, Any] | None:
     """One message row (any organization), for status pages and tests."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute(Q["get_message"], {"message_id": message_id}).fetchone()
+    found = query_rows(Q, conn, "get_message", message_id=message_id)
+    return found[0] if found else None

@@ -53,3 +53,6 @@ update messages set last_error = %(error)s where id = %(message_id)s;
 -- name: proposal_sent --
 update proposals set status = %(status)s, sent_at = case when %(status)s = 'sent' then %(now)s else sent_at end
 where id = %(proposal_id)s;
+
+-- name: organization --
+select * from organizations where id = %(organization_id)s;

@@ -41,7 +41,7 @@ def price_options(
         flag = None
         if "amount" in option:
             amount = engine.from_cents(engine.to_cents(_decimal(option, "amount", index)))
-            description = str(option.get("description") or name)
+            description = str(option.get("description") or "")
         elif "fixture_class" in option:
             quantity = _decimal(option, "quantity", index)
             override = {

@@ -46,12 +46,7 @@ def update_item(
     request_id: str | None = None,
 ) -> Row:
     """Edit one item of a catalog version no bid has used yet."""
-    catalog = get_catalog(conn, organization_id, catalog_id)
-    if (one(conn, "catalog_in_use", catalog_id=catalog["id"]) or {}).get("used"):
-        raise ConflictError(
-            f"Catalog {catalog['name']} v{catalog['version']} was used by bids and is frozen; "
-            "import a new version instead."
-        )
+    catalog = _editable(conn, organization_id, catalog_id)
     params = {k: changes.get(k) for k in ("description", "unit", "supplier")}
     for key in ("material_cost", "discount_multiplier"):
         params[key] = Decimal(str(changes[key])) if changes.get(key) is not None else None
@@ -69,6 +64,85 @@ def update_item(
         details={k: str(v) for k, v in changes.items() if v is not None},
     )
     return row
+
+
+def _editable(conn: psycopg.Connection, organization_id: str, catalog_id: str) -> Row:
+    """The catalog version, or ConflictError when a bid was priced with it (it is frozen then)."""
+    catalog = get_catalog(conn, organization_id, catalog_id)
+    if (one(conn, "catalog_in_use", catalog_id=catalog["id"]) or {}).get("used"):
+        raise ConflictError(
+            f"Catalog {catalog['name']} v{catalog['version']} was used by bids and is frozen; "
+            "import a new version instead."
+        )
+    return catalog
+
+
+def add_item(
+    conn: psycopg.Connection,
+    organization_id: str,
+    catalog_id: str,
+    item: dict[str, Any],
+    *,
+    user_id: str | None = None,
+    request_id: str | None = None,
+) -> Row:
+    """Add an item (sku, description, unit, material_cost, supplier, discount_multiplier) to an unused
+    catalog version; ConflictError when the SKU exists."""
+    catalog = _editable(conn, organization_id, catalog_id)
+    params = {
+        **item,
+        "material_cost": Decimal(str(item["material_cost"])),
+        "discount_multiplier": Decimal(str(item.get("discount_multiplier", 1))),
+    }
+    try:
+        row = one(conn, "insert_item", organization_id=organization_id, catalog_id=catalog["id"], **params)
+    except ConflictError as exc:
+        raise ConflictError(f"SKU {item['sku']!r} is already in this catalog; edit it instead.") from exc
+    assert row is not None
+    _audit_item(conn, organization_id, catalog, item["sku"], "create", user_id, request_id)
+    return row
+
+
+def delete_item(
+    conn: psycopg.Connection,
+    organization_id: str,
+    catalog_id: str,
+    sku: str,
+    *,
+    user_id: str | None = None,
+    request_id: str | None = None,
+) -> None:
+    """Remove an item from an unused catalog version, unless an assembly still uses it."""
+    catalog = _editable(conn, organization_id, catalog_id)
+    used_by = [
+        r["name"]
+        for r in rows(conn, "item_assemblies", organization_id=organization_id, catalog_id=catalog["id"], sku=sku)
+    ]
+    if used_by:
+        raise ConflictError(f"SKU {sku!r} is part of the assemblies {', '.join(used_by)}; remove it there first.")
+    if one(conn, "delete_item", organization_id=organization_id, catalog_id=catalog["id"], sku=sku) is None:
+        raise NotFoundError(f"No item with SKU {sku!r} in catalog {catalog['name']} v{catalog['version']}.")
+    _audit_item(conn, organization_id, catalog, sku, "delete", user_id, request_id)
+
+
+def _audit_item(
+    conn: psycopg.Connection,
+    organization_id: str,
+    catalog: Row,
+    sku: str,
+    action: str,
+    user_id: str | None,
+    request_id: str | None,
+) -> None:
+    record(
+        conn,
+        organization_id=organization_id,
+        actor_user_id=user_id,
+        action=action,
+        entity="price_item",
+        entity_id=f"{catalog['id']}:{sku}",
+        request_id=request_id,
+    )
 
 
 def set_active(
@@ -134,6 +208,7 @@ def import_file(
 
 
 def export_xlsx(conn: psycopg.Connection, organization_id: str, catalog_id: str) -> bytes:
+    """The catalog version as one workbook (Catalog, Items, Assemblies sheets) that imports back unchanged."""
     from pipelineos.pricing import catalog_io
 
     return catalog_io.export_xlsx(conn, organization_id, get_catalog(conn, organization_id, catalog_id)["id"])

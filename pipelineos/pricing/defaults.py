@@ -1,8 +1,12 @@
 """The default "Standard 2026" price catalog every new organization starts with.
 
-Prices are realistic 2026 US contractor costs (list price before the supplier's discount multiplier). Each
-fixture class in :data:`~pipelineos.takeoff.models.FIXTURE_CLASSES` gets one ``standard`` assembly made of
-rough-in, finish, fixture and trim items plus the labor hours a journeyman needs to install it.
+Prices are plausible 2026 US contractor costs: supplier list price and the contractor's discount multiplier
+(plumbing wholesalers quote list × multiplier; fixtures and brass typically 0.68–0.80, pipe and fittings
+0.85–0.90). Each fixture class in :data:`~pipelineos.takeoff.models.FIXTURE_CLASSES` gets a ``standard``
+assembly — rough-in, finish, fixture and trim items plus the journeyman hours to rough, set and trim it — and
+a few classes get other variants (a flush-tank water closet, a countertop lavatory, a tankless water heater).
+Labor is $95.00/h (burdened journeyman rate); overhead 10 %, markup 15 %, contingency 3 %, sales tax 8.25 % on
+materials.
 """
 
 from __future__ import annotations
@@ -11,6 +15,10 @@ import datetime as dt
 from decimal import Decimal
 
 import psycopg
+
+from pipelineos.pricing import repository
+from pipelineos.pricing.catalog_io import import_catalog
+from pipelineos.pricing.catalog_rules import ASSEMBLY_COLUMNS, ITEM_COLUMNS, Row
 
 DEFAULT_CATALOG_NAME = "Standard 2026"
 DEFAULT_CATALOG_VERSION = 1
@@ -43,20 +51,31 @@ DEFAULT_ITEMS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("VALVE-BALL-34", '3/4" full-port ball valve', "ea", "24.50", "Apollo", "0.78"),
     ("WH-EXP-TANK", "Thermal expansion tank, 2 gal", "ea", "58.00", "Amtrol", "0.82"),
     ("WH-VENT-KIT", "Water heater vent connector and gas cock", "lot", "86.00", "Ferguson", "0.85"),
+    ("WH-TL-VENT", '3" concentric PVC vent kit for tankless heater', "ea", "168.00", "Navien", "0.80"),
     ("WASHER-BOX", "Recessed washer outlet box with valves", "ea", "64.00", "Oatey", "0.88"),
     ("DW-CONN-KIT", "Dishwasher connector, elbow and air gap", "ea", "36.50", "Ferguson", "0.85"),
     ("SHOWER-VALVE", "Pressure-balance shower valve body", "ea", "142.00", "Moen", "0.70"),
     ("TUB-WASTE", "Tub waste and overflow, brass", "ea", "78.00", "Moen", "0.70"),
     ("SHOWER-DRAIN", "Shower drain with clamping ring", "ea", "42.00", "Oatey", "0.88"),
-    ("FIX-WC", "Water closet, elongated, 1.28 gpf, ADA height", "ea", "365.00", "American Standard", "0.68"),
+    ("FIX-WC", "Water closet bowl, flushometer, 1.28 gpf, ADA height", "ea", "365.00", "American Standard", "0.68"),
+    (
+        "FIX-WC-TANK",
+        "Water closet, two-piece tank type, 1.28 gpf, ADA height",
+        "ea",
+        "312.00",
+        "American Standard",
+        "0.68",
+    ),
     ("FIX-UR", "Urinal, wall-hung, 0.125 gpf", "ea", "410.00", "American Standard", "0.68"),
     ("FIX-LAV", "Lavatory, wall-hung vitreous china, 20 x 18", "ea", "188.00", "American Standard", "0.68"),
+    ("FIX-LAV-CTR", "Lavatory, drop-in vitreous china, 20 x 17", "ea", "142.00", "American Standard", "0.68"),
     ("FIX-KS", "Kitchen sink, stainless double bowl, 33 x 22", "ea", "296.00", "Elkay", "0.70"),
     ("FIX-SS", "Service sink, floor-mounted mop basin 24 x 24", "ea", "345.00", "Fiat", "0.72"),
     ("FIX-TUB", "Bathtub, enameled steel 60 x 30", "ea", "420.00", "Kohler", "0.70"),
     ("FIX-SHWR", "Shower base, 48 x 36 acrylic", "ea", "385.00", "Kohler", "0.70"),
-    ("FIX-DF", "Drinking fountain, bi-level ADA with bottle filler", "ea", "1450.00", "Elkay", "0.75"),
-    ("FIX-WH50", "Water heater, 50 gal gas, 40,000 BTU", "ea", "1185.00", "Bradford White", "0.80"),
+    ("FIX-DF", "Drinking fountain, bi-level ADA with bottle filler", "ea", "2780.00", "Elkay", "0.75"),
+    ("FIX-WH50", "Water heater, 50 gal gas, 40,000 BTU", "ea", "1650.00", "Bradford White", "0.80"),
+    ("FIX-WH-TL", "Water heater, tankless condensing gas, 199,000 BTU", "ea", "2450.00", "Navien", "0.78"),
     ("FIX-HB", "Hose bibb, frost-free 12 in with vacuum breaker", "ea", "46.00", "Woodford", "0.82"),
     ("FLUSH-VALVE-WC", "Flushometer, manual, 1.28 gpf", "ea", "238.00", "Sloan", "0.74"),
     ("FLUSH-VALVE-UR", "Flushometer, manual, 0.125 gpf", "ea", "226.00", "Sloan", "0.74"),
@@ -71,214 +90,148 @@ DEFAULT_ITEMS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("BASKET-STR", "Kitchen basket strainer pair", "ea", "34.00", "Ferguson", "0.85"),
 )
 
-# fixture class -> (assembly name, labor hours, [(sku, phase, quantity)])
-DEFAULT_ASSEMBLIES: dict[str, tuple[str, str, tuple[tuple[str, str, str], ...]]] = {
-    "water_closet": (
+Part = tuple[str, str, str]
+"""(sku, phase, quantity)"""
+Assembly = tuple[str, str, tuple[Part, ...]]
+"""(assembly name, labor hours, parts)"""
+
+
+def _asm(name: str, hours: str, parts: str) -> Assembly:
+    """An assembly from ``"SKU phase qty, SKU phase qty, …"`` (phase: rough_in, finish, fixture, trim)."""
+    triples = tuple(tuple(part.split()) for part in parts.split(","))
+    return name, hours, triples  # type: ignore[return-value]
+
+
+_LAV_ROUGH = "PVC-DWV-15 rough_in 1, PEX-A-12 rough_in 1"
+_SUPPLIES = "STOP-ANGLE finish 2, SUPPLY-FLEX finish 2"
+
+# fixture class -> standard assembly
+DEFAULT_ASSEMBLIES: dict[str, Assembly] = {
+    "water_closet": _asm(
         "Water closet, floor-mount flushometer",
         "4.50",
-        (
-            ("PVC-DWV-3", "rough_in", "1"),
-            ("PEX-A-34", "rough_in", "1"),
-            ("FLANGE-WC", "rough_in", "1"),
-            ("WAX-BOLTS", "finish", "1"),
-            ("FIX-WC", "fixture", "1"),
-            ("FLUSH-VALVE-WC", "trim", "1"),
-            ("SEAT-WC", "trim", "1"),
-        ),
+        "PVC-DWV-3 rough_in 1, PEX-A-34 rough_in 1, FLANGE-WC rough_in 1, WAX-BOLTS finish 1, FIX-WC fixture 1, "
+        "FLUSH-VALVE-WC trim 1, SEAT-WC trim 1",
     ),
-    "urinal": (
+    "urinal": _asm(
         "Urinal, wall-hung flushometer",
         "4.00",
-        (
-            ("PVC-DWV-2", "rough_in", "1"),
-            ("PEX-A-34", "rough_in", "1"),
-            ("FIX-UR", "fixture", "1"),
-            ("FLUSH-VALVE-UR", "trim", "1"),
-        ),
+        "PVC-DWV-2 rough_in 1, PEX-A-34 rough_in 1, FIX-UR fixture 1, FLUSH-VALVE-UR trim 1",
     ),
-    "lavatory": (
+    "lavatory": _asm(
         "Lavatory, wall-hung on carrier",
         "3.50",
-        (
-            ("PVC-DWV-15", "rough_in", "1"),
-            ("PEX-A-12", "rough_in", "1"),
-            ("CARRIER-LAV", "rough_in", "1"),
-            ("STOP-ANGLE", "finish", "2"),
-            ("SUPPLY-FLEX", "finish", "2"),
-            ("TRAP-P-15", "finish", "1"),
-            ("FIX-LAV", "fixture", "1"),
-            ("FAUCET-LAV", "trim", "1"),
-            ("GRID-STRAINER", "trim", "1"),
-        ),
+        f"{_LAV_ROUGH}, CARRIER-LAV rough_in 1, {_SUPPLIES}, TRAP-P-15 finish 1, FIX-LAV fixture 1, "
+        "FAUCET-LAV trim 1, GRID-STRAINER trim 1",
     ),
-    "kitchen_sink": (
+    "kitchen_sink": _asm(
         "Kitchen sink, double bowl",
         "3.00",
-        (
-            ("PVC-DWV-2", "rough_in", "1"),
-            ("PEX-A-12", "rough_in", "1"),
-            ("STOP-ANGLE", "finish", "2"),
-            ("SUPPLY-FLEX", "finish", "2"),
-            ("TRAP-P-15", "finish", "1"),
-            ("FIX-KS", "fixture", "1"),
-            ("FAUCET-KS", "trim", "1"),
-            ("BASKET-STR", "trim", "1"),
-        ),
+        f"PVC-DWV-2 rough_in 1, PEX-A-12 rough_in 1, {_SUPPLIES}, TRAP-P-15 finish 1, FIX-KS fixture 1, "
+        "FAUCET-KS trim 1, BASKET-STR trim 1",
     ),
-    "service_sink": (
+    "service_sink": _asm(
         "Service sink, floor mop basin",
         "3.50",
-        (
-            ("PVC-DWV-3", "rough_in", "1"),
-            ("PEX-A-12", "rough_in", "1"),
-            ("FIX-SS", "fixture", "1"),
-            ("FAUCET-SS", "trim", "1"),
-        ),
+        "PVC-DWV-3 rough_in 1, PEX-A-12 rough_in 1, FIX-SS fixture 1, FAUCET-SS trim 1",
     ),
-    "bathtub": (
+    "bathtub": _asm(
         "Bathtub with shower",
         "5.50",
-        (
-            ("PVC-DWV-15", "rough_in", "1"),
-            ("PEX-A-12", "rough_in", "1"),
-            ("SHOWER-VALVE", "rough_in", "1"),
-            ("TUB-WASTE", "finish", "1"),
-            ("TRAP-P-15", "finish", "1"),
-            ("FIX-TUB", "fixture", "1"),
-            ("TRIM-TUB", "trim", "1"),
-        ),
+        f"{_LAV_ROUGH}, SHOWER-VALVE rough_in 1, TUB-WASTE finish 1, TRAP-P-15 finish 1, FIX-TUB fixture 1, "
+        "TRIM-TUB trim 1",
     ),
-    "shower": (
+    "shower": _asm(
         "Shower stall",
         "5.00",
-        (
-            ("PVC-DWV-2", "rough_in", "1"),
-            ("PEX-A-12", "rough_in", "1"),
-            ("SHOWER-VALVE", "rough_in", "1"),
-            ("SHOWER-DRAIN", "finish", "1"),
-            ("TRAP-P-2", "finish", "1"),
-            ("FIX-SHWR", "fixture", "1"),
-            ("TRIM-SHOWER", "trim", "1"),
-        ),
+        "PVC-DWV-2 rough_in 1, PEX-A-12 rough_in 1, SHOWER-VALVE rough_in 1, SHOWER-DRAIN finish 1, "
+        "TRAP-P-2 finish 1, FIX-SHWR fixture 1, TRIM-SHOWER trim 1",
     ),
-    "floor_drain": (
+    "floor_drain": _asm(
         "Floor drain, 2 in",
         "2.50",
-        (
-            ("PVC-DWV-2", "rough_in", "1"),
-            ("CI-DRAIN-2", "rough_in", "1"),
-            ("TRAP-P-2", "finish", "1"),
-            ("STRAINER-FD", "trim", "1"),
-        ),
+        "PVC-DWV-2 rough_in 1, CI-DRAIN-2 rough_in 1, TRAP-P-2 finish 1, STRAINER-FD trim 1",
     ),
-    "drinking_fountain": (
+    "drinking_fountain": _asm(
         "Drinking fountain, bi-level",
         "4.00",
-        (
-            ("PVC-DWV-15", "rough_in", "1"),
-            ("PEX-A-12", "rough_in", "1"),
-            ("STOP-ANGLE", "finish", "1"),
-            ("TRAP-P-15", "finish", "1"),
-            ("FIX-DF", "fixture", "1"),
-        ),
+        f"{_LAV_ROUGH}, STOP-ANGLE finish 1, TRAP-P-15 finish 1, FIX-DF fixture 1",
     ),
-    "water_heater": (
+    "water_heater": _asm(
         "Water heater, 50 gal gas",
         "6.00",
-        (
-            ("PEX-A-34", "rough_in", "2"),
-            ("VALVE-BALL-34", "finish", "2"),
-            ("WH-EXP-TANK", "finish", "1"),
-            ("WH-VENT-KIT", "finish", "1"),
-            ("FIX-WH50", "fixture", "1"),
-        ),
+        "PEX-A-34 rough_in 2, VALVE-BALL-34 finish 2, WH-EXP-TANK finish 1, WH-VENT-KIT finish 1, FIX-WH50 fixture 1",
     ),
-    "hose_bibb": (
-        "Hose bibb, frost-free",
-        "1.25",
-        (("PEX-A-12", "rough_in", "1"), ("FIX-HB", "fixture", "1")),
-    ),
-    "clothes_washer": (
+    "hose_bibb": _asm("Hose bibb, frost-free", "1.25", "PEX-A-12 rough_in 1, FIX-HB fixture 1"),
+    "clothes_washer": _asm(
         "Clothes washer outlet",
         "2.00",
-        (
-            ("PVC-DWV-2", "rough_in", "1"),
-            ("PEX-A-12", "rough_in", "1"),
-            ("WASHER-BOX", "finish", "1"),
-            ("TRAP-P-2", "finish", "1"),
-        ),
+        "PVC-DWV-2 rough_in 1, PEX-A-12 rough_in 1, WASHER-BOX finish 1, TRAP-P-2 finish 1",
     ),
-    "dishwasher": (
-        "Dishwasher connection",
-        "1.50",
-        (("PEX-A-12", "rough_in", "1"), ("DW-CONN-KIT", "finish", "1")),
+    "dishwasher": _asm("Dishwasher connection", "1.50", "PEX-A-12 rough_in 1, DW-CONN-KIT finish 1"),
+}
+
+# (fixture class, variant) -> assembly, for the types an estimator commonly switches
+DEFAULT_VARIANTS: dict[tuple[str, str], Assembly] = {
+    ("water_closet", "flush_tank"): _asm(
+        "Water closet, two-piece flush tank",
+        "3.00",
+        "PVC-DWV-3 rough_in 1, PEX-A-12 rough_in 1, FLANGE-WC rough_in 1, WAX-BOLTS finish 1, STOP-ANGLE finish 1, "
+        "SUPPLY-FLEX finish 1, FIX-WC-TANK fixture 1, SEAT-WC trim 1",
+    ),
+    ("lavatory", "countertop"): _asm(
+        "Lavatory, countertop drop-in",
+        "2.50",
+        f"{_LAV_ROUGH}, {_SUPPLIES}, TRAP-P-15 finish 1, FIX-LAV-CTR fixture 1, FAUCET-LAV trim 1, "
+        "GRID-STRAINER trim 1",
+    ),
+    ("water_heater", "tankless_gas"): _asm(
+        "Water heater, tankless condensing gas",
+        "8.00",
+        "PEX-A-34 rough_in 2, VALVE-BALL-34 finish 4, WH-TL-VENT finish 1, FIX-WH-TL fixture 1",
     ),
 }
 
 
-def _scalar(row: object) -> object:
-    return row["id"] if isinstance(row, dict) else row[0]  # type: ignore[index]
+def all_assemblies() -> dict[tuple[str, str], Assembly]:
+    """Every default assembly keyed by (fixture class, variant)."""
+    return {**{(cls, "standard"): asm for cls, asm in DEFAULT_ASSEMBLIES.items()}, **DEFAULT_VARIANTS}
+
+
+def default_rows() -> tuple[list[Row], list[Row]]:
+    """The default catalog as import rows ``(row number, {column: value})``: items, then assembly parts."""
+    items = [
+        (n, dict(zip(ITEM_COLUMNS, (*item, DEFAULT_PRICE_DATE), strict=True)))
+        for n, item in enumerate(DEFAULT_ITEMS, start=2)
+    ]
+    parts = [
+        (fixture_class, variant, name, hours, sku, phase, qty)
+        for (fixture_class, variant), (name, hours, triples) in all_assemblies().items()
+        for sku, phase, qty in triples
+    ]
+    assemblies = [(n, dict(zip(ASSEMBLY_COLUMNS, part, strict=True))) for n, part in enumerate(parts, start=2)]
+    return items, assemblies
 
 
 def seed_default_catalog(conn: psycopg.Connection, organization_id: str) -> str:
     """Create the organization's "Standard 2026" v1 catalog with items and assemblies; return its id.
 
-    Idempotent: when the catalog already exists its id is returned and nothing is changed, so an edited or
-    superseded catalog is never reset by re-seeding. Runs in the caller's transaction.
+    The rows go through the same validation and writes as a file import. Idempotent: when the catalog already
+    exists its id is returned and nothing is changed, so an edited or superseded catalog is never reset by
+    re-seeding. Runs in the caller's transaction.
     """
-    found = conn.execute(
-        "select id from price_catalogs where organization_id = %s and name = %s and version = %s",
-        (organization_id, DEFAULT_CATALOG_NAME, DEFAULT_CATALOG_VERSION),
-    ).fetchone()
+    found = repository.one(
+        conn,
+        "catalog_version",
+        organization_id=organization_id,
+        name=DEFAULT_CATALOG_NAME,
+        version=DEFAULT_CATALOG_VERSION,
+    )
     if found is not None:
-        return str(_scalar(found))
-    catalog_row = conn.execute(
-        "insert into price_catalogs (organization_id, name, version, effective_from, is_active, currency, "
-        "labor_rate, overhead_pct, markup_pct, tax_pct, contingency_pct) "
-        "values (%s, %s, %s, %s, true, 'USD', %s, %s, %s, %s, %s) returning id",
-        (
-            organization_id,
-            DEFAULT_CATALOG_NAME,
-            DEFAULT_CATALOG_VERSION,
-            DEFAULT_EFFECTIVE_FROM,
-            DEFAULT_RATES["labor_rate"],
-            DEFAULT_RATES["overhead_pct"],
-            DEFAULT_RATES["markup_pct"],
-            DEFAULT_RATES["tax_pct"],
-            DEFAULT_RATES["contingency_pct"],
-        ),
-    ).fetchone()
-    catalog_id = str(_scalar(catalog_row))
-    item_ids: dict[str, str] = {}
-    for sku, description, unit, cost, supplier, multiplier in DEFAULT_ITEMS:
-        row = conn.execute(
-            "insert into price_items (organization_id, catalog_id, sku, description, unit, material_cost, "
-            "supplier, discount_multiplier, price_changed_at) values (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "returning id",
-            (
-                organization_id,
-                catalog_id,
-                sku,
-                description,
-                unit,
-                Decimal(cost),
-                supplier,
-                Decimal(multiplier),
-                DEFAULT_PRICE_DATE,
-            ),
-        ).fetchone()
-        item_ids[sku] = str(_scalar(row))
-    for fixture_class, (name, hours, parts) in DEFAULT_ASSEMBLIES.items():
-        row = conn.execute(
-            "insert into assemblies (organization_id, catalog_id, fixture_class, variant, name, labor_hours) "
-            "values (%s, %s, %s, 'standard', %s, %s) returning id",
-            (organization_id, catalog_id, fixture_class, name, Decimal(hours)),
-        ).fetchone()
-        assembly_id = str(_scalar(row))
-        with conn.cursor() as cur:
-            cur.executemany(
-                "insert into assembly_items (organization_id, assembly_id, item_id, phase, quantity) "
-                "values (%s, %s, %s, %s, %s)",
-                [(organization_id, assembly_id, item_ids[sku], phase, Decimal(qty)) for sku, phase, qty in parts],
-            )
-    return catalog_id
+        return str(found["id"])
+    items, assemblies = default_rows()
+    settings = {"name": DEFAULT_CATALOG_NAME, "effective_from": DEFAULT_EFFECTIVE_FROM, "currency": "USD"}
+    result = import_catalog(
+        conn, organization_id, items=items, assemblies=assemblies, settings={**settings, **DEFAULT_RATES}
+    )
+    return str(result["catalog"]["id"])

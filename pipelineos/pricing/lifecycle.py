@@ -1,9 +1,10 @@
 """Bid lifecycle: draft → sent → accepted | declined | expired, with timestamps and who did it.
 
 Allowed moves are listed in :data:`TRANSITIONS`; anything else raises :class:`InvalidTransition`. The update
-is conditional on the status read (``where status = from``), so two concurrent changes cannot both win.
-``compare_revisions`` (revision compare of two blueprint versions) lives in
-:mod:`pipelineos.pricing.revisions` and is re-exported here.
+is conditional on the status read (``where status = from``), so two concurrent changes cannot both win, and it
+appends the change (from, to, when, who) to ``bid_status_history`` in the same statement; :func:`history` reads
+the trail back. ``compare_revisions`` and ``compare_with_previous`` (revision compare of blueprint versions)
+live in :mod:`pipelineos.pricing.revisions` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import psycopg
 
 from pipelineos.pricing import repository
 from pipelineos.pricing.models import BID_STATUSES, InvalidTransition
-from pipelineos.pricing.revisions import compare_revisions
+from pipelineos.pricing.revisions import compare_revisions, compare_with_previous
 
-__all__ = ["TRANSITIONS", "compare_revisions", "expire_stale_bids", "transition"]
+__all__ = ["TRANSITIONS", "compare_revisions", "compare_with_previous", "expire_stale_bids", "history", "transition"]
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "draft": ("sent",),
@@ -57,3 +58,9 @@ def expire_stale_bids(conn: psycopg.Connection, *, days: int = 30) -> list[str]:
         bid = repository.bid_by_id(conn, bid_id)
         transition(conn, organization_id=str(bid["organization_id"]), bid_id=bid_id, to_status="expired")
     return ids
+
+
+def history(conn: psycopg.Connection, *, organization_id: str, bid_id: str) -> list[dict[str, Any]]:
+    """Every status change of the bid, oldest first: ``from_status``, ``to_status``, ``changed_at``, who."""
+    repository.get_bid(conn, organization_id, bid_id)
+    return repository.rows(conn, "bid_history", bid_id=bid_id)

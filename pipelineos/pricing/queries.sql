@@ -8,13 +8,13 @@ limit 1;
 select * from price_catalogs where organization_id = %(organization_id)s and id = %(catalog_id)s;
 
 -- name: assembly_rows --
-select a.fixture_class, a.name as assembly_name, a.labor_hours, ai.quantity, i.material_cost,
+select a.fixture_class, a.variant, a.name as assembly_name, a.labor_hours, ai.quantity, i.material_cost,
        i.discount_multiplier
 from assemblies a
 left join assembly_items ai on ai.assembly_id = a.id
 left join price_items i on i.id = ai.item_id
-where a.catalog_id = %(catalog_id)s and a.variant = %(variant)s
-order by a.fixture_class, i.sku;
+where a.catalog_id = %(catalog_id)s
+order by a.fixture_class, a.variant, i.sku;
 
 -- name: get_bid --
 select * from bids where organization_id = %(organization_id)s and id = %(bid_id)s;
@@ -26,12 +26,18 @@ select * from bids where id = %(bid_id)s;
 select * from bids where organization_id = %(organization_id)s and id = %(bid_id)s for update;
 
 -- name: insert_bid --
-insert into bids (organization_id, blueprint_id, catalog_id, catalog_version, name, customer_name,
-                  customer_email, run_id, detector_version, code_version, created_by)
-values (%(organization_id)s, %(blueprint_id)s, %(catalog_id)s, %(catalog_version)s, %(name)s,
-        %(customer_name)s, %(customer_email)s, %(run_id)s, %(detector_version)s, %(code_version)s,
-        %(created_by)s)
-returning *;
+with created as (
+    insert into bids (organization_id, blueprint_id, catalog_id, catalog_version, name, customer_name,
+                      customer_email, run_id, detector_version, code_version, created_by)
+    values (%(organization_id)s, %(blueprint_id)s, %(catalog_id)s, %(catalog_version)s, %(name)s,
+            %(customer_name)s, %(customer_email)s, %(run_id)s, %(detector_version)s, %(code_version)s,
+            %(created_by)s)
+    returning *
+), logged as (
+    insert into bid_status_history (organization_id, bid_id, from_status, to_status, user_id, changed_at)
+    select organization_id, id, null, status, created_by, created_at from created
+)
+select * from created;
 
 -- name: update_bid_totals --
 update bids set catalog_id = %(catalog_id)s, catalog_version = %(catalog_version)s, name = %(name)s,
@@ -73,13 +79,25 @@ returning *;
 delete from bid_line_overrides where bid_id = %(bid_id)s and fixture_class = %(fixture_class)s;
 
 -- name: set_bid_status --
-update bids set status = %(status)s, status_changed_by = %(user_id)s, updated_at = now(),
-    sent_at = case when %(status)s = 'sent' then now() else sent_at end,
-    accepted_at = case when %(status)s = 'accepted' then now() else accepted_at end,
-    declined_at = case when %(status)s = 'declined' then now() else declined_at end,
-    expired_at = case when %(status)s = 'expired' then now() else expired_at end
-where id = %(bid_id)s and status = %(from_status)s
-returning *;
+with changed as (
+    update bids set status = %(status)s, status_changed_by = %(user_id)s, updated_at = now(),
+        sent_at = case when %(status)s = 'sent' then now() else sent_at end,
+        accepted_at = case when %(status)s = 'accepted' then now() else accepted_at end,
+        declined_at = case when %(status)s = 'declined' then now() else declined_at end,
+        expired_at = case when %(status)s = 'expired' then now() else expired_at end
+    where id = %(bid_id)s and status = %(from_status)s
+    returning *
+), logged as (
+    insert into bid_status_history (organization_id, bid_id, from_status, to_status, user_id, changed_at)
+    select organization_id, id, %(from_status)s, status, %(user_id)s, updated_at from changed
+)
+select * from changed;
+
+-- name: bid_history --
+select h.from_status, h.to_status, h.changed_at, h.user_id, u.email as user_email
+from bid_status_history h left join users u on u.id = h.user_id
+where h.bid_id = %(bid_id)s
+order by h.id;
 
 -- name: expire_due_bids --
 select id from bids
@@ -150,3 +168,22 @@ join assembly_items ai on ai.assembly_id = a.id
 join price_items i on i.id = ai.item_id
 where a.catalog_id = %(catalog_id)s
 order by a.fixture_class, a.variant, array_position(array['rough_in', 'finish', 'fixture', 'trim'], ai.phase), i.sku;
+
+-- name: previous_revision --
+select coalesce(
+    b.previous_blueprint_id,
+    (select p.id from blueprints p
+     where p.organization_id = b.organization_id and p.project_name = b.project_name and b.project_name <> ''
+       and p.id <> b.id and p.created_at < b.created_at
+     order by p.created_at desc limit 1)
+) as previous_id
+from blueprints b where b.id = %(blueprint_id)s;
+
+-- name: catalog_version --
+select id from price_catalogs
+where organization_id = %(organization_id)s and name = %(name)s and version = %(version)s;
+
+-- name: merge_bid_settings --
+update bids set settings = settings || %(changes)s, updated_at = now()
+where organization_id = %(organization_id)s and id = %(bid_id)s and status = 'draft'
+returning *;

@@ -5,37 +5,32 @@ Driver errors become domain exceptions here; callers never see psycopg errors.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, LiteralString
 
 import psycopg
-from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from pipelineos.db.access import domain_errors, fetch_all
 from pipelineos.db.queries import queries_beside
-from pipelineos.errors import ConflictError, NotFoundError, ValidationError
+from pipelineos.errors import NotFoundError
 
 Q = queries_beside(__file__)
 Row = dict[str, Any]
+Queries = Mapping[str, LiteralString]
+
+
+def query_rows(queries: Queries, conn: psycopg.Connection, name: str, /, **params: Any) -> list[Row]:
+    """Run ``queries[name]`` and return its rows as dicts; driver errors become domain errors.
+
+    Shared by the estimating packages (pricing, proposals, notify), each with its own ``queries.sql``.
+    """
+    return fetch_all(conn, queries[name], params)
 
 
 def rows(conn: psycopg.Connection, name: str, /, **params: Any) -> list[Row]:
-    """Run the named query and return its rows as dicts."""
-    try:
-        with conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(Q[name], params)
-            return list(cur.fetchall()) if cur.description else []
-    except psycopg.errors.InvalidTextRepresentation as exc:
-        raise NotFoundError("No such record: the id is not a valid identifier.") from exc
-    except psycopg.errors.UniqueViolation as exc:
-        raise ConflictError("A record with the same key already exists.") from exc
-    except psycopg.errors.ForeignKeyViolation as exc:
-        raise NotFoundError(f"A referenced record does not exist ({exc.diag.constraint_name}).") from exc
-    except (
-        psycopg.errors.CheckViolation,
-        psycopg.errors.NotNullViolation,
-        psycopg.errors.NumericValueOutOfRange,
-    ) as exc:
-        raise ValidationError(f"Rejected by a database rule: {exc.diag.constraint_name or exc.sqlstate}.") from exc
+    """Run the named pricing query and return its rows as dicts."""
+    return query_rows(Q, conn, name, **params)
 
 
 def one(conn: psycopg.Connection, name: str, /, **params: Any) -> Row | None:
@@ -48,11 +43,12 @@ def execute_many(conn: psycopg.Connection, name: str, params: list[dict[str, Any
     """Run the named statement once per parameter set."""
     if not params:
         return
-    with conn.cursor() as cur:
+    with domain_errors(), conn.cursor() as cur:
         cur.executemany(Q[name], params)
 
 
 def active_catalog(conn: psycopg.Connection, organization_id: str) -> Row:
+    """The catalog version new bids use: active, effective today or earlier, the latest such date."""
     found = one(conn, "active_catalog", organization_id=organization_id)
     if found is None:
         raise NotFoundError(
@@ -63,6 +59,7 @@ def active_catalog(conn: psycopg.Connection, organization_id: str) -> Row:
 
 
 def get_catalog(conn: psycopg.Connection, organization_id: str, catalog_id: str) -> Row:
+    """One catalog version of the organization; NotFoundError otherwise."""
     found = one(conn, "get_catalog", organization_id=organization_id, catalog_id=catalog_id)
     if found is None:
         raise NotFoundError(f"Price catalog {catalog_id} not found.")
@@ -70,6 +67,7 @@ def get_catalog(conn: psycopg.Connection, organization_id: str, catalog_id: str)
 
 
 def get_bid(conn: psycopg.Connection, organization_id: str, bid_id: str, *, lock: bool = False) -> Row:
+    """One bid of the organization (``lock``: ``FOR UPDATE`` until the transaction ends); NotFoundError otherwise."""
     found = one(conn, "lock_bid" if lock else "get_bid", organization_id=organization_id, bid_id=bid_id)
     if found is None:
         raise NotFoundError(f"Bid {bid_id} not found.")

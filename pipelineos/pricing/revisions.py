@@ -1,10 +1,12 @@
 """Revision compare: a new blueprint version against the previous one of the same project.
 
-Per fixture class the count delta; per matched sheet (by sheet number, else page index) the fixtures added
-and removed (same class, centre moved less than 2 % of the page counts as unchanged) and the regions whose
-pixels changed between the two rendered page images (OpenCV absdiff → threshold → dilate → contours). The
-overlay PNG shows the current sheet greyed, changed regions in orange, added fixtures in green and removed
-ones in red. Without stored page images the overlay is drawn on a blank sheet from the detections alone.
+:func:`compare_with_previous` finds the previous version itself: the blueprint's ``previous_blueprint_id``,
+else the latest earlier upload with the same project name. Per fixture class the count delta; per matched
+sheet (by sheet number, else page index) the fixtures added and removed (same class, centre moved less than
+2 % of the page counts as unchanged) and the regions whose pixels changed between the two rendered page images
+(OpenCV absdiff → threshold → dilate → contours). The overlay PNG shows the current sheet greyed, changed
+regions in orange, added fixtures in green and removed ones in red. Without stored page images the overlay is
+drawn on a blank sheet from the detections alone.
 """
 
 from __future__ import annotations
@@ -174,3 +176,16 @@ def compare_revisions(
         "sheets": sheets,
         "overlay_png": overlay,
     }
+
+
+def compare_with_previous(conn: psycopg.Connection, blueprint_id: str, storage: Any = None) -> dict[str, Any]:
+    """:func:`compare_revisions` against the previous version of the same project (NotFoundError if none)."""
+    found = repository.one(conn, "previous_revision", blueprint_id=blueprint_id)
+    if found is None:
+        raise NotFoundError(f"Blueprint {blueprint_id} not found.")
+    if found["previous_id"] is None:
+        raise NotFoundError(
+            f"Blueprint {blueprint_id} has no previous version: upload the revision with the same project name "
+            "or link it to the earlier blueprint."
+        )
+    return compare_revisions(conn, blueprint_id, str(found["previous_id"]), storage)

@@ -15,85 +15,64 @@ import psycopg
 
 from pipelineos.pricing import engine, repository
 from pipelineos.pricing.alternates import price_options
+from pipelineos.pricing.inputs import RATE_KEYS, bid_rates, load_assemblies, pricing_settings, validated_takeoff
 from pipelineos.pricing.models import BidStateError, PricingInputError
+from pipelineos.pricing.money import from_cents
+from pipelineos.pricing.provenance import explain_source
+
+__all__ = [
+    "explain_source",
+    "get_bid",
+    "load_assemblies",
+    "price_bid",
+    "reprice_bid",
+    "set_line_override",
+    "set_proposal_text",
+    "takeoff_from_detections",
+    "unpriced_lines",
+]
 
 Row = dict[str, Any]
 
 
-def _validated_takeoff(takeoff: pl.DataFrame) -> pl.DataFrame:
-    missing = [c for c in engine.TAKEOFF_SCHEMA if c not in takeoff.columns]
-    if missing:
-        raise PricingInputError(
-            f"The takeoff frame lacks column(s) {', '.join(missing)}; expected {', '.join(engine.TAKEOFF_SCHEMA)}."
-        )
-    columns = []
-    for name, dtype in engine.TAKEOFF_SCHEMA.items():
-        series = takeoff[name]
-        if series.dtype == pl.Object:
-            series = pl.Series(name, [None if v is None else str(v) for v in series], dtype=pl.String)
-        try:
-            columns.append(series.cast(dtype))
-        except pl.exceptions.PolarsError as exc:
-            raise PricingInputError(f"Takeoff column {name!r} must hold {dtype} values: {exc}") from exc
-    frame = pl.DataFrame(columns)
-    if frame["fixture_class"].null_count():
-        raise PricingInputError("The takeoff has rows without a fixture_class; every row needs one.")
-    return frame.with_columns(source=pl.col("source").fill_null("unknown"))
-
-
-def load_assemblies(conn: psycopg.Connection, catalog_id: str, variant: str = "standard") -> pl.DataFrame:
-    """The catalog's assemblies as the engine's frame (unit material per assembly, exact)."""
-    return engine.assemblies_frame(repository.rows(conn, "assembly_rows", catalog_id=catalog_id, variant=variant))
-
-
-def explain_source(line: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON kept in ``bid_lines.source``: where the quantity came from, in data and in words."""
-    sheets = list(line.get("sheets") or [])
-    sheet_counts = [int(n) for n in (line.get("sheet_counts") or [])]
-    counted = int(line.get("counted") or 0)
-    manual = int(line.get("manual_count") or 0)
-    parts = [f"{counted} counted"]
-    if sheets:
-        parts.append("on " + ", ".join(f"{s} ({n})" for s, n in zip(sheets, sheet_counts, strict=True)))
-    parts.append(f"from {counted - manual} detection(s)" + (f" and {manual} manual mark(s)" if manual else ""))
-    override_q = line.get("override_q_milli")
-    override: dict[str, Any] | None = None
-    if override_q is not None or line.get("override_unit_cents") is not None:
-        override = {
-            "quantity": str(Decimal(override_q) / 1000) if override_q is not None else None,
-            "unit_price": str(engine.from_cents(line["override_unit_cents"]))
-            if line.get("override_unit_cents") is not None
-            else None,
-            "reason": line.get("override_reason") or "",
-        }
-        if override_q is not None:
-            parts.append(f"quantity overridden to {Decimal(override_q) / 1000} ({override['reason'] or 'manual'})")
-        if override["unit_price"] is not None:
-            parts.append(f"unit price overridden to {override['unit_price']}")
+def _summary(totals: Mapping[str, Any], catalog: Row) -> dict[str, Any]:
     return {
-        "counted": counted,
-        "detections": counted - manual,
-        "manual_marks": manual,
-        "sheets": [{"sheet": s, "count": n} for s, n in zip(sheets, sheet_counts, strict=True)],
-        "methods": list(line.get("methods") or []),
-        "detection_ids": list(line.get("detection_ids") or []),
-        "assembly": line.get("assembly_name"),
-        "override": override,
-        "explanation": "; ".join(parts) + ".",
+        "direct": str(from_cents(totals["direct_cents"])),
+        "subtotal": str(from_cents(totals["subtotal_cents"])),
+        "rounding": str(from_cents(totals["rounding_cents"])),
+        "flagged_lines": totals["flagged_lines"],
+        "tax_base": "total" if totals["tax_on_total"] else "material",
+        "rates": {k: str(catalog[k]) for k in RATE_KEYS},
+        "catalog": {"id": str(catalog["id"]), "name": catalog["name"], "version": catalog["version"]},
     }
 
 
-def _rates(catalog: Row, settings: Mapping[str, Any]) -> dict[str, Any]:
+def _totals_params(totals: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``update_bid_totals`` amounts from one row of engine totals."""
+    money = ("labor_cost", "overhead", "markup", "contingency", "tax", "total")
     return {
-        "bid_key": "bid",
-        "catalog_key": "catalog",
-        "labor_rate": catalog["labor_rate"],
-        "overhead_pct": catalog["overhead_pct"],
-        "markup_pct": catalog["markup_pct"],
-        "contingency_pct": catalog["contingency_pct"],
-        "tax_pct": catalog["tax_pct"],
-        "tax_on_total": bool(settings.get("tax_on_total", False)),
-        "round_total_to": str(settings.get("round_total_to", "0.01")),
+        "material_cost": from_cents(totals["material_cents"]),
+        "labor_hours": Decimal(totals["labor_hours_centi"]) / 100,
+        **{k: from_cents(totals[f"{k}_cents"]) for k in money},
+    }
+
+
+def _line_params(organization_id: str, bid_id: Any, row: Mapping[str, Any], run_id: str | None) -> dict[str, Any]:
+    return {
+        "organization_id": organization_id,
+        "bid_id": bid_id,
+        "line_no": row["line_no"],
+        "fixture_class": row["fixture_class"],
+        "description": row["description"],
+        "quantity": Decimal(row["q_milli"]) / 1000,
+        "unit_material": from_cents(row["unit_material_cents"]),
+        "material_cost": from_cents(row["material_cents"]),
+        "labor_hours": Decimal(row["labor_hours_centi"]) / 100,
+        "labor_cost": from_cents(row["labor_cost_cents"]),
+        "total": from_cents(row["total_cents"]),
+        "source": repository.json(explain_source(row)),
+        "flag": row["flag"],
+        "run_id": run_id,
     }
 
 
@@ -115,13 +94,17 @@ def price_bid(
     created_by: str | None = None,
     round_total_to: str | Decimal | None = None,
     tax_on_total: bool | None = None,
+    variants: Mapping[str, str] | None = None,
+    code_edition: str | None = None,
+    occupancy: str | None = None,
 ) -> Row:
     """Create a bid from ``takeoff`` (or re-price ``bid_id``) and return it with its ``lines``.
 
     A new bid uses ``catalog_id`` or the organization's active catalog; a re-priced bid keeps its catalog
-    unless ``catalog_id`` is given, and keeps its options and rounding unless new ones are passed.
+    unless ``catalog_id`` is given, and keeps its options, rounding, assembly ``variants`` (fixture type →
+    variant, e.g. ``{"water_closet": "flush_tank"}``), code edition and occupancy unless new ones are passed.
     """
-    frame = _validated_takeoff(takeoff)
+    frame = validated_takeoff(takeoff)
     with conn.transaction():
         existing = repository.get_bid(conn, organization_id, bid_id, lock=True) if bid_id else None
         if existing is not None and existing["status"] != "draft":
@@ -136,13 +119,16 @@ def price_bid(
             if catalog_id
             else repository.active_catalog(conn, organization_id)
         )
-        settings: dict[str, Any] = dict(existing["settings"]) if existing else {}
-        if options is not None:
-            settings["options"] = [dict(o) for o in options]
-        if round_total_to is not None:
-            settings["round_total_to"] = str(round_total_to)
-        if tax_on_total is not None:
-            settings["tax_on_total"] = bool(tax_on_total)
+        settings = pricing_settings(
+            existing["settings"] if existing else None,
+            options=options,
+            round_total_to=round_total_to,
+            tax_on_total=tax_on_total,
+            variants=variants,
+            code_edition=code_edition,
+            occupancy=occupancy,
+        )
+        assemblies = load_assemblies(conn, str(catalog["id"]), variants=settings.get("variants"))
         if existing is None:
             existing = repository.one(
                 conn,
@@ -160,24 +146,12 @@ def price_bid(
                 created_by=created_by,
             )
             assert existing is not None
-        bid_key = "bid"
-        assemblies = load_assemblies(conn, str(catalog["id"]))
-        rates = engine.rates_frame([_rates(catalog, settings)])
-        overrides = engine.overrides_frame(repository.rows(conn, "list_overrides", bid_id=existing["id"]), bid_key)
-        lines, totals = engine.price_batch(frame.with_columns(bid_key=pl.lit(bid_key)), assemblies, rates, overrides)
+        rates = engine.rates_frame([bid_rates(catalog, settings)])
+        overrides = engine.overrides_frame(repository.rows(conn, "list_overrides", bid_id=existing["id"]), "bid")
+        lines, totals = engine.price_batch(frame.with_columns(bid_key=pl.lit("bid")), assemblies, rates, overrides)
         t = totals.row(0, named=True)
         settings["priced_options"] = price_options(settings.get("options", []), assemblies, rates)
-        settings["summary"] = {
-            "direct": str(engine.from_cents(t["direct_cents"])),
-            "subtotal": str(engine.from_cents(t["subtotal_cents"])),
-            "rounding": str(engine.from_cents(t["rounding_cents"])),
-            "flagged_lines": t["flagged_lines"],
-            "tax_base": "total" if t["tax_on_total"] else "material",
-            "rates": {
-                k: str(catalog[k]) for k in ("labor_rate", "overhead_pct", "markup_pct", "contingency_pct", "tax_pct")
-            },
-            "catalog": {"id": str(catalog["id"]), "name": catalog["name"], "version": catalog["version"]},
-        }
+        settings["summary"] = _summary(t, catalog)
         repository.rows(conn, "delete_lines", bid_id=existing["id"])
         repository.execute_many(
             conn,
@@ -193,14 +167,7 @@ def price_bid(
             name=name if bid_id is None else existing["name"],
             customer_name=customer_name if customer_name is not None else existing["customer_name"],
             customer_email=customer_email if customer_email is not None else existing["customer_email"],
-            material_cost=engine.from_cents(t["material_cents"]),
-            labor_hours=Decimal(t["labor_hours_centi"]) / 100,
-            labor_cost=engine.from_cents(t["labor_cost_cents"]),
-            overhead=engine.from_cents(t["overhead_cents"]),
-            markup=engine.from_cents(t["markup_cents"]),
-            contingency=engine.from_cents(t["contingency_cents"]),
-            tax=engine.from_cents(t["tax_cents"]),
-            total=engine.from_cents(t["total_cents"]),
+            **_totals_params(t),
             settings=repository.json(settings),
             run_id=run_id,
             detector_version=detector_version,
@@ -209,25 +176,6 @@ def price_bid(
         assert bid is not None
         bid["lines"] = repository.rows(conn, "list_lines", bid_id=existing["id"])
     return bid
-
-
-def _line_params(organization_id: str, bid_id: Any, row: Mapping[str, Any], run_id: str | None) -> dict[str, Any]:
-    return {
-        "organization_id": organization_id,
-        "bid_id": bid_id,
-        "line_no": row["line_no"],
-        "fixture_class": row["fixture_class"],
-        "description": row["description"],
-        "quantity": Decimal(row["q_milli"]) / 1000,
-        "unit_material": engine.from_cents(row["unit_material_cents"]),
-        "material_cost": engine.from_cents(row["material_cents"]),
-        "labor_hours": Decimal(row["labor_hours_centi"]) / 100,
-        "labor_cost": engine.from_cents(row["labor_cost_cents"]),
-        "total": engine.from_cents(row["total_cents"]),
-        "source": repository.json(explain_source(row)),
-        "flag": row["flag"],
-        "run_id": run_id,
-    }
 
 
 def reprice_bid(conn: psycopg.Connection, bid_id: str, takeoff: pl.DataFrame, **kwargs: Any) -> Row:
@@ -273,12 +221,48 @@ def set_line_override(
     return row
 
 
+def set_proposal_text(
+    conn: psycopg.Connection,
+    *,
+    organization_id: str,
+    bid_id: str,
+    scope: Sequence[str] | None = None,
+    exclusions: Sequence[str] | None = None,
+    terms: Sequence[str] | None = None,
+    show_cost_breakdown: bool | None = None,
+) -> Row:
+    """Set the proposal's scope, exclusions and terms (lists of paragraphs) and the price-summary style.
+
+    ``None`` keeps what the bid has; an empty list falls back to the organization's (brand) or default text.
+    Only a draft bid changes: what was sent stays as it was sent.
+    """
+    changes: dict[str, Any] = {
+        key: [str(item).strip() for item in value if str(item).strip()]
+        for key, value in (("scope", scope), ("exclusions", exclusions), ("terms", terms))
+        if value is not None
+    }
+    if show_cost_breakdown is not None:
+        changes["show_cost_breakdown"] = bool(show_cost_breakdown)
+    bid = repository.get_bid(conn, organization_id, bid_id)
+    updated = repository.one(
+        conn, "merge_bid_settings", organization_id=organization_id, bid_id=bid_id, changes=repository.json(changes)
+    )
+    if updated is None:
+        raise BidStateError(f"Bid {bid_id} is '{bid['status']}': the proposal text of a sent bid cannot change.")
+    return updated
+
+
 def get_bid(conn: psycopg.Connection, organization_id: str, bid_id: str) -> Row:
     """A bid with its lines and overrides."""
     bid = repository.get_bid(conn, organization_id, bid_id)
     bid["lines"] = repository.rows(conn, "list_lines", bid_id=bid_id)
     bid["overrides"] = repository.rows(conn, "list_overrides", bid_id=bid_id)
     return bid
+
+
+def unpriced_lines(lines: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Fixture types of ``lines`` that have neither an assembly nor a manual unit price."""
+    return [str(line["fixture_class"]) for line in lines if engine.NOT_PRICED in (line.get("flag") or "")]
 
 
 def takeoff_from_detections(conn: psycopg.Connection, blueprint_id: str) -> pl.DataFrame:

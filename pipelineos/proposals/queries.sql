@@ -15,9 +15,15 @@ select * from bid_lines where bid_id = %(bid_id)s order by line_no;
 select page_index, image_sha256, sheet_number from blueprint_pages
 where blueprint_id = %(blueprint_id)s order by page_index;
 
--- name: detections --
-select page_index, fixture_class, x0, y0, x1, y1 from fixture_detections
-where blueprint_id = %(blueprint_id)s order by page_index, fixture_class, x0, y0;
+-- name: marks --
+select d.id::text as detection_id, d.page_index, d.fixture_class, d.x0, d.y0, d.x1, d.y1
+from fixture_detections d
+where d.blueprint_id = %(blueprint_id)s
+union all
+select r.id::text, r.page_index, r.fixture_class, r.x0, r.y0, r.x1, r.y1
+from review_decisions r
+where r.blueprint_id = %(blueprint_id)s and r.action = 'add' and r.x0 is not null and r.page_index is not null
+order by page_index, fixture_class, x0, y0;
 
 -- name: upsert_proposal --
 insert into proposals (organization_id, bid_id, pdf_sha256, page_count, run_id, code_version)

@@ -4,7 +4,8 @@
 ``customer``, ``project``, ``bid``, ``lines``, ``sheets``, ``price_rows``, ``options``, ``scope``,
 ``exclusions``, ``terms``, ``fixture_units``, ``thumbnails`` and ``dates``. Every string is escaped by the
 template engine; brand colours are accepted only as hex colours and images only as PNG/JPEG bytes, so user
-data cannot inject markup or CSS.
+data cannot inject markup or CSS. The renderer fetches nothing but ``data:`` URIs, so no text that slipped
+through could make it read a local file or call a URL.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import jinja2
 from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 from pipelineos.proposals.thumbnails import class_colors, mark_fixtures
 
@@ -61,10 +63,9 @@ def render_html(ctx: Mapping[str, Any]) -> str:
     all_classes = [b["fixture_class"] for t in ctx.get("thumbnails", []) for b in t.get("boxes", [])]
     colors = class_colors(all_classes)
     for thumb in ctx.get("thumbnails", []):
-        png = thumb["png"]
-        if thumb.get("boxes"):
-            png = mark_fixtures(png, thumb["boxes"], colors=colors)
-        uri = data_uri(png)
+        if data_uri(thumb["png"]) is None:
+            continue  # not a PNG or JPEG page image
+        uri = data_uri(mark_fixtures(thumb["png"], thumb.get("boxes", []), colors=colors))
         if uri:
             counts: dict[str, int] = {}
             for b in thumb.get("boxes", []):
@@ -85,9 +86,14 @@ def render_html(ctx: Mapping[str, Any]) -> str:
     )
 
 
-def render_proposal_pdf(ctx: Mapping[str, Any]) -> bytes:
-    """The proposal PDF bytes. Deterministic for the same ``ctx`` (fixed document identifier, no dates)."""
-    html = render_html(ctx)
-    return HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes of ``html``; only ``data:`` URIs are fetched, so markup can never read files or call URLs."""
+    fetcher = URLFetcher(allowed_protocols=("data",), allow_redirects=False)
+    return HTML(string=html, base_url=str(TEMPLATE_DIR), url_fetcher=fetcher).write_pdf(
         pdf_identifier=b"pipelineos-proposal", uncompressed_pdf=False
     )
+
+
+def render_proposal_pdf(ctx: Mapping[str, Any]) -> bytes:
+    """The proposal PDF bytes. Deterministic for the same ``ctx`` (fixed document identifier, no dates)."""
+    return html_to_pdf(render_html(ctx))

@@ -11,7 +11,7 @@ from pipelineos.reporting.accuracy import (
     review_outcomes,
 )
 from pipelineos.reporting.loaders import FRAME_NAMES, duck_query, frame_from_rows, load_frame, load_frames
-from pipelineos.reporting.sensitivity import one_way, scenario_totals, tornado
+from pipelineos.reporting.sensitivity import one_way, scenario_totals, tornado, typical_job
 from pipelineos.reporting.wins import (
     bid_turnaround,
     lead_funnel,
@@ -45,6 +45,7 @@ __all__ = [
     "scenario_totals",
     "summary_stats",
     "tornado",
+    "typical_job",
     "win_rate",
     "win_rate_by_month",
     "win_rate_by_size",

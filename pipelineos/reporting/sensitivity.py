@@ -22,6 +22,16 @@ class ScenarioError(ValueError):
     """A scenario names a parameter the pricing model does not have."""
 
 
+TYPICAL_FALLBACK: dict[str, int] = {"water_closet": 4, "lavatory": 4, "floor_drain": 2}
+
+
+def typical_job(mix: pl.DataFrame, blueprints: int, fallback: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Fixture counts of an average blueprint: the reviewed mix (``fixture_class``, ``count``) divided by the
+    number of blueprints, each class present at least once; ``fallback`` when there is no takeoff yet."""
+    counts = {r["fixture_class"]: max(1, round(r["count"] / max(blueprints, 1))) for r in mix.iter_rows(named=True)}
+    return counts or dict(fallback or TYPICAL_FALLBACK)
+
+
 def takeoff_from_counts(counts: Mapping[str, int]) -> pl.DataFrame:
     """A takeoff frame with ``n`` rows per fixture class, the shape the engine counts."""
     rows = [

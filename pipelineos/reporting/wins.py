@@ -79,7 +79,11 @@ def revenue_by_month(bids: pl.DataFrame) -> pl.DataFrame:
 
 
 def bid_turnaround(blueprints: pl.DataFrame, bids: pl.DataFrame) -> pl.DataFrame:
-    """Hours from a blueprint's upload to its first sent bid, one row per blueprint that got a bid out."""
+    """Hours from a blueprint's upload to its first sent bid, one row per blueprint that got a bid out.
+
+    A bid sent before its blueprint's upload time (a re-uploaded drawing keeps its earlier bids) is no
+    turnaround and is left out.
+    """
     first_sent = (
         bids.filter(pl.col("sent_at").is_not_null())
         .group_by("blueprint_id")
@@ -89,6 +93,7 @@ def bid_turnaround(blueprints: pl.DataFrame, bids: pl.DataFrame) -> pl.DataFrame
         blueprints.select(pl.col("id").alias("blueprint_id"), pl.col("created_at").alias("uploaded_at"))
         .join(first_sent, on="blueprint_id", how="inner")
         .with_columns(((pl.col("first_sent_at") - pl.col("uploaded_at")).dt.total_seconds() / 3600).alias("hours"))
+        .filter(pl.col("hours") >= 0)
         .sort("uploaded_at")
     )
 

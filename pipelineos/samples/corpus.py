@@ -1,18 +1,20 @@
 """The takeoff benchmark corpus: hard on purpose, built deterministically from the generator.
 
 Groups:
-* ``vector`` – vector sheets in every style, at 1/8"–1/2" per foot, some dense (100+ fixtures), some with only
-  part of the fixtures tagged or none at all (then only symbol search can find them);
-* ``scan`` – the same kind of sheets rasterized as scans (150–300 DPI, noise, blur, 1-bit, ±1° skew, JPEG),
-  with
-  one user exemplar crop per class cut from the scan itself;
-* ``zero_shot`` – scans with no exemplar and no readable text: only the built-in library can find fixtures.
+* ``vector`` – vector sheets in every style and office convention (solid or double-line walls, fixtures flush
+  with the wall, tags on leader lines), at 1/8"–1/2" per foot, some dense (100+ fixtures), some with only part
+  of the fixtures tagged or none at all (then only symbol search can find them);
+* ``scan`` – sheets rasterized as scans (150–300 DPI, noise, blur, 1-bit, ±2° skew, JPEG), with one user
+  exemplar crop per class cut from the scan itself;
+* ``zero_shot`` – scans with no exemplar and no readable text, in the styles the built-in library knows;
+* ``held_out`` – the same, in styles the library has never seen (``HELD_OUT_STYLES``).
 """
 
 from __future__ import annotations
 
 import json
 import random
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,11 +22,12 @@ import numpy as np
 from PIL import Image
 
 from pipelineos.samples.generator import SheetOptions, generate_sheet
-from pipelineos.samples.scan import random_scan, scan_sheet
-from pipelineos.samples.symbols import STYLES
+from pipelineos.samples.plan import Conventions
+from pipelineos.samples.scan import ScanOptions, random_scan, scan_sheet
+from pipelineos.samples.symbols import HELD_OUT_STYLES, LIBRARY_STYLES, STYLES
 
-SIZES = {"tiny": (2, 1, 1), "small": (6, 3, 3), "full": (24, 12, 12)}
-"""Sheets per group (vector, scan, zero_shot) for each corpus size."""
+SIZES = {"tiny": (2, 1, 1, 1), "small": (5, 5, 3, 2), "full": (30, 15, 12, 10)}
+"""Sheets per group (vector, scan, zero_shot, held_out) for each corpus size."""
 
 
 @dataclass(frozen=True)
@@ -75,36 +78,86 @@ def crop_exemplars(image_path: Path, out_dir: Path, pad: float = 0.15) -> dict[s
     return out
 
 
-def build_corpus(out_dir: Path, *, size: str = "small", seed: int = 7) -> list[CorpusItem]:
-    """Generate (or reuse) the benchmark corpus under ``out_dir``."""
-    n_vector, n_scan, n_zero = SIZES[size]
+CONVENTIONS: tuple[Conventions, ...] = (
+    Conventions(),
+    Conventions(walls="double"),
+    Conventions(flush=True, leaders=True),
+    Conventions(walls="double", flush=True, leaders=True),
+)
+SCALES = (0.125, 0.1875, 0.25, 0.375, 0.5)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything needed to draw (and scan) one corpus sheet, so sheets can be built in parallel."""
+
+    out_dir: Path
+    group: str
+    index: int
+    style: str
+    seed: int
+    options: SheetOptions
+    scan: ScanOptions | None = None
+
+
+def _build(job: _Job) -> CorpusItem:
+    """Draw one sheet (and scan it, and cut its exemplars, as its group needs)."""
+    if job.scan is None:
+        pdf = generate_sheet(
+            job.out_dir / job.group / f"V-{job.index + 1:03d}.pdf",
+            sheet=f"P-{101 + job.index}",
+            seed=job.seed,
+            options=job.options,
+        )
+        return CorpusItem(pdf, truth_path(pdf), job.group, job.style)
+    base = generate_sheet(
+        job.out_dir / job.group / "src" / f"S-{job.index + 1:03d}.pdf",
+        sheet=f"P-{201 + job.index}",
+        seed=job.seed,
+        options=job.options,
+    )
+    scan = scan_sheet(base, job.out_dir / job.group / f"{job.group}-{job.index + 1:03d}", job.scan, seed=job.index)
+    exemplars = crop_exemplars(scan, job.out_dir / job.group / "exemplars") if job.group == "scan" else {}
+    return CorpusItem(scan, truth_path(scan), job.group, job.style, exemplars)
+
+
+def _jobs(out_dir: Path, size: str, seed: int) -> list[_Job]:
+    n_vector, n_scan, n_zero, n_held = SIZES[size]
     rng = random.Random(seed)
-    items: list[CorpusItem] = []
-    scales = [0.125, 0.1875, 0.25, 0.375, 0.5]
+    jobs = []
     for i in range(n_vector):
         style = STYLES[i % len(STYLES)]
         dense = i % 4 == 3
         opts = SheetOptions(
             style=style,
-            scale=None if dense else scales[i % len(scales)],
+            scale=None if dense else SCALES[i % len(SCALES)],
             dense=dense,
             tag_ratio=[1.0, 0.6, 0.0][i % 3],
+            conventions=CONVENTIONS[(i // 2) % len(CONVENTIONS)],
         )
-        pdf = generate_sheet(
-            out_dir / "vector" / f"V-{i + 1:03d}.pdf", sheet=f"P-{101 + i}", seed=seed + i, options=opts
-        )
-        items.append(CorpusItem(pdf, truth_path(pdf), "vector", style))
-    for group, count in (("scan", n_scan), ("zero_shot", n_zero)):
+        jobs.append(_Job(out_dir, "vector", i, style, seed + i, opts))
+    scanned = (
+        ("scan", n_scan, STYLES, seed * 31),
+        ("zero_shot", n_zero, LIBRARY_STYLES, seed * 53),
+        ("held_out", n_held, HELD_OUT_STYLES, seed * 53 + 500),
+    )
+    for group, count, styles, base_seed in scanned:
         for i in range(count):
-            style = STYLES[i % len(STYLES)]
-            opts = SheetOptions(style=style, scale=scales[(i + 1) % len(scales)], dense=i % 4 == 3)
-            base = generate_sheet(
-                out_dir / group / "src" / f"S-{i + 1:03d}.pdf",
-                sheet=f"P-{201 + i}",
-                seed=seed * 31 + i,
-                options=opts,
+            style = styles[i % len(styles)]
+            opts = SheetOptions(
+                style=style,
+                scale=SCALES[(i + 1) % len(SCALES)],
+                dense=i % 4 == 3,
+                conventions=CONVENTIONS[(i + 1) % len(CONVENTIONS)],
             )
-            scan = scan_sheet(base, out_dir / group / f"{group}-{i + 1:03d}", random_scan(rng), seed=i)
-            exemplars = crop_exemplars(scan, out_dir / group / "exemplars") if group == "scan" else {}
-            items.append(CorpusItem(scan, truth_path(scan), group, style, exemplars))
-    return items
+            jobs.append(_Job(out_dir, group, i, style, base_seed + i, opts, random_scan(rng)))
+    return jobs
+
+
+def build_corpus(out_dir: Path, *, size: str = "small", seed: int = 7, workers: int = 1) -> list[CorpusItem]:
+    """Generate the benchmark corpus under ``out_dir`` (deterministic for a seed), on ``workers`` processes."""
+    jobs = _jobs(out_dir, size, seed)
+    if workers <= 1:
+        return [_build(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_build, jobs))

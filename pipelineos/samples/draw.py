@@ -49,8 +49,9 @@ def page_bounds(symbol: Symbol, where: Placement) -> tuple[float, float, float, 
 
 
 def stroke(page: pymupdf.Page, prims: list[Prim], width: float, color: tuple = (0, 0, 0)) -> None:
-    """Stroke page-space primitives as one drawing group."""
+    """Stroke page-space primitives as one drawing group (filled dots as a second one)."""
     shape = page.new_shape()
+    dots = [prim for prim in prims if prim[0] == "F"]
     for prim in prims:
         kind = prim[0]
         if kind == "L":
@@ -59,12 +60,16 @@ def stroke(page: pymupdf.Page, prims: list[Prim], width: float, color: tuple = (
             shape.draw_rect(pymupdf.Rect(prim[1:5]))
         elif kind == "O":
             shape.draw_oval(pymupdf.Rect(prim[1:5]))
-        else:
+        elif kind == "P":
             points = list(prim[1])
             if prim[2]:
                 points.append(points[0])
             shape.draw_polyline(points)
     shape.finish(width=width, color=color, closePath=False)
+    for prim in dots:
+        shape.draw_oval(pymupdf.Rect(prim[1:5]))
+    if dots:
+        shape.finish(width=width, color=color, fill=color)
     shape.commit()
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pymupdf
 
-from pipelineos.samples.plan import PlanDrawer
+from pipelineos.samples.plan import Conventions, PlanDrawer
 from pipelineos.samples.sheet import (
     COLUMN_X,
     LABELS,
@@ -31,6 +31,8 @@ from pipelineos.samples.sheet import (
 )
 from pipelineos.samples.symbols import STYLES
 
+SEED_STYLES = STYLES[:3]
+"""Styles a sheet is drawn in when none is given (kept to the first three, so a seed keeps its sheet)."""
 SCALES: dict[float, str] = {
     0.125: '1/8" = 1\'-0"',
     0.1875: '3/16" = 1\'-0"',
@@ -89,13 +91,14 @@ ARCHITECTS = (
 
 @dataclass(frozen=True)
 class SheetOptions:
-    """Knobs of one generated sheet; ``None`` fields are drawn from the seed."""
+    """Knobs of one generated sheet; ``None`` fields are drawn from the seed (conventions: the defaults)."""
 
     style: str | None = None
     scale: float | None = None
     dense: bool = False
     tag_ratio: float | None = None
     tag_scheme: str | None = None
+    conventions: Conventions | None = None
 
 
 class Tagger:
@@ -153,7 +156,7 @@ def generate_sheet(
     """Write one plumbing floor plan PDF and its ``.truth.json``; returns the PDF path."""
     opts = options or SheetOptions()
     rng = random.Random(f"{seed}:{sheet}")
-    style = opts.style or rng.choice(STYLES)
+    style = opts.style or rng.choice(SEED_STYLES)
     scales = [0.125, 0.1875] if opts.dense else list(SCALES)
     scale = opts.scale or rng.choice(scales)
     scheme = opts.tag_scheme or rng.choice(["type", "type", "p"])
@@ -162,7 +165,7 @@ def generate_sheet(
     doc = pymupdf.open()
     page = doc.new_page(width=PAGE_W, height=PAGE_H)
     draw_frame(page)
-    drawer = PlanDrawer(page, rng, style, scale * 6.0, tagger)
+    drawer = PlanDrawer(page, rng, style, scale * 6.0, tagger, opts.conventions)
     result = drawer.draw((MARGIN + 36, MARGIN + 36, COLUMN_X - 36, PAGE_H - MARGIN - 36), opts.dense)
     classes = sorted({f.fixture_class for f in result.fixtures}, key=list(LABELS).index)
     rows = []
@@ -192,6 +195,7 @@ def generate_sheet(
         "style": style,
         "scale_in_per_ft": scale,
         "tag_scheme": scheme,
+        "conventions": asdict(opts.conventions or Conventions()),
         "project": block.project,
         "architect": block.architect,
         "firm": block.firm,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pymupdf
 
@@ -47,6 +48,26 @@ OFFICE_PROGRAMS: dict[str, list[str]] = {
 SIDE_ROTATION = {"top": 0, "right": 1, "bottom": 2, "left": 3}
 
 
+@dataclass(frozen=True)
+class Conventions:
+    """How the office draws: wall style, fixtures flush with the wall face, tags on leader lines."""
+
+    walls: str = "solid"
+    """``solid`` (one heavy stroke) or ``double`` (two thin lines at the wall faces)."""
+    flush: bool = False
+    leaders: bool = False
+
+
+class Tagger(Protocol):
+    """What the plan drawer needs from the tag bookkeeping (see :class:`pipelineos.samples.generator.Tagger`)."""
+
+    ratio: float
+
+    def tag_for(self, cls: str) -> str:
+        """The type tag of a new fixture of this class."""
+        ...
+
+
 @dataclass
 class PlacedFixture:
     """A fixture drawn on the page: box in points, type tag, and whether the tag is written."""
@@ -85,8 +106,17 @@ def _row_positions(length: float, item: float, count: int, spacing: float) -> li
 class PlanDrawer:
     """Draws one floor plan; all randomness comes from the given generator."""
 
-    def __init__(self, page: pymupdf.Page, rng: random.Random, style: str, scale: float, tagger: object) -> None:
+    def __init__(
+        self,
+        page: pymupdf.Page,
+        rng: random.Random,
+        style: str,
+        scale: float,
+        tagger: Tagger,
+        conventions: Conventions | None = None,
+    ) -> None:
         self.page, self.rng, self.style, self.scale, self.tagger = page, rng, style, scale, tagger
+        self.conventions = conventions or Conventions()
         self.result = PlanResult()
         self.line_width = rng.choice([0.5, 0.7, 0.9])
 
@@ -100,16 +130,12 @@ class PlanDrawer:
         by0 = ay0 + ((ay1 - ay0) - rows * rd) / 2
         names = list(ROOM_PROGRAMS) if dense else [*ROOM_PROGRAMS, *OFFICE_PROGRAMS]
         wall = max(1.2, 6 * self.scale)
-        shape = self.page.new_shape()
         rooms = []
         for r in range(rows):
             for c in range(cols):
-                x0, y0 = bx0 + c * rw, by0 + r * rd
-                shape.draw_rect(pymupdf.Rect(x0, y0, x0 + rw, y0 + rd))
-                rooms.append((x0, y0, self.rng.choice(names)))
-        shape.finish(width=wall, color=(0, 0, 0))
-        shape.commit()
-        self.inset = wall / 2 + max(1.0, 1.5 * self.scale)
+                rooms.append((bx0 + c * rw, by0 + r * rd, self.rng.choice(names)))
+        self._walls(rooms, (bx0, by0, bx0 + cols * rw, by0 + rows * rd), wall)
+        self.inset = wall / 2 + (0.0 if self.conventions.flush else max(1.0, 1.5 * self.scale))
         for index, (x0, y0, name) in enumerate(rooms):
             if name in ROOM_PROGRAMS:
                 self._plumbing_room(x0, y0, name)
@@ -118,6 +144,23 @@ class PlanDrawer:
             self.page.insert_text((x0 + rw / 2 - 20, y0 + rd - 50 * self.scale), f"{name} {101 + index}", fontsize=6)
             self._door(x0, y0)
         return self.result
+
+    def _walls(self, rooms: list[tuple[float, float, str]], outline: tuple, wall: float) -> None:
+        """Walls as one heavy stroke on the room lines, or as two thin lines at the wall faces."""
+        rw, rd = ROOM_W_IN * self.scale, ROOM_D_IN * self.scale
+        shape = self.page.new_shape()
+        if self.conventions.walls == "double":
+            half = wall / 2
+            for x0, y0, _ in rooms:
+                shape.draw_rect(pymupdf.Rect(x0 + half, y0 + half, x0 + rw - half, y0 + rd - half))
+            ox0, oy0, ox1, oy1 = outline
+            shape.draw_rect(pymupdf.Rect(ox0 - half, oy0 - half, ox1 + half, oy1 + half))
+            shape.finish(width=self.line_width, color=(0, 0, 0))
+        else:
+            for x0, y0, _ in rooms:
+                shape.draw_rect(pymupdf.Rect(x0, y0, x0 + rw, y0 + rd))
+            shape.finish(width=wall, color=(0, 0, 0))
+        shape.commit()
 
     def _door(self, x0: float, y0: float) -> None:
         where = Placement(x0 + 2 * self.scale, y0 + ROOM_D_IN * self.scale - self.inset, self.scale, 2, True)
@@ -164,20 +207,26 @@ class PlanDrawer:
         self.result.fixtures.append(PlacedFixture(cls, box, tag, where.rotation, where.mirror, written))
 
     def _write_tag(self, tag: str, box: tuple, rotation: int) -> None:
+        """The tag beside the symbol, or (leader convention) further out with a leader line pointing at it."""
         fontsize = 6.0
         width = pymupdf.get_text_length(tag, fontsize=fontsize)
-        gap = 3.0
+        gap = 3.0 + (self.rng.uniform(10.0, 18.0) if self.conventions.leaders else 0.0)
         x0, y0, x1, y1 = box
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         if rotation == 0:
-            pos = (cx - width / 2, y1 + gap + fontsize)
+            pos, near, end = (cx - width / 2, y1 + gap + fontsize), (cx, y1 + gap), (cx, y1 + 1.5)
         elif rotation == 2:
-            pos = (cx - width / 2, y0 - gap)
+            pos, near, end = (cx - width / 2, y0 - gap), (cx, y0 - gap - 1), (cx, y0 - 1.5)
         elif rotation == 1:
-            pos = (x0 - gap - width, cy + fontsize / 3)
+            pos, near, end = (x0 - gap - width, cy + fontsize / 3), (x0 - gap + 1, cy), (x0 - 1.5, cy)
         else:
-            pos = (x1 + gap, cy + fontsize / 3)
+            pos, near, end = (x1 + gap, cy + fontsize / 3), (x1 + gap - 1, cy), (x1 + 1.5, cy)
         self.page.insert_text(pos, tag, fontsize=fontsize)
+        if self.conventions.leaders:
+            shape = self.page.new_shape()
+            shape.draw_line(near, end)
+            shape.finish(width=0.4, color=(0, 0, 0))
+            shape.commit()
 
     def _furnished_room(self, x0: float, y0: float, name: str) -> None:
         s = self.scale

@@ -31,13 +31,13 @@ class ScanOptions:
 
 
 def random_scan(rng: random.Random) -> ScanOptions:
-    """A random scan in the benchmark's range (150–300 DPI, ±1° skew, noise, blur, 1-bit or JPEG)."""
+    """A random scan in the benchmark's range (150–300 DPI, ±2° skew, noise, blur, 1-bit or JPEG)."""
     one_bit = rng.random() < 0.3
     jpeg = None if one_bit or rng.random() < 0.5 else rng.randint(35, 70)
     fmt = "tiff" if one_bit else ("jpeg" if jpeg else rng.choice(["png", "pdf"]))
     return ScanOptions(
         dpi=rng.choice([150, 200, 300]),
-        skew_deg=round(rng.uniform(-1, 1), 2),
+        skew_deg=round(rng.uniform(-2, 2), 2),
         blur=rng.choice([0.0, 0.6, 1.0]),
         noise=rng.choice([0.0, 6.0, 12.0]),
         one_bit=one_bit,

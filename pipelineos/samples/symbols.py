@@ -1,40 +1,29 @@
 """Fixture and furniture symbols as simple primitives, in several US drafting styles.
 
 A symbol is drawn in real-world inches with its back edge on the wall: x runs along the wall
-(centred on 0) and y grows away from the wall into the room. Primitives:
-
-* ``("L", x0, y0, x1, y1)`` line, ``("R", x0, y0, x1, y1)`` rectangle,
-* ``("O", x0, y0, x1, y1)`` ellipse inscribed in a box, ``("P", points, closed)`` polyline.
+(centred on 0) and y grows away from the wall into the room (primitives: :mod:`pipelineos.samples.shapes`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
-Prim = tuple
-Symbol = list[Prim]
+from pipelineos.samples.shapes import Prim, Symbol, arc, bounds, circle
+from pipelineos.samples.styles_more import MORE_STYLES
 
-STYLES: tuple[str, ...] = ("classic", "modern", "cad")
-"""Drafting styles; the takeoff's built-in library knows ``classic`` and ``modern`` only."""
+__all__ = ["FIXTURE_SYMBOLS", "FURNITURE_KINDS", "STYLES", "Prim", "Symbol", "arc", "bounds", "furniture"]
+
+STYLES: tuple[str, ...] = ("classic", "modern", "cad", "architect", "hospital")
+"""Drafting styles, as different offices draw fixtures."""
+LIBRARY_STYLES: tuple[str, ...] = ("classic", "modern", "architect")
+"""The styles the takeoff's built-in library is drawn from."""
+HELD_OUT_STYLES: tuple[str, ...] = ("cad", "hospital")
+"""Styles the library never sees: zero-shot detection is measured on them."""
 
 FIXED_PAPER_PT: dict[str, float] = {"floor_drain": 13.0, "hose_bibb": 12.0}
 """Symbols drafted at a fixed paper size whatever the plot scale (not to scale)."""
 
-
-def arc(cx: float, cy: float, rx: float, ry: float, a0: float, a1: float, n: int = 12) -> list[tuple]:
-    """Points of an elliptical arc from angle a0 to a1 (degrees, y down)."""
-    return [
-        (
-            cx + rx * math.cos(math.radians(a0 + (a1 - a0) * i / n)),
-            cy + ry * math.sin(math.radians(a0 + (a1 - a0) * i / n)),
-        )
-        for i in range(n + 1)
-    ]
-
-
-def _circle(cx: float, cy: float, r: float) -> Prim:
-    return ("O", cx - r, cy - r, cx + r, cy + r)
+_circle = circle
 
 
 def water_closet(style: str) -> Symbol:
@@ -163,27 +152,39 @@ def dishwasher(style: str) -> Symbol:
     return [("R", -12, 0, 12, 24), ("L", -12, 20, 12, 20), ("L", -8, 22, 8, 22)]
 
 
+def _styled(fixture_class: str, classic_modern_cad: Callable[[str], Symbol]) -> Callable[[str], Symbol]:
+    def draw(style: str) -> Symbol:
+        if style in MORE_STYLES:
+            return MORE_STYLES[style][fixture_class]()
+        return classic_modern_cad(style)
+
+    return draw
+
+
 FIXTURE_SYMBOLS: dict[str, Callable[[str], Symbol]] = {
-    "water_closet": water_closet,
-    "urinal": urinal,
-    "lavatory": lavatory,
-    "kitchen_sink": kitchen_sink,
-    "service_sink": service_sink,
-    "bathtub": bathtub,
-    "shower": shower,
-    "floor_drain": floor_drain,
-    "drinking_fountain": drinking_fountain,
-    "water_heater": water_heater,
-    "hose_bibb": hose_bibb,
-    "clothes_washer": clothes_washer,
-    "dishwasher": dishwasher,
+    name: _styled(name, fn)
+    for name, fn in (
+        ("water_closet", water_closet),
+        ("urinal", urinal),
+        ("lavatory", lavatory),
+        ("kitchen_sink", kitchen_sink),
+        ("service_sink", service_sink),
+        ("bathtub", bathtub),
+        ("shower", shower),
+        ("floor_drain", floor_drain),
+        ("drinking_fountain", drinking_fountain),
+        ("water_heater", water_heater),
+        ("hose_bibb", hose_bibb),
+        ("clothes_washer", clothes_washer),
+        ("dishwasher", dishwasher),
+    )
 }
 
 
 def furniture(kind: str) -> Symbol:
     """Distractor symbols of fixture size: furniture, doors and equipment."""
     chairs = [("R", -4, -8, 4, -1), ("R", -4, 31, 4, 38)]
-    table = {
+    table: dict[str, Symbol] = {
         "desk": [("R", -30, 0, 30, 30), ("R", -9, 34, 9, 50), ("P", arc(0, 50, 9, 5, 0, 180), False)],
         "table": [("R", -24, 0, 24, 30), *chairs, ("R", -18, -8, -10, -1), ("R", 10, 31, 18, 38)],
         "round_table": [
@@ -212,6 +213,7 @@ def furniture(kind: str) -> Symbol:
         ],
         "chair": [("R", -10, 0, 10, 20), ("R", -10, 0, 10, 5)],
         "cabinet": [("R", -18, 0, 18, 24), ("L", 0, 0, 0, 24)],
+        "counter": [("R", -30, 0, 30, 30)],
     }
     return table[kind]
 
@@ -228,18 +230,5 @@ FURNITURE_KINDS: tuple[str, ...] = (
     "sofa",
     "chair",
     "cabinet",
+    "counter",
 )
-
-
-def bounds(symbol: Symbol) -> tuple[float, float, float, float]:
-    """Bounding box of a symbol in its own inches."""
-    xs: list[float] = []
-    ys: list[float] = []
-    for prim in symbol:
-        if prim[0] == "P":
-            xs += [p[0] for p in prim[1]]
-            ys += [p[1] for p in prim[1]]
-        else:
-            xs += [prim[1], prim[3]]
-            ys += [prim[2], prim[4]]
-    return min(xs), min(ys), max(xs), max(ys)

@@ -8,18 +8,21 @@ which is sized to the drawing's extents with no margin so the mapping is linear.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import ezdxf
 from ezdxf import bbox as ezbbox
 from ezdxf.addons.drawing import Frontend, RenderContext, layout
 from ezdxf.addons.drawing import pymupdf as mupdf_backend
+from ezdxf.entities import DXFEntity, Insert
 from ezdxf.math import BoundingBox2d
 
 from pipelineos.takeoff.models import TakeoffInputError
 from pipelineos.takeoff.schedule import DEFAULT_PREFIXES, class_from_text
 
 PAGE_LONG_SIDE_MM = 914.4
+MAX_NESTING = 4
 Box = tuple[float, float, float, float]
 
 
@@ -70,6 +73,24 @@ def fixture_class_of(name: str) -> str | None:
     return None
 
 
+def _insert_class(insert: Insert) -> str | None:
+    names = [insert.dxf.name, insert.dxf.layer]
+    names += [attrib.dxf.text for attrib in insert.attribs] + [attrib.dxf.tag for attrib in insert.attribs]
+    return next((c for c in map(fixture_class_of, names) if c), None)
+
+
+def _fixture_inserts(entities: Iterable[DXFEntity], depth: int = 0) -> Iterator[tuple[str, Insert]]:
+    """Fixture block inserts, looking inside non-fixture blocks (a toilet-room block holding WC blocks)."""
+    for entity in entities:
+        if not isinstance(entity, Insert):
+            continue
+        cls = _insert_class(entity)
+        if cls is not None:
+            yield cls, entity
+        elif depth < MAX_NESTING:
+            yield from _fixture_inserts(entity.virtual_entities(), depth + 1)
+
+
 def dxf_fixtures(path: Path) -> list[tuple[str, Box, str]]:
     """(class, box in page points, block name) for every fixture block insert in model space."""
     doc = _read(path)
@@ -78,12 +99,7 @@ def dxf_fixtures(path: Path) -> list[tuple[str, Box, str]]:
     width_pt, height_pt = page.width / 25.4 * 72, page.height / 25.4 * 72
     sx, sy = width_pt / box.size.x, height_pt / box.size.y
     found: list[tuple[str, Box, str]] = []
-    for insert in doc.modelspace().query("INSERT"):
-        names = [insert.dxf.name, insert.dxf.layer]
-        names += [attrib.dxf.text for attrib in insert.attribs] + [attrib.dxf.tag for attrib in insert.attribs]
-        cls = next((c for c in map(fixture_class_of, names) if c), None)
-        if cls is None:
-            continue
+    for cls, insert in _fixture_inserts(doc.modelspace()):
         ext = ezbbox.extents([insert], fast=True)
         if not ext.has_data:
             continue

@@ -10,86 +10,64 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 import cv2
-import numpy as np
 
+from pipelineos.blueprints.processing.parallel import map_pages, worker_count
+from pipelineos.settings import get_settings
 from pipelineos.takeoff import inputs
-from pipelineos.takeoff.fusion import fuse, nms
-from pipelineos.takeoff.inputs import DEFAULT_MAX_PIXELS, LoadedPage, load_page
+from pipelineos.takeoff.fusion import fuse
+from pipelineos.takeoff.inputs import LoadedPage, load_page
 from pipelineos.takeoff.layout import Box, analyze_layout, in_regions
-from pipelineos.takeoff.matcher import TemplateSet, match
 from pipelineos.takeoff.models import Detection, DocumentTakeoff, PageTakeoff, TakeoffInputError
+from pipelineos.takeoff.recognize import recognize
+from pipelineos.takeoff.scale import parse_plot_scale
 from pipelineos.takeoff.schedule import parse_schedule, reconcile
 from pipelineos.takeoff.symbols.exemplars import load_exemplars
-from pipelineos.takeoff.symbols.library import builtin_templates
-from pipelineos.takeoff.symbols.search import PreparedPage, legend_templates, prepare
-from pipelineos.takeoff.tags import associate, find_tags
+from pipelineos.takeoff.templates import TemplateSet
 
 log = logging.getLogger(__name__)
-MAX_TAGGED_EXEMPLARS = 8
-LIBRARY_THRESHOLD_WITH_VOCABULARY = 0.78
-"""A drawing whose legend or tags show its own symbols needs stronger evidence for library-only classes."""
-THRESHOLDS = {"user": 0.7, "legend": 0.72, "tagged": 0.76, "library": 0.62}
+
+REDACT_PAD_PT = 6.0
+"""Margin added around a detected title block before blanking it, so its frame stroke cannot bleed into the
+downscaled image either."""
 
 
-def _norm(box: Box, page: LoadedPage) -> tuple[float, float, float, float]:
-    w, h = page.width_pt, page.height_pt
-    return (max(0.0, box[0] / w), max(0.0, box[1] / h), min(1.0, box[2] / w), min(1.0, box[3] / h))
-
-
-def _center(box: Box) -> tuple[float, float]:
-    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-
-
-def _symbol_detections(
-    page: LoadedPage,
-    prepared: PreparedPage,
-    templates: TemplateSet,
-    thresholds: dict[str, float],
-    skip: set[int],
-    regions: dict[str, list[Box]],
+def _vision_pass(
+    provider: Any, page: LoadedPage, regions: dict[str, list[Box]], result: PageTakeoff
 ) -> list[Detection]:
-    found: list[Detection] = []
-    for hit in match(prepared.candidates, templates, thresholds):
-        box = tuple(prepared.boxes_pt[hit.index])
-        if hit.index in skip or in_regions(_center(box), regions):
-            continue
-        confidence = round(min(0.99, 0.55 + hit.score + hit.margin), 3)
-        found.append(Detection(hit.fixture_class, _norm(box, page), confidence, f"symbol_{hit.source}", page.index))
-    return nms(found, 0.3)
-
-
-def _legend_columns(dets: list[Detection]) -> list[Detection]:
-    """Drop runs of ≥3 different fixture classes stacked tightly in one column: an unlabelled legend."""
-    drop: set[int] = set()
-    for a in dets:
-        height = a.bbox[3] - a.bbox[1]
-        cx = (a.bbox[0] + a.bbox[2]) / 2
-        column = sorted(
-            (d for d in dets if abs((d.bbox[0] + d.bbox[2]) / 2 - cx) < 0.3 * (a.bbox[2] - a.bbox[0])),
-            key=lambda d: d.bbox[1],
-        )
-        run: list[Detection] = []
-        for det in column:
-            if run and det.bbox[1] - run[-1].bbox[3] > 1.5 * height:
-                if len({d.fixture_class for d in run}) >= 3:
-                    drop.update(id(d) for d in run)
-                run = []
-            run.append(det)
-        if len({d.fixture_class for d in run}) >= 3:
-            drop.update(id(d) for d in run)
-    return [d for d in dets if id(d) not in drop]
-
-
-def _provider_detections(provider: Any, page: LoadedPage) -> list[Detection]:
+    """The vision provider's fixtures outside reference regions; its failure is a note, not a page error."""
     ok, png = cv2.imencode(".png", page.gray)
     if not ok:
         return []
     height, width = page.gray.shape
-    return list(provider.detect_page(png.tobytes(), width, height, page.index))
+    kwargs: dict[str, Any] = {}
+    if getattr(getattr(provider, "config", None), "redact_title_block", False):
+        pad = REDACT_PAD_PT
+        kwargs["redact_regions"] = [
+            page.normalized((b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)) for b in regions.get("title_block", [])
+        ]
+    try:
+        found = list(provider.detect_page(png.tobytes(), width, height, page.index, **kwargs))
+    except Exception as exc:
+        log.warning("vision provider failed on page %s: %s", page.index + 1, exc)
+        result.notes.append(f"vision provider failed: {exc}")
+        return []
+    finally:
+        usage = getattr(provider, "usage", None)
+        if usage:
+            last = usage[-1]
+            cost = "unknown cost" if last.cost_usd is None else f"${last.cost_usd:.4f}"
+            result.notes.append(
+                f"vision: {last.tiles} tile(s), {last.input_tokens}+{last.output_tokens} tokens, {cost}"
+            )
+    w, h = page.width_pt, page.height_pt
+    return [
+        d for d in found if not in_regions(((d.bbox[0] + d.bbox[2]) / 2 * w, (d.bbox[1] + d.bbox[3]) / 2 * h), regions)
+    ]
 
 
 def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: PageTakeoff) -> None:
@@ -100,56 +78,16 @@ def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: 
     regions = layout.regions
     result.sheet_number, result.sheet_title = layout.sheet_number, layout.sheet_title
     result.discipline, result.sheet_kind, result.schedule = layout.discipline, layout.kind, schedule
-    result.regions = {k: [_norm(b, page) for b in v] for k, v in regions.items()}
-    prepared = prepare(page)
-    legend, legend_used = legend_templates(page, regions.get("legend", []) + regions.get("info_column", []), prepared)
-    boxes = prepared.boxes_pt
-    eligible = np.array([not in_regions(_center(tuple(b)), regions) for b in boxes], dtype=bool)
-    hits = associate(find_tags(page.words, schedule, regions), boxes, eligible)
-    tagged = TemplateSet()
-    dets: list[Detection] = []
-    per_class: dict[str, int] = {}
-    for hit in hits:
-        box = tuple(boxes[hit.candidate]) if hit.candidate is not None else hit.box
-        if hit.candidate is not None and per_class.get(hit.fixture_class, 0) < MAX_TAGGED_EXEMPLARS:
-            per_class[hit.fixture_class] = per_class.get(hit.fixture_class, 0) + 1
-            tagged.add(hit.fixture_class, prepared.candidates.masks[hit.candidate], "tagged", thinned=True)
-        dets.append(
-            Detection(
-                hit.fixture_class,
-                _norm(box, page),
-                0.9 if hit.candidate is not None else 0.7,
-                "text_tag",
-                page.index,
-                hit.tag,
-            )
-        )
-    templates = TemplateSet()
-    for source_set in (user, legend, tagged):
-        templates.extend(source_set)
-    covered = set(templates.classes)
-    templates.extend(builtin_templates(), skip=covered)
-    thresholds = dict(THRESHOLDS)
-    if len(legend) or len(tagged):
-        thresholds["library"] = LIBRARY_THRESHOLD_WITH_VOCABULARY
-    symbol_dets = _symbol_detections(page, prepared, templates, thresholds, legend_used, regions)
-    if not page.is_vector:
-        symbol_dets = _legend_columns(symbol_dets)
-    dets += symbol_dets
-    for cls, box, name in page.cad_fixtures:
-        dets.append(Detection(cls, _norm(box, page), 0.99, "cad_block", page.index, name))
+    result.regions = {k: [page.normalized(b) for b in v] for k, v in regions.items()}
+    found = recognize(page, user, schedule, regions, parse_plot_scale(page.words))
+    result.plot_scale = found.pt_per_in
+    dets = list(found.detections)
+    dets += [
+        Detection(cls, page.normalized(box), 0.99, "cad_block", page.index, name)
+        for cls, box, name in page.cad_fixtures
+    ]
     if provider is not None:
-        try:
-            extra = _provider_detections(provider, page)
-            w, h = page.width_pt, page.height_pt
-            dets += [
-                d
-                for d in extra
-                if not in_regions(((d.bbox[0] + d.bbox[2]) / 2 * w, (d.bbox[1] + d.bbox[3]) / 2 * h), regions)
-            ]
-        except Exception as exc:
-            log.warning("vision provider failed on page %s: %s", page.index + 1, exc)
-            result.notes.append(f"vision provider failed: {exc}")
+        dets += _vision_pass(provider, page, regions, result)
     result.fixtures = fuse(dets, page_index=page.index)
     result.mismatches = reconcile(schedule, result.fixtures)
 
@@ -160,11 +98,15 @@ def analyze_page(
     *,
     provider: Any = None,
     exemplars: dict[str, list[Path]] | None = None,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_pixels: int | None = None,
     templates: TemplateSet | None = None,
 ) -> PageTakeoff:
-    """Takeoff of one page; a page that cannot be analysed comes back with ``error`` set."""
+    """Takeoff of one page; a page that cannot be analysed comes back with ``error`` set.
+
+    ``max_pixels`` (default: the ``takeoff_max_pixels`` setting) bounds the decoded page image.
+    """
     started = time.perf_counter()
+    max_pixels = max_pixels or get_settings().takeoff_max_pixels
     user = templates if templates is not None else load_exemplars(exemplars)
     try:
         page = load_page(Path(path), index, max_pixels=max_pixels)
@@ -180,21 +122,47 @@ def analyze_page(
     return result
 
 
+def _pooled_page(path: str, index: int, max_pixels: int, templates: TemplateSet) -> PageTakeoff:
+    """One page in a worker process (module level, so the pool can pickle it)."""
+    return analyze_page(Path(path), index, max_pixels=max_pixels, templates=templates)
+
+
 def analyze_document(
     path: Path,
     *,
     provider: Any = None,
     exemplars: dict[str, list[Path]] | None = None,
     progress: Callable[[int, int], None] | None = None,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_pixels: int | None = None,
+    workers: int | None = None,
 ) -> DocumentTakeoff:
-    """Takeoff of a whole file. Raises TakeoffInputError when the file itself is unusable."""
+    """Takeoff of a whole file, pages spread over ``workers`` processes (default: every core).
+
+    Raises TakeoffInputError when the file itself is unusable; a bad page only gets its own ``error``. With a
+    vision provider the pages run in this process (the provider already works on tiles concurrently).
+    """
     path = Path(path)
+    max_pixels = max_pixels or get_settings().takeoff_max_pixels
     total = inputs.page_count(path)
     user = load_exemplars(exemplars)
     doc = DocumentTakeoff(source=str(path))
+    done = 0
+
+    def tick(_: int) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    if provider is None and total > 1 and worker_count(workers) > 1:
+        calls = [(str(path), index, max_pixels, user) for index in range(total)]
+        try:
+            doc.pages = map_pages(_pooled_page, calls, workers=workers, on_done=tick)
+            return doc
+        except (BrokenProcessPool, OSError) as exc:
+            log.warning("page pool failed on %s (%s); analysing pages one by one", path, exc)
+            done = 0
     for index in range(total):
         doc.pages.append(analyze_page(path, index, provider=provider, max_pixels=max_pixels, templates=user))
-        if progress is not None:
-            progress(index + 1, total)
+        tick(index)
     return doc

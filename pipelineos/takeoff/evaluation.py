@@ -15,6 +15,8 @@ from pipelineos.takeoff.models import Detection
 from pipelineos.takeoff.symbols.library import ZERO_SHOT_CLASSES
 
 IOU_MIN = 0.5
+NO_EXEMPLAR_GROUPS = ("zero_shot", "held_out")
+"""Groups scored on the common fixtures only (the built-in library's classes)."""
 
 
 @dataclass
@@ -30,6 +32,8 @@ class SheetScore:
     exact: bool = False
     seconds: float = 0.0
     error: str | None = None
+    convention: str = ""
+    """How the sheet was drawn (walls, flush fixtures, leaders), from its truth."""
 
 
 def score_sheet(
@@ -75,7 +79,9 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 def summarize(scores: list[SheetScore]) -> dict:
     """Micro P/R/F1 overall and per class, exact-count share and timing, for one group of sheets."""
-    tp, fp, fn = Counter(), Counter(), Counter()
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
     for s in scores:
         tp.update(s.tp)
         fp.update(s.fp)
@@ -88,6 +94,23 @@ def summarize(scores: list[SheetScore]) -> dict:
         "seconds_per_sheet": round(sum(s.seconds for s in scores) / len(scores), 3) if scores else 0.0,
         "errors": [s.error for s in scores if s.error],
         "per_class": {c: _prf(tp[c], fp[c], fn[c]) for c in classes},
+    }
+
+
+def convention_label(truth: dict) -> str:
+    """``solid``, ``double+flush+leaders`` …: the drawing conventions a generated sheet was drawn with."""
+    conventions = truth.get("conventions") or {}
+    parts = [conventions.get("walls", "solid")]
+    parts += [name for name in ("flush", "leaders") if conventions.get(name)]
+    return "+".join(parts)
+
+
+def _breakdown(scores: list[SheetScore], key: Callable[[SheetScore], str]) -> dict[str, dict[str, float]]:
+    """Overall P/R/F1 per ``group/key`` value."""
+    return {
+        f"{g}/{k}": summarize([s for s in scores if s.group == g and key(s) == k])["overall"]
+        for g in sorted({s.group for s in scores})
+        for k in sorted({key(s) for s in scores if s.group == g})
     }
 
 
@@ -104,10 +127,11 @@ def _run_one(args: tuple[str, str, str, str, dict[str, list[str]]]) -> SheetScor
         failed.fn.update(f["class"] for f in truth["fixtures"])
         return failed
     page = doc.pages[0]
-    classes = ZERO_SHOT_CLASSES if group == "zero_shot" else None
+    classes = ZERO_SHOT_CLASSES if group in NO_EXEMPLAR_GROUPS else None
     score = score_sheet(page.fixtures, truth, classes, Path(path).name, group, style)
     score.seconds = time.perf_counter() - started
     score.error = page.error
+    score.convention = convention_label(truth)
     return score
 
 
@@ -140,16 +164,14 @@ def evaluate(items: list, *, workers: int = 2, progress: Callable[[int, int], No
         "iou_min": IOU_MIN,
         "groups": {g: summarize([s for s in scores if s.group == g]) for g in groups},
     }
-    report["by_style"] = {
-        f"{g}/{st}": summarize([s for s in scores if s.group == g and s.style == st])["overall"]
-        for g in groups
-        for st in sorted({s.style for s in scores if s.group == g})
-    }
+    report["by_style"] = _breakdown(scores, lambda s: s.style)
+    report["by_convention"] = _breakdown(scores, lambda s: s.convention)
     report["sheets"] = [
         {
             "name": s.name,
             "group": s.group,
             "style": s.style,
+            "convention": s.convention,
             "exact": s.exact,
             "fp": dict(s.fp),
             "fn": dict(s.fn),
@@ -162,7 +184,7 @@ def evaluate(items: list, *, workers: int = 2, progress: Callable[[int, int], No
 
 
 def markdown(report: dict) -> str:
-    """The report as Markdown tables: one summary row per group, then per-class F1 per group."""
+    """The report as Markdown tables: a summary row per group, per-class figures, then by style and convention."""
     lines = [
         "| group | sheets | precision | recall | F1 | exact counts | s/sheet |",
         "|---|---|---|---|---|---|---|",
@@ -180,7 +202,8 @@ def markdown(report: dict) -> str:
                 f"| {group} | {cls} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} "
                 f"| {m['tp']} | {m['fp']} | {m['fn']} |"
             )
-    lines += ["", "| group/style | P | R | F1 |", "|---|---|---|---|"]
-    for key, o in report.get("by_style", {}).items():
-        lines.append(f"| {key} | {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |")
+    for title, name in (("style", "by_style"), ("convention", "by_convention")):
+        lines += ["", f"| group/{title} | P | R | F1 |", "|---|---|---|---|"]
+        for key, o in report.get(name, {}).items():
+            lines.append(f"| {key} | {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |")
     return "\n".join(lines) + "\n"

@@ -22,6 +22,9 @@ MIN_PAGE_PT = 72.0 * 0.5
 RASTER_DEFAULT_DPI = 150.0
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/tiff")
 MIN_FRAME_PT = 40.0
+LEADER_MIN_PT = 4.0
+LEADER_MAX_PT = 120.0
+Segment = tuple[float, float, float, float]
 
 Word = tuple[float, float, float, float, str, int, int]
 """x0, y0, x1, y1 (points), text, block number, line number."""
@@ -73,8 +76,15 @@ class LoadedPage:
     px_per_pt: float
     words: list[Word] = field(default_factory=list)
     frames: list[tuple[float, float, float, float]] = field(default_factory=list)
+    lines: list[Segment] = field(default_factory=list)
+    """Short straight lines of a vector page, (x0, y0, x1, y1) in points: candidate tag leaders."""
     cad_fixtures: list[tuple[str, tuple[float, float, float, float], str]] = field(default_factory=list)
     source: Path | None = None
+
+    def normalized(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        """A box in points as fractions of the page (0..1, origin top-left), clamped to the page."""
+        w, h = self.width_pt, self.height_pt
+        return (max(0.0, box[0] / w), max(0.0, box[1] / h), min(1.0, box[2] / w), min(1.0, box[3] / h))
 
 
 def _open_pdf_like(path: Path, kind: str) -> pymupdf.Document:
@@ -164,15 +174,21 @@ def _pdf_page_is_scan(page: pymupdf.Page) -> bool:
     return covered > 0.5 and len(page.get_text("words")) < 20
 
 
-def _frames(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
-    frames = []
+def _vector_items(page: pymupdf.Page) -> tuple[list[Segment], list[Segment]]:
+    """Rectangles big enough to frame a legend or schedule, and short straight lines (possible leaders)."""
+    frames: list[Segment] = []
+    lines: list[Segment] = []
     for drawing in page.get_drawings():
         for item in drawing["items"]:
             if item[0] in ("re", "qu"):
                 rect = item[1] if item[0] == "re" else item[1].rect
                 if rect.width >= MIN_FRAME_PT and rect.height >= MIN_FRAME_PT:
                     frames.append((rect.x0, rect.y0, rect.x1, rect.y1))
-    return frames
+            elif item[0] == "l":
+                a, b = item[1], item[2]
+                if LEADER_MIN_PT <= abs(b - a) <= LEADER_MAX_PT:
+                    lines.append((a.x, a.y, b.x, b.y))
+    return frames, lines
 
 
 def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedPage:
@@ -207,7 +223,7 @@ def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = D
         if kind in ("application/pdf", "image/svg+xml"):
             loaded.source = path
         if not scan:
-            loaded.frames = _frames(page)
+            loaded.frames, loaded.lines = _vector_items(page)
         if kind == "image/vnd.dxf":
             from pipelineos.takeoff.cad import dxf_fixtures
 
@@ -217,17 +233,28 @@ def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = D
         doc.close()
 
 
-def render_clip(page: LoadedPage, box: tuple[float, float, float, float], target_px: int = 120) -> np.ndarray | None:
-    """Grayscale render of a small area of a vector page (points), its longer side ``target_px`` pixels."""
-    if page.source is None:
-        return None
-    x0, y0, x1, y1 = box
-    zoom = target_px / max(x1 - x0, y1 - y0, 1.0)
+def render_clips(
+    page: LoadedPage, boxes: list[tuple[float, float, float, float]], target_px: int = 160
+) -> list[np.ndarray]:
+    """Grayscale renders of small areas of a vector page (points), each with its longer side ``target_px``.
+
+    One display list serves every clip, so the page's content is interpreted once. Empty for raster pages.
+    """
+    if page.source is None or not boxes:
+        return []
     with pymupdf.open(page.source) as doc:
-        pix = doc[page.index].get_pixmap(
-            matrix=pymupdf.Matrix(zoom, zoom), clip=pymupdf.Rect(box), colorspace=pymupdf.csGRAY, alpha=False
-        )
-    return np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+        content = doc[page.index].get_displaylist()
+        out = []
+        for x0, y0, x1, y1 in boxes:
+            zoom = target_px / max(x1 - x0, y1 - y0, 1.0)
+            pix = content.get_pixmap(
+                matrix=pymupdf.Matrix(zoom, zoom),
+                clip=pymupdf.Rect(x0, y0, x1, y1),
+                colorspace=pymupdf.csGRAY,
+                alpha=False,
+            )
+            out.append(np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy())
+    return out
 
 
 def render_page_png(path: Path, index: int, dpi: int = 100) -> bytes:

@@ -1,60 +1,28 @@
-"""Scale-, rotation- and mirror-invariant symbol matching by symmetric chamfer distance.
+"""Scale-, rotation- and mirror-invariant symbol matching by symmetric chamfer distance and ink coverage.
 
-Every candidate and exemplar is normalized to a square canvas (aspect kept), so scale drops out; exemplars are
-expanded into their 8 dihedral variants (90° rotations × mirror). Scores for all candidate/template pairs come
-from two matrix products, which keeps a dense sheet well under a second.
+Candidates and templates are normalized canvases (see :mod:`pipelineos.takeoff.templates`), so scale drops
+out; templates carry their 8 dihedral variants. Scores for all candidate/template pairs of a size band come
+from a few matrix products, which keeps a dense sheet well under a second.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from pipelineos.takeoff.raster import CANVAS, Candidates, thin
+from pipelineos.takeoff.raster import Candidates
+from pipelineos.takeoff.scale import plausible
+from pipelineos.takeoff.templates import NEGATIVE, TemplateSet, band_index
 
 TAU = 3.0
 NEAR = 1.5
-NEGATIVE = "_negative"
-NEGATIVE_SLACK = -0.04
-
-
-@dataclass
-class TemplateSet:
-    """Normalized exemplar masks with their class, source and precomputed distance maps."""
-
-    classes: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    masks: list[np.ndarray] = field(default_factory=list)
-
-    def add(self, fixture_class: str, mask: np.ndarray, source: str, thinned: bool = False) -> None:
-        """Add a normalized mask (thinned here unless it already is) and its other 7 dihedral variants."""
-        if not thinned:
-            mask = thin(mask[None])[0]
-        seen = {m.tobytes() for m, c in zip(self.masks, self.classes, strict=True) if c == fixture_class}
-        for flip in (False, True):
-            base = mask[:, ::-1] if flip else mask
-            for k in range(4):
-                variant = np.ascontiguousarray(np.rot90(base, k))
-                key = variant.tobytes()
-                if key in seen:
-                    continue
-                seen.add(key)
-                self.classes.append(fixture_class)
-                self.sources.append(source)
-                self.masks.append(variant)
-
-    def extend(self, other: TemplateSet, skip: set[str] | None = None) -> None:
-        """Copy another set's templates, leaving out the classes in ``skip``."""
-        for cls, src, mask in zip(other.classes, other.sources, other.masks, strict=True):
-            if not skip or cls not in skip:
-                self.classes.append(cls)
-                self.sources.append(src)
-                self.masks.append(mask)
-
-    def __len__(self) -> int:
-        return len(self.masks)
+MARGIN = 0.04
+"""How much better than any other fixture class or non-fixture symbol a candidate's best class must score."""
+MAX_FORGIVEN = 0.3
+"""At most this share of a template's ink may be excused for lying where walls were erased."""
 
 
 def distance_maps(masks: np.ndarray) -> np.ndarray:
@@ -68,28 +36,54 @@ def distance_maps(masks: np.ndarray) -> np.ndarray:
     return np.minimum(out, TAU)
 
 
-def similarity(candidates: np.ndarray, templates: np.ndarray) -> np.ndarray:
+def similarity(candidates: np.ndarray, templates: np.ndarray, erased: np.ndarray | None = None) -> np.ndarray:
     """Similarity in 0..1 for every (candidate, template) pair.
 
     The mean of a symmetric chamfer score (tolerant: distances clipped at TAU) and a strict coverage score (the
     smaller of the shares of each drawing's ink lying within NEAR px of the other's), so that inner details
-    close to an outline, which the chamfer alone forgives, still count.
+    close to an outline, which the chamfer alone forgives, still count. Template ink falling where ``erased``
+    marks removed wall ink is excused (up to MAX_FORGIVEN of it).
     """
-    c = candidates.reshape(len(candidates), -1).astype(np.float32)
+    n = len(candidates)
+    c = candidates.reshape(n, -1).astype(np.float32)
     t = templates.reshape(len(templates), -1).astype(np.float32)
-    dc = distance_maps(candidates).reshape(len(candidates), -1)
+    dc = distance_maps(candidates).reshape(n, -1)
     dt = distance_maps(templates).reshape(len(templates), -1)
     c_count = np.maximum(c.sum(axis=1), 1)[:, None]
     t_count = np.maximum(t.sum(axis=1), 1)[None, :]
+    near_c = (dc <= NEAR).astype(np.float32)
+    covered = near_c @ t.T
+    if erased is not None and erased.any():
+        excused = (erased.reshape(n, -1) > 0).astype(np.float32) * (1 - near_c)
+        covered += np.minimum(excused @ t.T, MAX_FORGIVEN * t_count)
+        dc = np.where(excused > 0, 0.0, dc).astype(np.float32)
     chamfer = 1.0 - np.maximum((c @ dt.T) / c_count, (dc @ t.T) / t_count) / TAU
     precision = (c @ (dt <= NEAR).T.astype(np.float32)) / c_count
-    recall = ((dc <= NEAR).astype(np.float32) @ t.T) / t_count
+    recall = covered / t_count
     return 0.5 * chamfer + 0.5 * np.minimum(precision, recall)
+
+
+def score_matrix(candidates: Candidates, templates: TemplateSet) -> np.ndarray:
+    """(candidate × template) similarity, -9 where the template is not drawn at the candidate's size band."""
+    scores = np.full((len(candidates), len(templates)), -9.0, np.float32)
+    if not len(candidates) or not len(templates):
+        return scores
+    bands = band_index(candidates.band_px)
+    usable = np.array(templates.bands, dtype=np.int64)
+    stack = np.stack(templates.masks)
+    for band in np.unique(bands):
+        rows = np.flatnonzero(bands == band)
+        cols = np.flatnonzero((usable >> int(band)) & 1)
+        if not len(cols):
+            continue
+        erased = candidates.erased[rows] if candidates.erased is not None else None
+        scores[np.ix_(rows, cols)] = similarity(candidates.masks[rows], stack[cols], erased)
+    return scores
 
 
 @dataclass(frozen=True)
 class Match:
-    """Best template for one candidate; ``score`` is the similarity above its source's threshold."""
+    """Best template for one candidate: raw similarity, lead over the runner-up, and the template's source."""
 
     index: int
     fixture_class: str
@@ -98,62 +92,101 @@ class Match:
     source: str
 
 
-def match(
-    candidates: Candidates, templates: TemplateSet, thresholds: dict[str, float], margin: float = 0.04
-) -> list[Match]:
-    """Best fixture class per candidate, scores taken relative to each template source's threshold.
+TIERS: tuple[tuple[str, ...], ...] = (("user", "legend", "tagged"), ("library",))
+"""Template sources in order of authority: the drawing's own symbols decide first, the built-in library after."""
 
-    A candidate is reported when its best fixture template clears its source's threshold, beats every other
-    fixture class by ``margin`` and beats every non-fixture symbol (door, bed, range …) by
-    ``-NEGATIVE_SLACK``.
+
+def _decide(
+    scores: np.ndarray,
+    templates: TemplateSet,
+    columns: np.ndarray,
+    floors: np.ndarray,
+    margin: float,
+    allowed: Callable[[str], np.ndarray],
+    drawing_tier: bool,
+) -> dict[int, Match]:
+    """Matches among ``columns`` of the score matrix (one tier of fixture templates plus the negatives).
+
+    ``allowed(cls)`` says which rows may be of that class at all (their size fits it). Against the library
+    tier a non-fixture symbol within ``margin`` of the best fixture vetoes it; against the drawing's own
+    exemplars (``drawing_tier``) it vetoes only when it beats the fixture outright, because the drawing's
+    symbol is better evidence than our furniture.
     """
-    if len(candidates) == 0 or len(templates) == 0:
-        return []
-    offsets = np.array([thresholds[src] for src in templates.sources], dtype=np.float32)
-    scores = similarity(candidates.masks, np.stack(templates.masks)) - offsets[None, :]
-    classes = np.array(templates.classes)
-    names = sorted({c for c in templates.classes if not c.startswith(NEGATIVE)})
-    if not names:
-        return []
-    per_class = np.stack([np.where(classes == n, scores, -9.0).max(axis=1) for n in names], axis=1)
+    classes = np.array(templates.classes)[columns]
+    sub = scores[:, columns]
     is_negative = np.char.startswith(classes.astype(str), NEGATIVE)
-    negative = np.where(is_negative[None, :], scores, -9.0).max(axis=1)
+    names = sorted({str(c) for c in classes[~is_negative]})
+    if not names:
+        return {}
+    per_class = np.stack(
+        [np.where(allowed(n), np.where(classes == n, sub, -9.0).max(axis=1), -9.0) for n in names], axis=1
+    )
+    negative = np.where(is_negative[None, :], sub, -9.0).max(axis=1)
     order = np.argsort(-per_class, axis=1)
-    out: list[Match] = []
-    for i in range(len(candidates)):
+    found: dict[int, Match] = {}
+    for i in range(len(sub)):
         best = order[i, 0]
-        top = per_class[i, best]
-        second = per_class[i, order[i, 1]] if len(names) > 1 else -9.0
-        if top < 0 or top - second < margin or negative[i] > top + NEGATIVE_SLACK:
-            continue
-        name = names[best]
-        j = int(np.argmax(np.where(classes == name, scores[i], -9.0)))
-        out.append(Match(i, name, float(top), float(top - max(second, negative[i])), templates.sources[j]))
-    return out
+        top = float(per_class[i, best])
+        rival = float(per_class[i, order[i, 1]]) if len(names) > 1 else -9.0
+        nearest = float(negative[i])
+        vetoed = nearest > top if drawing_tier else top - nearest < margin
+        j = int(np.argmax(np.where(classes == names[best], sub[i], -9.0)))
+        if top >= floors[columns[j]] and top - rival >= margin and not vetoed:
+            found[i] = Match(i, names[best], top, top - max(rival, nearest), templates.sources[columns[j]])
+    return found
 
 
-def thicken(mask: np.ndarray) -> np.ndarray:
-    """Mask with one pixel of dilation (evens out line weights of exemplars drawn thin)."""
-    return cv2.dilate(mask, np.ones((2, 2), np.uint8))
+class Matcher:
+    """Decides which candidates are which fixtures; the expensive scores are computed once per page.
+
+    Tier by tier (the drawing's own exemplars, then the library), classes compete on raw similarity: the best
+    fixture template must reach its source's threshold and beat the best template of every other fixture class
+    of the tier by ``margin``, and must not be vetoed by a non-fixture symbol (see :func:`_decide`). A candidate
+    the drawing's own exemplars claim is not reconsidered against the library.
+    """
+
+    def __init__(
+        self, candidates: Candidates, templates: TemplateSet, thresholds: dict[str, float], margin: float = MARGIN
+    ) -> None:
+        self.candidates, self.templates, self.margin = candidates, templates, margin
+        self.scores = score_matrix(candidates, templates)
+        self.sources = np.array(templates.sources)
+        self.negative = np.char.startswith(np.array(templates.classes).astype(str), NEGATIVE)
+        self.floors = np.array([thresholds[src] for src in templates.sources], dtype=np.float32)
+
+    def decide(self, sizes_pt: np.ndarray | None = None, pt_per_in: float | None = None) -> list[Match]:
+        """The matches; with the sheet's scale and the candidates' longer sides (points), a class competes only
+        for candidates of a plausible size for it."""
+        if len(self.candidates) == 0 or not self.templates.fixture_classes:
+            return []
+        found: dict[int, Match] = {}
+        negatives = np.flatnonzero(self.negative)
+        for tier in TIERS:
+            columns = np.flatnonzero(np.isin(self.sources, tier) & ~self.negative)
+            rows = np.array([i for i in range(len(self.candidates)) if i not in found], dtype=np.int64)
+            if not len(columns) or not len(rows):
+                continue
+            rows_pt = sizes_pt[rows] if sizes_pt is not None else np.zeros(len(rows))
+            scale = pt_per_in if sizes_pt is not None else None
+
+            def allowed(cls: str, rows_pt: np.ndarray = rows_pt, scale: float | None = scale) -> np.ndarray:
+                return plausible(cls, rows_pt, scale)
+
+            decided = _decide(
+                self.scores[rows],
+                self.templates,
+                np.concatenate([columns, negatives]),
+                self.floors,
+                self.margin,
+                allowed,
+                "library" not in tier,
+            )
+            for row, hit in decided.items():
+                index = int(rows[row])
+                found[index] = Match(index, hit.fixture_class, hit.score, hit.margin, hit.source)
+        return [found[i] for i in sorted(found)]
 
 
-def best_scores(candidates: Candidates, templates: TemplateSet) -> np.ndarray:
-    """(candidate × class) best similarity, classes in sorted order: for diagnostics and calibration."""
-    scores = similarity(candidates.masks, np.stack(templates.masks))
-    classes = np.array(templates.classes)
-    return np.stack([np.where(classes == n, scores, -1.0).max(axis=1) for n in sorted(set(classes))], axis=1)
-
-
-def crop_to_ink(mask: np.ndarray) -> np.ndarray | None:
-    """The tight crop around the ink of a binary image, or None when there is none."""
-    ys, xs = np.nonzero(mask)
-    if len(xs) == 0:
-        return None
-    return mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
-
-
-def as_canvas(mask: np.ndarray) -> np.ndarray:
-    """Normalized canvas of a binary crop (import shim for exemplar loaders)."""
-    from pipelineos.takeoff.raster import normalize_mask
-
-    return normalize_mask(mask, CANVAS)
+def match(candidates: Candidates, templates: TemplateSet, thresholds: dict[str, float]) -> list[Match]:
+    """The matches of every candidate, with no knowledge of the sheet's scale (see :class:`Matcher`)."""
+    return Matcher(candidates, templates, thresholds).decide()

@@ -77,6 +77,8 @@ class PageTakeoff:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    plot_scale: float | None = None
+    """Points of paper per building inch the symbols were judged at (from the scale note or the fixtures)."""
 
 
 @dataclass

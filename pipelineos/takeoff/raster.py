@@ -2,35 +2,65 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
+from pipelineos.takeoff.leaders import cut_tail
+
 Box = tuple[float, float, float, float]
 CANVAS = 40
+ENCLOSURE_CHILDREN = 5
+SCAN_WALL_MARGIN_PX = 2
+"""Pixels next to an erased wall that go with it on scans (its ragged edge), on the page and in exemplars."""
 
 
 @dataclass
 class Candidates:
-    """Symbol-sized groups of ink: pixel boxes plus normalized masks for matching."""
+    """Symbol-sized groups of ink: pixel boxes, their ink crops, and normalized masks for matching."""
 
     boxes: np.ndarray
     masks: np.ndarray
+    crops: list[np.ndarray] = field(default_factory=list)
+    """Binary ink of each candidate at page resolution (its own components only)."""
+    erased: np.ndarray | None = None
+    """Per candidate, canvas pixels where erased long-line ink touched it (see :func:`erased_canvas`)."""
+    drawn_px: np.ndarray | None = None
+    """Longer side in pixels of the drawing each mask was made from, when it was re-rendered sharper."""
 
     def __len__(self) -> int:
         return len(self.boxes)
 
+    @property
+    def band_px(self) -> np.ndarray:
+        """The size that picks each candidate's template band: as drawn for its mask."""
+        return self.drawn_px if self.drawn_px is not None else self.long_px
+
+    @property
+    def long_px(self) -> np.ndarray:
+        """Longer side of each candidate in pixels."""
+        if not len(self.boxes):
+            return np.zeros(0)
+        return np.maximum(self.boxes[:, 2] - self.boxes[:, 0], self.boxes[:, 3] - self.boxes[:, 1])
+
+
+def _no_candidates() -> Candidates:
+    return Candidates(np.zeros((0, 4)), np.zeros((0, CANVAS, CANVAS), np.uint8), [], None)
+
 
 def binarize(gray: np.ndarray, vector: bool) -> np.ndarray:
     """Ink mask (uint8 0/1): a fixed threshold for clean renders, relative to the paper tone for scans.
+
+    The paper tone is a high percentile, not the median, so a small crop that is mostly ink still works.
 
     No median filter: it erases the one-pixel lines thin symbols are made of; specks are dropped later
     because they are smaller than any symbol.
     """
     if vector:
         return (gray < 190).astype(np.uint8)
-    paper = float(np.median(gray[::7, ::7]))
+    step = 7 if min(gray.shape) > 200 else 1
+    paper = float(np.percentile(gray[::step, ::step], 90))
     return (gray < min(200.0, paper - 45.0)).astype(np.uint8)
 
 
@@ -78,8 +108,10 @@ def remove_long_lines(ink: np.ndarray, length: int, margin: int = 0) -> np.ndarr
     h, w = ink.shape
     half = (cv2.resize(ink, (w // 2, h // 2), interpolation=cv2.INTER_AREA) > 0).astype(np.uint8)
     run = max(3, length // 2)
-    lines = cv2.morphologyEx(half, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
-    lines |= cv2.morphologyEx(half, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))
+    lines = cv2.bitwise_or(
+        cv2.morphologyEx(half, cv2.MORPH_OPEN, np.ones((1, run), np.uint8)),
+        cv2.morphologyEx(half, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8)),
+    )
     full = np.zeros_like(ink)
     full[: (h // 2) * 2, : (w // 2) * 2] = cv2.resize(
         lines, ((w // 2) * 2, (h // 2) * 2), interpolation=cv2.INTER_NEAREST
@@ -89,16 +121,72 @@ def remove_long_lines(ink: np.ndarray, length: int, margin: int = 0) -> np.ndarr
     return ink & (1 - full)
 
 
-def normalize_mask(crop: np.ndarray, size: int = CANVAS) -> np.ndarray:
-    """Centre a binary crop in a size×size canvas at a scale that fits its longer side (aspect kept)."""
-    h, w = crop.shape
+def _fit(h: int, w: int, size: int) -> tuple[float, float, int, int, int, int]:
+    """Scale factors, size and offset that centre an h×w crop in a size×size canvas (longer side fitted)."""
     scale = (size - 4) / max(h, w)
     nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
-    small = cv2.resize(crop.astype(np.float32), (nw, nh), interpolation=cv2.INTER_AREA)
+    return nw / w, nh / h, nw, nh, (size - nw) // 2, (size - nh) // 2
+
+
+def normalize_mask(crop: np.ndarray, size: int = CANVAS) -> np.ndarray:
+    """Centre a binary crop in a size×size canvas at a scale that fits its longer side (aspect kept).
+
+    A crop more than twice the canvas is thinned to its skeleton first, so that parallel lines a few canvas
+    pixels apart (a tub's rim inside its outline) stay apart instead of blurring into one thick line.
+    """
+    h, w = crop.shape
+    _, _, nw, nh, x0, y0 = _fit(h, w, size)
+    shrink = max(h, w) > 2 * size
+    source = thin(crop[None])[0] if shrink else crop
+    small = cv2.resize(source.astype(np.float32), (nw, nh), interpolation=cv2.INTER_AREA)
     out = np.zeros((size, size), np.uint8)
-    y0, x0 = (size - nh) // 2, (size - nw) // 2
-    out[y0 : y0 + nh, x0 : x0 + nw] = small > 0.12
+    out[y0 : y0 + nh, x0 : x0 + nw] = small > (0.0 if shrink else 0.12)
     return out
+
+
+def erased_canvas(erased: np.ndarray, box: tuple[int, int, int, int], size: int = CANVAS) -> np.ndarray:
+    """Where long-line ink was erased around a candidate, in the candidate's canvas (dilated by two pixels).
+
+    A fixture drawn against a wall loses the edge it shares with the wall when walls are erased; the matcher
+    does not hold missing template ink there against the candidate.
+    """
+    x0, y0, x1, y1 = box
+    pad = max(4, round(0.15 * max(x1 - x0, y1 - y0)))
+    H, W = erased.shape
+    wx0, wy0, wx1, wy1 = max(0, x0 - pad), max(0, y0 - pad), min(W, x1 + pad), min(H, y1 + pad)
+    window = erased[wy0:wy1, wx0:wx1]
+    if not window.any():
+        return np.zeros((size, size), np.uint8)
+    sx, sy, _, _, ox, oy = _fit(y1 - y0, x1 - x0, size)
+    matrix = np.array([[sx, 0, ox + (wx0 - x0) * sx], [0, sy, oy + (wy0 - y0) * sy]], dtype=np.float64)
+    mapped = cv2.warpAffine(window.astype(np.float32), matrix, (size, size), flags=cv2.INTER_LINEAR)
+    return cv2.dilate((mapped > 0.1).astype(np.uint8), np.ones((5, 5), np.uint8))
+
+
+def crop_to_ink(mask: np.ndarray) -> np.ndarray | None:
+    """The tight crop around the ink of a binary image, or None when there is none."""
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0:
+        return None
+    return mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+
+
+def _release_enclosures(boxes: np.ndarray, parent: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Undo the merge into boxes holding ENCLOSURE_CHILDREN or more solid shapes: rooms, not symbols.
+
+    A fixture holds a few parts (two bowls, a drain, a seat); a room drawn with thin walls holds fixtures. Thin
+    parts (drainboard lines, leaders) are not counted.
+    """
+    widths, heights = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    solid = (np.minimum(widths, heights) >= 0.3 * sizes) & (parent != np.arange(len(parent)))
+    solid &= sizes >= 0.04 * sizes[parent]
+    counts = np.bincount(parent[solid], minlength=len(parent))
+    enclosures = np.flatnonzero(counts >= ENCLOSURE_CHILDREN)
+    if len(enclosures):
+        freed = np.isin(parent, enclosures)
+        parent = parent.copy()
+        parent[freed] = np.flatnonzero(freed)
+    return parent
 
 
 def _merge_contained(boxes: np.ndarray, max_px: float) -> np.ndarray:
@@ -123,6 +211,7 @@ def _merge_contained(boxes: np.ndarray, max_px: float) -> np.ndarray:
         if inside.any():
             hits = containers[inside]
             parent[i] = hits[np.argmin(area[hits])]
+    parent = _release_enclosures(boxes, parent, sizes)
     for i in range(n):
         root = i
         while parent[root] != root:
@@ -131,17 +220,39 @@ def _merge_contained(boxes: np.ndarray, max_px: float) -> np.ndarray:
     return parent
 
 
-def extract_candidates(ink: np.ndarray, min_px: float, max_px: float, gap: int = 1) -> Candidates:
-    """Group ink into symbol candidates: components (bridging gaps of ``gap`` px) merged by containment."""
+def _components(ink: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """8-connected components with 16-bit labels (much faster on a full sheet), 32-bit when there are more."""
+    try:
+        count, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(ink, 8, cv2.CV_16U, cv2.CCL_SPAGHETTI)
+    except cv2.error:
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return count, labels, stats
+
+
+def extract_candidates(
+    ink: np.ndarray,
+    min_px: float,
+    max_px: float,
+    gap: int = 1,
+    erased: np.ndarray | None = None,
+    tail_px: int = 0,
+) -> Candidates:
+    """Group ink into symbol candidates: components (bridging gaps of ``gap`` px) merged by containment.
+
+    ``erased`` is the long-line ink removed from ``ink`` beforehand; each candidate then records where that
+    ink touched it. With ``tail_px``, leader tails that long are cut off (scans, see :mod:`leaders`).
+    """
     joined = cv2.dilate(ink, np.ones((2 * gap + 1, 2 * gap + 1), np.uint8)) if gap else ink
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    count, labels, stats = _components(joined)
     if count <= 1:
-        return Candidates(np.zeros((0, 4)), np.zeros((0, CANVAS, CANVAS), np.uint8))
+        return _no_candidates()
     x, y, w, h = stats[1:, 0], stats[1:, 1], stats[1:, 2], stats[1:, 3]
     keep = np.flatnonzero(np.maximum(w, h) >= max(4.0, min_px / 6))
     boxes = np.stack([x, y, x + w, y + h], axis=1).astype(np.float64)[keep]
     parent = _merge_contained(boxes, max_px)
-    out_boxes, masks = [], []
+    out_boxes: list[tuple[int, int, int, int]] = []
+    crops: list[np.ndarray] = []
+    masks: list[np.ndarray] = []
     for root in np.unique(parent):
         members = keep[np.flatnonzero(parent == root)]
         group = boxes[parent == root]
@@ -155,29 +266,68 @@ def extract_candidates(ink: np.ndarray, min_px: float, max_px: float, gap: int =
         ys, xs = np.nonzero(crop)
         if len(xs) < 8:
             continue
-        crop = crop[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
-        out_boxes.append((ix0 + xs.min(), iy0 + ys.min(), ix0 + xs.max() + 1, iy0 + ys.max() + 1))
+        x0, y0 = ix0 + int(xs.min()), iy0 + int(ys.min())
+        crop = crop[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.uint8)
+        if tail_px:
+            rows, cols = cut_tail(crop, tail_px)
+            kept = crop_to_ink(crop[rows, cols])
+            if kept is None:
+                continue
+            ys, xs = np.nonzero(crop[rows, cols])
+            x0, y0 = x0 + cols.start + int(xs.min()), y0 + rows.start + int(ys.min())
+            crop = kept
+        out_boxes.append((x0, y0, x0 + crop.shape[1], y0 + crop.shape[0]))
+        crops.append(crop)
         masks.append(normalize_mask(crop))
     if not out_boxes:
-        return Candidates(np.zeros((0, 4)), np.zeros((0, CANVAS, CANVAS), np.uint8))
-    return Candidates(np.array(out_boxes, dtype=np.float64), thin(np.stack(masks)))
+        return _no_candidates()
+    erased_masks = None
+    if erased is not None:
+        erased_masks = np.stack([erased_canvas(erased, box) for box in out_boxes])
+    return Candidates(np.array(out_boxes, dtype=np.float64), thin(np.stack(masks)), crops, erased_masks)
+
+
+def _thinning_tables() -> np.ndarray:
+    """Zhang-Suen removal decision for each of the 256 neighbourhoods, for both sub-iterations."""
+    tables = np.zeros((2, 256), dtype=bool)
+    for code in range(256):
+        p = [(code >> k) & 1 for k in range(8)]
+        p2, p4, p6, p8 = p[0], p[2], p[4], p[6]
+        ring = [*p, p[0]]
+        transitions = sum(1 for k in range(8) if ring[k] == 0 and ring[k + 1] == 1)
+        base = 2 <= sum(p) <= 6 and transitions == 1
+        tables[0, code] = base and p2 * p4 * p6 == 0 and p4 * p6 * p8 == 0
+        tables[1, code] = base and p2 * p4 * p8 == 0 and p2 * p6 * p8 == 0
+    return tables
+
+
+_THINNING = _thinning_tables()
 
 
 def thin(masks: np.ndarray, max_iter: int = 20) -> np.ndarray:
-    """Zhang-Suen thinning of binary masks (N×H×W) to one-pixel skeletons: evens out line weight."""
+    """Zhang-Suen thinning of binary masks (N×H×W) to one-pixel skeletons: evens out line weight.
+
+    Each pixel's 8 neighbours are packed into one byte and looked up in a precomputed removal table.
+    """
     img = np.pad(masks.astype(np.uint8), ((0, 0), (1, 1), (1, 1)))
     for _ in range(max_iter):
         changed = False
         for step in (0, 1):
-            p2, p3, p4 = img[:, :-2, 1:-1], img[:, :-2, 2:], img[:, 1:-1, 2:]
-            p5, p6, p7 = img[:, 2:, 2:], img[:, 2:, 1:-1], img[:, 2:, :-2]
-            p8, p9 = img[:, 1:-1, :-2], img[:, :-2, :-2]
-            ring = [p2, p3, p4, p5, p6, p7, p8, p9, p2]
-            neighbours = sum(ring[:8])
-            transitions = sum(((ring[i] == 0) & (ring[i + 1] == 1)).astype(np.uint8) for i in range(8))
-            cond = (p2 * p4 * p6 == 0) & (p4 * p6 * p8 == 0) if step == 0 else (p2 * p4 * p8 == 0) & (p2 * p6 * p8 == 0)
+            neighbours = (
+                img[:, :-2, 1:-1],
+                img[:, :-2, 2:],
+                img[:, 1:-1, 2:],
+                img[:, 2:, 2:],
+                img[:, 2:, 1:-1],
+                img[:, 2:, :-2],
+                img[:, 1:-1, :-2],
+                img[:, :-2, :-2],
+            )
+            code = np.zeros(img[:, 1:-1, 1:-1].shape, np.uint8)
+            for bit, plane in enumerate(neighbours):
+                code |= plane << bit
             core = img[:, 1:-1, 1:-1]
-            remove = (core == 1) & (neighbours >= 2) & (neighbours <= 6) & (transitions == 1) & cond
+            remove = (core == 1) & _THINNING[step][code]
             if remove.any():
                 core[remove] = 0
                 changed = True

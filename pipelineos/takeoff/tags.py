@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipelineos.takeoff.inputs import Word
+from pipelineos.takeoff.inputs import Segment, Word
 from pipelineos.takeoff.layout import Box, in_regions
 from pipelineos.takeoff.models import ScheduleRow
 from pipelineos.takeoff.schedule import normalize_tag, tag_class
 
 MAX_LEADER_PT = 24.0
+"""A tag without a leader labels a symbol at most this far away."""
+LEADER_REACH_PT = 4.0
+"""A leader starts this close to its tag and ends this close to its symbol."""
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,35 @@ def _gaps(box: Box, boxes: np.ndarray) -> np.ndarray:
     return np.hypot(dx, dy)
 
 
-def associate(tags: list[tuple], boxes_pt: np.ndarray, eligible: np.ndarray) -> list[TagHit]:
-    """Pair each tag with the nearest free eligible candidate symbol (greedy over all pairs by distance)."""
-    pairs = []
+def leaders_of(box: Box, lines: list[Segment]) -> list[Segment]:
+    """The lines starting at a tag's box, each oriented from the tag to the point it labels."""
+    x0, y0 = box[0] - LEADER_REACH_PT, box[1] - LEADER_REACH_PT
+    x1, y1 = box[2] + LEADER_REACH_PT, box[3] + LEADER_REACH_PT
+    found: list[Segment] = []
+    for ax, ay, bx, by in lines:
+        a_in = x0 <= ax <= x1 and y0 <= ay <= y1
+        b_in = x0 <= bx <= x1 and y0 <= by <= y1
+        if a_in != b_in:
+            found.append((ax, ay, bx, by) if a_in else (bx, by, ax, ay))
+    return found
+
+
+def associate(
+    tags: list[tuple], boxes_pt: np.ndarray, eligible: np.ndarray, lines: list[Segment] | None = None
+) -> list[TagHit]:
+    """Pair each tag with the symbol it labels: the one its leader line points at, else the nearest one.
+
+    Greedy over all (tag, candidate) pairs by distance; a leader's target counts as distance zero.
+    """
+    pairs: list[tuple[float, int, int]] = []
     for t, (_tag, _cls, box) in enumerate(tags):
-        if len(boxes_pt):
-            gaps = _gaps(box, boxes_pt)
-            for c in np.flatnonzero((gaps <= MAX_LEADER_PT) & eligible):
-                pairs.append((float(gaps[c]), t, int(c)))
+        if not len(boxes_pt):
+            continue
+        gaps = _gaps(box, boxes_pt)
+        for *_, px, py in leaders_of(box, lines or []):
+            to_point = _gaps((px, py, px, py), boxes_pt)
+            gaps = np.where(to_point <= LEADER_REACH_PT, -1.0 + to_point / 100, gaps)
+        pairs += [(float(gaps[c]), t, int(c)) for c in np.flatnonzero((gaps <= MAX_LEADER_PT) & eligible)]
     pairs.sort()
     chosen: dict[int, int] = {}
     used: set[int] = set()

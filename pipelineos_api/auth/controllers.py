@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import msgspec
 from litestar import Controller, delete, get, post
 
 from pipelineos.auth import management, service, sessions
 from pipelineos.auth.tokens import Principal
+from pipelineos_api.auth.deps import Actor
 from pipelineos_api.auth.guards import admin, viewer
 from pipelineos_api.auth.schemas import (
     ApiKey,
@@ -21,6 +25,7 @@ from pipelineos_api.auth.schemas import (
 from pipelineos_api.config import ApiConfig
 from pipelineos_api.platform.db import tx
 from pipelineos_api.platform.openapi import PUBLIC
+from pipelineos_api.platform.params import PathId
 from pipelineos_api.platform.schemas import to_struct, to_structs
 
 
@@ -31,44 +36,24 @@ class AuthController(Controller):
     @post("/login", operation_id="login", security=PUBLIC, status_code=200)
     async def login(self, data: LoginRequest, config: ApiConfig, request_id: str) -> TokenPair:
         """Exchange email and password for an access token (15 min) and a refresh token (7 days)."""
-        pair = await tx(
-            sessions.login,
-            data.email,
-            data.password,
-            secret=config.jwt_secret,
-            minutes=config.access_token_minutes,
-            days=config.refresh_token_days,
-            request_id=request_id,
-        )
+        pair = await tx(sessions.login, data.email, data.password, request_id=request_id, **config.tokens)
         return to_struct(pair, TokenPair)
 
     @post("/refresh", operation_id="refreshToken", security=PUBLIC, status_code=200)
     async def refresh(self, data: RefreshRequest, config: ApiConfig) -> TokenPair:
         """Spend a refresh token for a new pair; a token used twice revokes every token of its login."""
-        pair = await tx(
-            sessions.refresh,
-            data.refresh_token,
-            secret=config.jwt_secret,
-            minutes=config.access_token_minutes,
-            days=config.refresh_token_days,
-        )
-        return to_struct(pair, TokenPair)
+        return to_struct(await tx(sessions.refresh, data.refresh_token, **config.tokens), TokenPair)
 
     @post("/logout", operation_id="logout", security=PUBLIC, status_code=204)
     async def logout(self, data: RefreshRequest) -> None:
-        """Revoke the refresh token and every token rotated from the same login."""
+        """Revoke the refresh token and every token rotated from the same login (access tokens expire on their
+        own within 15 minutes)."""
         await tx(sessions.logout, data.refresh_token)
 
     @get("/me", operation_id="me", guards=[viewer])
     async def me(self, principal: Principal) -> Me:
         """Who the credentials belong to."""
-        return Me(
-            organization_id=principal.organization_id,
-            role=principal.role,  # type: ignore[arg-type]
-            kind=principal.kind,  # type: ignore[arg-type]
-            user_id=principal.user_id,
-            email=principal.email,
-        )
+        return to_struct(dataclasses.asdict(principal), Me)
 
 
 class UsersController(Controller):
@@ -77,24 +62,14 @@ class UsersController(Controller):
     guards = [admin]
 
     @get("/", operation_id="listUsers")
-    async def list_users(self, principal: Principal) -> list[User]:
+    async def list_users(self, actor: Actor) -> list[User]:
         """The organization's users (admin)."""
-        return to_structs(await tx(service.list_users, principal.organization_id), User)
+        return to_structs(await tx(service.list_users, actor.organization_id), User)
 
     @post("/", operation_id="createUser")
-    async def create_user(self, data: UserCreate, principal: Principal, request_id: str) -> User:
+    async def create_user(self, data: UserCreate, actor: Actor) -> User:
         """Add a user to the caller's organization (admin)."""
-        row = await tx(
-            management.add_user,
-            organization_id=principal.organization_id,
-            actor_user_id=principal.user_id,
-            email=data.email,
-            password=data.password,
-            role=data.role,
-            full_name=data.full_name,
-            request_id=request_id,
-        )
-        return to_struct(row, User)
+        return to_struct(await tx(management.add_user, **actor.kwargs, **msgspec.structs.asdict(data)), User)
 
 
 class ApiKeysController(Controller):
@@ -103,31 +78,17 @@ class ApiKeysController(Controller):
     guards = [admin]
 
     @get("/", operation_id="listApiKeys")
-    async def list_keys(self, principal: Principal) -> list[ApiKey]:
+    async def list_keys(self, actor: Actor) -> list[ApiKey]:
         """Integration keys of the organization (hashes are never shown)."""
-        return to_structs(await tx(service.list_api_keys, principal.organization_id), ApiKey)
+        return to_structs(await tx(service.list_api_keys, actor.organization_id), ApiKey)
 
     @post("/", operation_id="createApiKey")
-    async def create_key(self, data: ApiKeyCreate, principal: Principal, request_id: str) -> ApiKeyCreated:
+    async def create_key(self, data: ApiKeyCreate, actor: Actor) -> ApiKeyCreated:
         """Create a key for an integration; the key is shown once, send it as X-API-Key."""
-        actor = principal.user_id if principal.kind == "user" else None
-        row, key = await tx(
-            management.add_api_key,
-            organization_id=principal.organization_id,
-            actor_user_id=actor,
-            name=data.name,
-            role=data.role,
-            request_id=request_id,
-        )
+        row, key = await tx(management.add_api_key, **actor.kwargs, **msgspec.structs.asdict(data))
         return ApiKeyCreated(key=key, api_key=to_struct(row, ApiKey))
 
     @delete("/{key_id:str}", operation_id="revokeApiKey", status_code=204)
-    async def revoke_key(self, key_id: str, principal: Principal, request_id: str) -> None:
+    async def revoke_key(self, key_id: PathId, actor: Actor) -> None:
         """Revoke a key; requests using it are refused from now on."""
-        await tx(
-            management.remove_api_key,
-            organization_id=principal.organization_id,
-            actor_user_id=principal.user_id if principal.kind == "user" else None,
-            key_id=key_id,
-            request_id=request_id,
-        )
+        await tx(management.remove_api_key, key_id=key_id, **actor.kwargs)

@@ -7,6 +7,7 @@ guard can answer 401 with the precise reason.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
@@ -69,6 +70,33 @@ class CredentialsMiddleware:
         return None, None
 
 
+@dataclass(frozen=True)
+class Actor:
+    """The caller as the core's services and audit trail name it."""
+
+    organization_id: str
+    user_id: str | None
+    """The user, or None when an integration calls with an API key."""
+    request_id: str
+
+    @property
+    def kwargs(self) -> dict[str, str | None]:
+        """``organization_id``, ``user_id`` and ``request_id`` as keyword arguments of a core service."""
+        return {"organization_id": self.organization_id, "user_id": self.user_id, "request_id": self.request_id}
+
+    @property
+    def audit(self) -> dict[str, str | None]:
+        """``user_id`` and ``request_id`` as keyword arguments."""
+        return {"user_id": self.user_id, "request_id": self.request_id}
+
+
+def provide_actor(request: Request[Any, Any, Any]) -> Actor:
+    """Who is acting, for services that write the audit log (routes using it are also guarded)."""
+    principal = principal_of(request)
+    user = principal.user_id if principal.kind == "user" else None
+    return Actor(principal.organization_id, user, provide_request_id(request))
+
+
 def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     """The authenticated caller (routes using it are also guarded)."""
     return principal_of(request)
@@ -86,6 +114,7 @@ def provide_request_id(request: Request[Any, Any, Any]) -> str:
 
 DEPENDENCIES = {
     "principal": Provide(provide_principal, sync_to_thread=False),
+    "actor": Provide(provide_actor, sync_to_thread=False),
     "config": Provide(provide_config, sync_to_thread=False),
     "request_id": Provide(provide_request_id, sync_to_thread=False),
 }

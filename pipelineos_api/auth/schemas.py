@@ -7,20 +7,19 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from pipelineos_api.platform.schemas import Input
+from pipelineos_api.platform.schemas import Input, line
 
 Role = Literal["admin", "estimator", "viewer"]
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, examples=["admin@example.com"])]
-Secret = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+Email = Annotated[str, line(254, 3, examples=["admin@example.com"])]
 
 
 class LoginRequest(Input):
     email: Email
-    password: Secret
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024, examples=["correct-horse-battery-staple"])]
 
 
 class RefreshRequest(Input):
-    refresh_token: Secret
+    refresh_token: Annotated[str, msgspec.Meta(min_length=1, max_length=1024, examples=["Zk3v...opaque"])]
 
 
 class User(msgspec.Struct):
@@ -50,14 +49,14 @@ class Me(msgspec.Struct):
 
 
 class UserCreate(Input):
-    email: Email
-    password: Annotated[str, msgspec.Meta(min_length=8, max_length=1024)]
+    email: Annotated[str, line(254, 3, examples=["new.estimator@example.com"])]
+    password: Annotated[str, msgspec.Meta(min_length=8, max_length=1024, examples=["a-long-passphrase"])]
     role: Role
-    full_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    full_name: Annotated[str, line(200, examples=["Sam Estimator"])] = ""
 
 
 class ApiKeyCreate(Input):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    name: Annotated[str, line(100, 1, examples=["ERP integration"])]
     role: Role = "viewer"
 
 

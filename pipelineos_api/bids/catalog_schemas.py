@@ -9,7 +9,7 @@ from typing import Annotated
 import msgspec
 from litestar.datastructures import UploadFile
 
-from pipelineos_api.platform.schemas import Input
+from pipelineos_api.platform.schemas import Input, line
 
 
 class CatalogItem(msgspec.Struct):
@@ -44,15 +44,28 @@ class CatalogDetail(Catalog, kw_only=True):
 
 
 class ItemUpdate(Input):
-    description: Annotated[str, msgspec.Meta(min_length=1, max_length=500)] | None = None
-    unit: Annotated[str, msgspec.Meta(min_length=1, max_length=20)] | None = None
-    material_cost: Annotated[float, msgspec.Meta(ge=0, le=10_000_000)] | None = None
-    supplier: Annotated[str, msgspec.Meta(max_length=200)] | None = None
-    discount_multiplier: Annotated[float, msgspec.Meta(ge=0.0001, le=10)] | None = None
+    """Only the fields sent are changed."""
+
+    description: Annotated[str, line(500, 1, examples=["Floor-mount water closet, 1.28 gpf"])] | None = None
+    unit: Annotated[str, line(20, 1, examples=["ea"])] | None = None
+    material_cost: Annotated[float, msgspec.Meta(ge=0, le=10_000_000, examples=[312.5])] | None = None
+    supplier: Annotated[str, line(200, examples=["Ferguson"])] | None = None
+    discount_multiplier: Annotated[float, msgspec.Meta(ge=0.0001, le=10, examples=[0.85])] | None = None
+
+
+class ItemCreate(Input):
+    """A new item of an unused catalog version."""
+
+    sku: Annotated[str, line(100, 1, examples=["WC-FLOOR-128"])]
+    description: Annotated[str, line(500, 1, examples=["Floor-mount water closet, 1.28 gpf"])]
+    material_cost: Annotated[float, msgspec.Meta(ge=0, le=10_000_000, examples=[312.5])]
+    unit: Annotated[str, line(20, 1, examples=["ea"])] = "ea"
+    supplier: Annotated[str, line(200, examples=["Ferguson"])] = ""
+    discount_multiplier: Annotated[float, msgspec.Meta(ge=0.0001, le=10, examples=[0.85])] = 1.0
 
 
 class CatalogActive(Input):
-    is_active: bool
+    is_active: Annotated[bool, msgspec.Meta(examples=[False])]
 
 
 @dataclass
@@ -62,4 +75,9 @@ class CatalogImport:
     workbook: UploadFile | None = None
     items: UploadFile | None = None
     assemblies: UploadFile | None = None
-    name: str | None = None
+    name: Annotated[str, line(200, 1, examples=["Standard 2027"])] | None = None
+
+    async def contents(self) -> dict[str, bytes | None]:
+        """The uploaded files' bytes, keyed as :func:`pipelineos.pricing.catalog_admin.import_file` takes them."""
+        parts = {"xlsx": self.workbook, "items_csv": self.items, "assemblies_csv": self.assemblies}
+        return {key: await part.read() if part is not None else None for key, part in parts.items()}

@@ -7,21 +7,21 @@ from typing import Annotated, Literal
 import msgspec
 
 from pipelineos_api.blueprints.schemas import Bid, BidLine
-from pipelineos_api.platform.schemas import Input
+from pipelineos_api.platform.schemas import Input, line
 
 __all__ = ["Bid", "BidCreate", "BidLine", "BidList", "BidSend", "BidStatus", "BidStatusChange"]
 BidStatus = Literal["draft", "sent", "accepted", "declined", "expired"]
 
 
 class BidCreate(Input):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] = "Base bid"
-    customer_name: Annotated[str, msgspec.Meta(max_length=200)] | None = None
-    customer_email: Annotated[str, msgspec.Meta(max_length=254)] | None = None
-    catalog_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    name: Annotated[str, line(200, 1, examples=["Base bid"])] = "Base bid"
+    customer_name: Annotated[str, line(200, examples=["Dana Rivera"])] | None = None
+    customer_email: Annotated[str, line(254, examples=["dana@example.com"])] | None = None
+    catalog_id: Annotated[str, line(64)] | None = None
 
 
 class BidSend(Input):
-    recipient_email: Annotated[str, msgspec.Meta(max_length=254)] | None = None
+    recipient_email: Annotated[str, line(254, examples=["dana@example.com"])] | None = None
 
 
 class BidList(msgspec.Struct):
@@ -32,4 +32,4 @@ class BidList(msgspec.Struct):
 
 
 class BidStatusChange(Input):
-    status: Literal["accepted", "declined", "expired", "sent"]
+    status: Annotated[Literal["accepted", "declined", "expired", "sent"], msgspec.Meta(examples=["accepted"])]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 from litestar.response import File
 
 from pipelineos.auth.tokens import Principal
 from pipelineos.blueprints import detail, exports, reviews, service
-from pipelineos.storage import get_storage
+from pipelineos_api.auth.deps import Actor
 from pipelineos_api.auth.guards import estimator, viewer
 from pipelineos_api.blueprints import workflow
 from pipelineos_api.blueprints.schemas import (
@@ -25,10 +26,9 @@ from pipelineos_api.blueprints.schemas import (
 )
 from pipelineos_api.config import ApiConfig
 from pipelineos_api.platform.db import tx
+from pipelineos_api.platform.downloads import CSV, XLSX, attachment
+from pipelineos_api.platform.params import IdempotencyKey, Limit, Offset, PathId
 from pipelineos_api.platform.schemas import to_struct, to_structs
-
-IdempotencyKey = Annotated[str | None, Parameter(header="Idempotency-Key", max_length=200, required=False)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class BlueprintsController(Controller):
@@ -36,20 +36,9 @@ class BlueprintsController(Controller):
     tags = ["blueprints"]
     guards = [viewer]
 
-    @post(
-        "/upload",
-        operation_id="uploadBlueprint",
-        status_code=202,
-        guards=[estimator],
-        request_max_body_size=None,
-    )
+    @post("/upload", operation_id="uploadBlueprint", status_code=202, guards=[estimator], request_max_body_size=None)
     async def upload(
-        self,
-        request: Request[Any, Any, Any],
-        principal: Principal,
-        config: ApiConfig,
-        request_id: str,
-        idempotency_key: IdempotencyKey = None,
+        self, request: Request[Any, Any, Any], actor: Actor, config: ApiConfig, idempotency_key: IdempotencyKey = None
     ) -> Response[UploadAccepted]:
         """Upload a drawing (multipart field ``file``: PDF, PNG, JPEG, TIFF or DXF, by its bytes) for
         processing.
@@ -57,80 +46,56 @@ class BlueprintsController(Controller):
         The file is streamed to storage; the size limit is enforced while reading (413). Answers 202 with the
         pending blueprint and its status URL. A repeated ``Idempotency-Key`` returns the first upload.
         """
-        row, created = await workflow.upload(request, principal, config, request_id, idempotency_key)
-        accepted = UploadAccepted(
-            blueprint=to_struct(row, Blueprint),
-            duplicate=not created,
-            status_url=f"{config.public_url}/api/blueprints/{row['id']}",
-        )
-        return Response(accepted, status_code=202, headers={"Location": accepted.status_url})
+        return await workflow.upload(request, actor, config, idempotency_key)
 
     @get("/", operation_id="listBlueprints")
     async def list_blueprints(
         self,
         principal: Principal,
         status: Status | None = None,
-        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> BlueprintList:
         """The organization's blueprints, newest first, optionally filtered by status."""
         rows, total = await tx(service.list_blueprints_page, principal.organization_id, status, limit, offset)
         return BlueprintList(items=to_structs(rows, Blueprint), total=total, limit=limit, offset=offset)
 
     @get("/{blueprint_id:str}", operation_id="getBlueprint")
-    async def get_blueprint(self, blueprint_id: str, principal: Principal) -> BlueprintDetail:
+    async def get_blueprint(self, blueprint_id: PathId, principal: Principal) -> BlueprintDetail:
         """Status, error, pages (with image URLs), reviewed fixtures and the latest bid with its lines."""
         row = await tx(detail.blueprint_detail, principal.organization_id, blueprint_id)
         return to_struct(workflow.with_image_urls(row), BlueprintDetail)
 
     @get("/{blueprint_id:str}/pages", operation_id="listBlueprintPages")
-    async def pages(self, blueprint_id: str, principal: Principal) -> list[Page]:
+    async def pages(self, blueprint_id: PathId, principal: Principal) -> list[Page]:
         """The rendered pages of a blueprint with their image URLs."""
         row = await tx(detail.blueprint_detail, principal.organization_id, blueprint_id)
         return to_structs(workflow.with_image_urls(row)["pages"], Page)
 
     @get("/{blueprint_id:str}/reviews", operation_id="listReviewDecisions")
-    async def list_reviews(self, blueprint_id: str, principal: Principal) -> list[Review]:
+    async def list_reviews(self, blueprint_id: PathId, principal: Principal) -> list[Review]:
         """Review decisions on this blueprint's fixtures, oldest first."""
         return to_structs(await tx(reviews.list_decisions, principal.organization_id, blueprint_id), Review)
 
     @post("/{blueprint_id:str}/reviews", operation_id="createReviewDecision", guards=[estimator])
-    async def create_review(
-        self, blueprint_id: str, data: ReviewCreate, principal: Principal, request_id: str
-    ) -> Review:
+    async def create_review(self, blueprint_id: PathId, data: ReviewCreate, actor: Actor) -> Review:
         """Accept, reject, relabel or add a fixture, with a reason; the decision is audit-logged."""
-        row = await tx(
-            reviews.record_decision,
-            organization_id=principal.organization_id,
-            blueprint_id=blueprint_id,
-            action=data.action,
-            user_id=principal.user_id if principal.kind == "user" else None,
-            reason=data.reason,
-            detection_id=data.detection_id,
-            fixture_class=data.fixture_class,
-            page_index=data.page_index,
-            bbox=tuple(data.bbox) if data.bbox else None,
-            request_id=request_id,
+        decision = msgspec.structs.asdict(data)
+        return to_struct(
+            await tx(reviews.record_decision, blueprint_id=blueprint_id, **actor.kwargs, **decision), Review
         )
-        return to_struct(row, Review)
 
-    @get("/{blueprint_id:str}/takeoff.csv", operation_id="exportTakeoffCsv", media_type="text/csv")
-    async def takeoff_csv(self, blueprint_id: str, principal: Principal) -> Response[bytes]:
+    @get("/{blueprint_id:str}/takeoff.csv", operation_id="exportTakeoffCsv", media_type=CSV)
+    async def takeoff_csv(self, blueprint_id: PathId, principal: Principal) -> Response[bytes]:
         """The reviewed takeoff as CSV."""
-        fixtures = await tx(detail.fixtures_checked, principal.organization_id, blueprint_id)
-        return workflow.download(
-            exports.to_csv(exports.takeoff_table(fixtures)), "text/csv", f"takeoff-{blueprint_id}.csv"
-        )
+        data = await tx(exports.takeoff_file, principal.organization_id, blueprint_id, "csv")
+        return attachment(data, f"takeoff-{blueprint_id}.csv")
 
     @get("/{blueprint_id:str}/takeoff.xlsx", operation_id="exportTakeoffXlsx", media_type=XLSX)
-    async def takeoff_xlsx(self, blueprint_id: str, principal: Principal) -> Response[bytes]:
+    async def takeoff_xlsx(self, blueprint_id: PathId, principal: Principal) -> Response[bytes]:
         """The reviewed takeoff as an Excel workbook."""
-        fixtures = await tx(detail.fixtures_checked, principal.organization_id, blueprint_id)
-        return workflow.download(
-            exports.to_xlsx({"Takeoff": exports.takeoff_table(fixtures)}),
-            XLSX,
-            f"takeoff-{blueprint_id}.xlsx",
-        )
+        data = await tx(exports.takeoff_file, principal.organization_id, blueprint_id, "xlsx")
+        return attachment(data, f"takeoff-{blueprint_id}.xlsx")
 
 
 class PageImagesController(Controller):
@@ -143,10 +108,4 @@ class PageImagesController(Controller):
         self, sha256: Annotated[str, Parameter(pattern="^[0-9a-f]{64}$")], principal: Principal
     ) -> File:
         """A rendered page image (only pages of your organization's blueprints)."""
-        await tx(workflow.require_page_image, principal.organization_id, sha256)
-        return File(
-            path=get_storage().path_for(sha256),
-            filename=f"{sha256}.png",
-            media_type="image/png",
-            content_disposition_type="inline",
-        )
+        return await tx(workflow.page_image, principal.organization_id, sha256)

@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from pipelineos_api.platform.schemas import Input
+from pipelineos_api.platform.schemas import Input, line, text
 
 Status = Literal["pending", "processing", "completed", "failed"]
-FixtureClass = Annotated[str, msgspec.Meta(min_length=1, max_length=64, examples=["water_closet"])]
+FixtureClass = Annotated[str, line(64, 1, examples=["water_closet"])]
 
 
 class Blueprint(msgspec.Struct):
@@ -117,13 +117,20 @@ class BlueprintDetail(Blueprint, kw_only=True):
 
 
 class ReviewCreate(Input):
+    """``accept``/``reject`` a detection, ``relabel`` it (``fixture_class``), or ``add`` a missed fixture
+    (``fixture_class``, ``page_index``, ``bbox``); every decision carries a ``reason``."""
+
     action: Literal["accept", "reject", "relabel", "add"]
-    reason: Annotated[str, msgspec.Meta(max_length=1000)] = ""
-    detection_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    reason: Annotated[str, text(1000, examples=["Symbol is a floor sink, not a floor drain"])] = ""
+    detection_id: Annotated[str, line(64, examples=["7d9f0c7e-2f7a-4a53-9d55-0b0f4f3c2e11"])] | None = None
     fixture_class: FixtureClass | None = None
     page_index: Annotated[int, msgspec.Meta(ge=0, le=10000)] | None = None
     bbox: (
-        Annotated[list[Annotated[float, msgspec.Meta(ge=0, le=1)]], msgspec.Meta(min_length=4, max_length=4)] | None
+        Annotated[
+            list[Annotated[float, msgspec.Meta(ge=0, le=1)]],
+            msgspec.Meta(min_length=4, max_length=4, examples=[[0.41, 0.22, 0.45, 0.26]]),
+        ]
+        | None
     ) = None
 
 

@@ -10,6 +10,7 @@ only on success; the row is inserted only after that).
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,9 @@ from pipelineos.blueprints.filetypes import (
 from pipelineos.errors import PayloadTooLarge, UnsupportedMediaType, ValidationError
 from pipelineos.storage import SizeLimitExceeded, Storage
 from pipelineos_api.platform.db import blocking
+from pipelineos_api.platform.schemas import LINE_PATTERN
 
+_ONE_LINE = re.compile(LINE_PATTERN)
 TEXT_FIELDS = {"project_name": 200, "customer_name": 200, "customer_email": 254}
 BODY_OVERHEAD = 256 * 1024
 
@@ -181,6 +184,8 @@ def _text_field(name: str, raw: bytearray) -> str:
         value = raw.decode("utf-8").strip()
     except UnicodeDecodeError as exc:
         raise ValidationError(f"{name} is not UTF-8 text.") from exc
-    if len(value) > TEXT_FIELDS[name] or "\x00" in value:
-        raise ValidationError(f"{name} must be at most {TEXT_FIELDS[name]} characters of text.")
+    if len(value) > TEXT_FIELDS[name] or not _ONE_LINE.match(value):
+        raise ValidationError(
+            f"{name} must be one line of at most {TEXT_FIELDS[name]} characters, no control characters."
+        )
     return value

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, Response, get, patch, post
+from litestar.openapi.spec import Example
 from litestar.params import Parameter
 
 from pipelineos.auth.tokens import Principal
 from pipelineos.leads import service
+from pipelineos_api.auth.deps import Actor
 from pipelineos_api.auth.guards import estimator, viewer
 from pipelineos_api.leads import intake
 from pipelineos_api.leads.schemas import (
@@ -24,9 +27,20 @@ from pipelineos_api.leads.schemas import (
 )
 from pipelineos_api.platform.db import tx
 from pipelineos_api.platform.openapi import PUBLIC
-from pipelineos_api.platform.schemas import to_struct, to_structs
+from pipelineos_api.platform.params import IdempotencyKey, Limit, Offset, OptionalId, PathId, SearchText
+from pipelineos_api.platform.schemas import LINE_PATTERN, to_struct, to_structs
 
-IdempotencyKey = Annotated[str | None, Parameter(header="Idempotency-Key", max_length=200, required=False)]
+OrgSlug = Annotated[
+    str | None,
+    Parameter(
+        query="org",
+        max_length=100,
+        pattern=LINE_PATTERN,
+        required=False,
+        description="Slug of the organization the form belongs to (optional on single-tenant installs).",
+        examples=[Example(value="demo-plumbing")],
+    ),
+]
 
 
 class LeadsController(Controller):
@@ -38,15 +52,14 @@ class LeadsController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: LeadCreate,
-        org: Annotated[str | None, Parameter(query="org", max_length=100, required=False)] = None,
+        org: OrgSlug = None,
         idempotency_key: IdempotencyKey = None,
     ) -> Response[LeadAccepted]:
-        """Public contact form. No authentication; limited per client address.
+        """Public contact form. No authentication; limited per client address (across all API instances).
 
-        The lead belongs to the organization named by ``?org=<slug>``; without it, to the only organization
-        of a
-        single-tenant install. An auto-reply is queued with the lead (one transaction) and sent within
-        seconds.
+        The lead belongs to the organization named by ``?org=<slug>``; without it, to the only organization of a
+        single-tenant install. An auto-reply is queued with the lead (one transaction) and sent within seconds.
+        The ``website`` field is a honeypot: a filled one is answered 202 and stored nowhere.
         """
         return await intake.submit(request, data, org, idempotency_key)
 
@@ -55,36 +68,28 @@ class LeadsController(Controller):
         self,
         principal: Principal,
         status: LeadStatus | None = None,
-        assigned_to: Annotated[str | None, Parameter(max_length=64)] = None,
-        q: Annotated[str | None, Parameter(max_length=200)] = None,
-        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        assigned_to: OptionalId = None,
+        q: SearchText = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> LeadList:
         """Leads of the organization, newest first; filter by status, assignee or a search text."""
-        rows, total = await tx(
-            service.list_leads,
-            principal.organization_id,
-            status=status,
-            assigned_to=assigned_to,
-            q=q,
-            limit=limit,
-            offset=offset,
-        )
+        page = {"status": status, "assigned_to": assigned_to, "q": q, "limit": limit, "offset": offset}
+        rows, total = await tx(service.list_leads, principal.organization_id, **page)
         return LeadList(items=to_structs(rows, Lead), total=total, limit=limit, offset=offset)
 
     @get("/{lead_id:str}", operation_id="getLead", guards=[viewer])
-    async def get_lead(self, lead_id: str, principal: Principal) -> LeadDetail:
+    async def get_lead(self, lead_id: PathId, principal: Principal) -> LeadDetail:
         """One lead with its notes."""
         return to_struct(await tx(service.get_lead, principal.organization_id, lead_id), LeadDetail)
 
     @patch("/{lead_id:str}", operation_id="updateLead", guards=[estimator])
-    async def update_lead(self, lead_id: str, data: LeadUpdate, principal: Principal, request_id: str) -> Lead:
+    async def update_lead(self, lead_id: PathId, data: LeadUpdate, actor: Actor) -> Lead:
         """Move a lead along new → contacted → bid_sent → won/lost, or (un)assign it. Audit-logged."""
-        row = await tx(intake.update, principal, lead_id, data.status, data.assigned_to, data.unassign, request_id)
-        return to_struct(row, Lead)
+        changes = msgspec.structs.asdict(data)
+        return to_struct(await tx(intake.update, lead_id=lead_id, **actor.kwargs, **changes), Lead)
 
     @post("/{lead_id:str}/notes", operation_id="addLeadNote", guards=[estimator])
-    async def add_note(self, lead_id: str, data: NoteCreate, principal: Principal) -> Note:
+    async def add_note(self, lead_id: PathId, data: NoteCreate, actor: Actor) -> Note:
         """Add a note to a lead."""
-        user = principal.user_id if principal.kind == "user" else None
-        return to_struct(await tx(service.add_note, principal.organization_id, lead_id, user, data.body), Note)
+        return to_struct(await tx(service.add_note, actor.organization_id, lead_id, actor.user_id, data.body), Note)

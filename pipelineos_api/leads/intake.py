@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 import uuid
 from datetime import UTC, datetime
@@ -12,10 +11,9 @@ import psycopg
 from litestar import Request, Response
 
 from pipelineos.audit.service import record
-from pipelineos.auth.tokens import Principal
-from pipelineos.errors import RateLimited
 from pipelineos.leads import service
 from pipelineos.leads.models import validate_lead
+from pipelineos_api.config import ApiConfig
 from pipelineos_api.leads.schemas import LeadAccepted, LeadCreate
 from pipelineos_api.platform.clientip import client_ip, valid_ip_or_none
 from pipelineos_api.platform.db import tx
@@ -44,6 +42,7 @@ class OrganizationCache:
 
 def _store(
     conn: psycopg.Connection,
+    config: ApiConfig,
     cache: OrganizationCache,
     data: LeadCreate,
     org_slug: str | None,
@@ -51,6 +50,7 @@ def _store(
     key: str | None,
 ) -> tuple[dict[str, Any], bool]:
     organization = cache.get(conn, org_slug)
+    service.check_intake_rate(conn, ip, config.lead_rate_limit_per_minute, config.lead_rate_limit_burst)
     lead = validate_lead(
         name=data.name,
         email=data.email,
@@ -73,16 +73,14 @@ def _store(
 async def submit(
     request: Request[Any, Any, Any], data: LeadCreate, org: str | None, key: str | None
 ) -> Response[LeadAccepted]:
-    """Store the lead and its auto-reply, wake the dispatcher, answer 202."""
+    """Store the lead and its auto-reply, wake the dispatcher, answer 202 (a honeypot hit is answered the same
+    way but stores nothing)."""
     config = request.app.state.config
     ip = request.scope.get("state", {}).get("client_ip") or client_ip(request.scope, config.trusted_proxies)
-    wait = request.app.state.lead_buckets.take(ip)
-    if wait > 0:
-        raise RateLimited(f"Too many requests from your address; try again in {math.ceil(wait)} s.")
     if data.website.strip():
         fake = LeadAccepted(id=str(uuid.uuid4()), status="new", created_at=datetime.now(UTC), message=THANKS)
         return Response(fake, status_code=202)
-    row, created = await tx(_store, request.app.state.org_cache, data, org, valid_ip_or_none(ip), key)
+    row, created = await tx(_store, config, request.app.state.org_cache, data, org, valid_ip_or_none(ip), key)
     if created and getattr(request.app.state, "dispatcher", None) is not None:
         request.app.state.dispatcher.kick()
     accepted = LeadAccepted(id=row["id"], status=row["status"], created_at=row["created_at"], message=THANKS)
@@ -91,28 +89,28 @@ async def submit(
 
 def update(
     conn: psycopg.Connection,
-    principal: Principal,
+    *,
+    organization_id: str,
+    user_id: str | None,
+    request_id: str,
     lead_id: str,
     status: str | None,
     assigned_to: str | None,
     unassign: bool,
-    request_id: str,
 ) -> dict[str, Any]:
     """Change status/assignee and audit the change."""
     before, after = service.update_lead(
-        conn, principal.organization_id, lead_id, status=status, assigned_to=assigned_to, unassign=unassign
+        conn, organization_id, lead_id, status=status, assigned_to=assigned_to, unassign=unassign
     )
+    changed = {key: [before[key], after[key]] for key in ("status", "assigned_to")}
     record(
         conn,
-        organization_id=principal.organization_id,
-        actor_user_id=principal.user_id,
+        organization_id=organization_id,
+        actor_user_id=user_id,
         action="update",
         entity="lead",
         entity_id=after["id"],
         request_id=request_id,
-        details={
-            "status": [before["status"], after["status"]],
-            "assigned_to": [before["assigned_to"], after["assigned_to"]],
-        },
+        details=changed,
     )
     return after

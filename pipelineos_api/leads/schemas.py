@@ -7,26 +7,23 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from pipelineos_api.platform.schemas import Input
+from pipelineos_api.platform.schemas import Input, line, text
 
 LeadStatus = Literal["new", "contacted", "bid_sent", "won", "lost"]
 
 
-def _text(max_length: int, min_length: int = 0) -> type[str]:
-    return Annotated[str, msgspec.Meta(min_length=min_length, max_length=max_length)]  # type: ignore[return-value]
-
-
 class LeadCreate(Input):
-    """The public contact form. ``website`` is a honeypot: people leave it empty."""
+    """The public contact form: a name and an email or a phone. ``website`` is a honeypot people leave
+    empty."""
 
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["Dana Rivera"])]
-    email: Annotated[str, msgspec.Meta(max_length=254, examples=["dana@example.com"])] | None = None
-    phone: Annotated[str, msgspec.Meta(max_length=40, examples=["+1 415 555 0100"])] | None = None
-    company: Annotated[str, msgspec.Meta(max_length=200)] | None = None
-    address: Annotated[str, msgspec.Meta(max_length=500)] | None = None
-    message: Annotated[str, msgspec.Meta(max_length=5000)] = ""
-    source: Annotated[str, msgspec.Meta(max_length=40)] = "web"
-    website: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    name: Annotated[str, line(200, 1, examples=["Dana Rivera"])]
+    email: Annotated[str, line(254, examples=["dana@example.com"])] | None = None
+    phone: Annotated[str, line(40, examples=["+1 415 555 0100"])] | None = None
+    company: Annotated[str, line(200, examples=["Rivera Dental"])] | None = None
+    address: Annotated[str, text(500, examples=["12 Main St, Springfield"])] | None = None
+    message: Annotated[str, text(5000, examples=["Need a bid for a 3-bath remodel."])] = ""
+    source: Annotated[str, line(40, examples=["web"])] = "web"
+    website: Annotated[str, text(500, examples=[""])] = ""
 
 
 class LeadAccepted(msgspec.Struct):
@@ -73,10 +70,12 @@ class LeadList(msgspec.Struct):
 
 
 class LeadUpdate(Input):
+    """Move along the pipeline and/or assign (``assigned_to``: a user id) or ``unassign``."""
+
     status: LeadStatus | None = None
-    assigned_to: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    assigned_to: Annotated[str, line(64, examples=["0b7c5d1e-9a55-4c2e-8f0e-2b1f6f7f4a10"])] | None = None
     unassign: bool = False
 
 
 class NoteCreate(Input):
-    body: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
+    body: Annotated[str, text(5000, 1, examples=["Called, left a voicemail."])]

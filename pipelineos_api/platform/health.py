@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import socket
+import json
 import time
+import urllib.request
 from typing import Any
 
 import psycopg
@@ -41,9 +42,12 @@ def _storage() -> str:
 
 
 def _dagster() -> str:
-    port = get_settings().dagster_port
-    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-        return f"webserver listening on 127.0.0.1:{port}"
+    """The Dagster webserver answers ``/server_info`` (what ``pipelineos up`` waits for, too)."""
+    url = f"http://127.0.0.1:{get_settings().dagster_port}/server_info"
+    with urllib.request.urlopen(url, timeout=1.0) as response:
+        info = json.loads(response.read(65536))
+    version = info.get("dagster_webserver_version") or info.get("dagster_version") or "unknown version"
+    return f"webserver at {url.removesuffix('/server_info')} answers (dagster {version})"
 
 
 def _ai() -> str:

@@ -6,6 +6,7 @@ import math
 import re
 import time
 import uuid
+from urllib.parse import unquote_to_bytes
 
 import msgspec
 import structlog
@@ -14,6 +15,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from pipelineos_api.platform.clientip import client_ip
 from pipelineos_api.platform.ratelimit import TokenBuckets
 
+_CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 _API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 _DOCS_CSP = (
@@ -45,6 +47,30 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+def _printable_target(scope: Scope) -> bool:
+    """False when the path or query string (after percent-decoding) holds a control character such as NUL."""
+    raw_path = scope.get("raw_path") or scope.get("path", "").encode("utf-8", "surrogateescape")
+    return not (
+        _CONTROL.search(unquote_to_bytes(raw_path)) or _CONTROL.search(unquote_to_bytes(scope.get("query_string", b"")))
+    )
+
+
+async def send_problem(
+    scope: Scope, send: Send, status: int, title: str, detail: str, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    """Answer with an RFC 9457 body from outside Litestar's exception handling."""
+    request_id = scope.get("state", {}).get("request_id")
+    body = problem_bytes(status, title, detail, request_id, instance=scope.get("path", ""))
+    head = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": head + (headers or [])})  # type: ignore[arg-type]
+    await send({"type": "http.response.body", "body": body})  # type: ignore[arg-type]
+
+
+async def _refuse_control_characters(scope: Scope, receive: Receive, send: Send) -> None:
+    detail = "The URL contains a control character (such as %00); remove it from the path and query parameters."
+    await send_problem(scope, send, 400, "Bad Request", detail)
 
 
 class RequestContextMiddleware:
@@ -81,8 +107,9 @@ class RequestContextMiddleware:
                 message["headers"] = headers  # type: ignore[typeddict-unknown-key]
             await send(message)
 
+        handler = self.app if _printable_target(scope) else _refuse_control_characters
         try:
-            await self.app(scope, receive, send_wrapper)
+            await handler(scope, receive, send_wrapper)
         finally:
             log.info(
                 "request",
@@ -115,17 +142,5 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         retry = str(max(1, math.ceil(wait)))
-        request_id = scope.get("state", {}).get("request_id")
-        body = problem_bytes(
-            429,
-            "Too Many Requests",
-            f"More than {self.buckets.rate:g} requests per second from your address; retry after {retry} s.",
-            request_id,
-        )
-        headers = [
-            (b"content-type", b"application/problem+json"),
-            (b"retry-after", retry.encode()),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 429, "headers": headers})  # type: ignore[arg-type]
-        await send({"type": "http.response.body", "body": body})  # type: ignore[arg-type]
+        detail = f"More than {self.buckets.rate:g} requests per second from your address; retry after {retry} s."
+        await send_problem(scope, send, 429, "Too Many Requests", detail, [(b"retry-after", retry.encode())])

@@ -54,8 +54,10 @@ def problem_response(
 
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return problem_response(request, exc.status, exc.message, headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    if "retry_after" in exc.extra:
+        headers["Retry-After"] = str(exc.extra["retry_after"])
+    return problem_response(request, exc.status, exc.message, headers=headers or None)
 
 
 def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
@@ -77,11 +79,21 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
 
 
 def _validation_errors(exc: ValidationException) -> list[Any] | None:
-    if isinstance(exc.extra, list):
-        return [
-            {k: str(v)[:300] for k, v in e.items()} if isinstance(e, dict) else str(e)[:300] for e in exc.extra[:20]
-        ]
-    return None
+    if not isinstance(exc.extra, list):
+        return None
+    return [_field_error(e) if isinstance(e, dict) else str(e)[:300] for e in exc.extra[:20]]
+
+
+def _field_error(error: dict[str, Any]) -> dict[str, str]:
+    """One field's error in plain words: no regexes, no enum reprs."""
+    out = {k: str(v)[:300] for k, v in error.items()}
+    if "matching regex" in out.get("message", ""):
+        out["message"] = "Must not contain control characters (NUL, escape codes; line breaks only in multi-line text)."
+    if out.get("key") == "data" and out.get("message") == "'data'":
+        out["message"] = "A JSON body is required."
+    if "source" in out:
+        out["source"] = out["source"].removeprefix("ParamType.").lower()
+    return out
 
 
 def _validation_detail(exc: ValidationException) -> str:

@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 import io
-import uuid
 
 import openpyxl
 import psycopg
 import pytest
-from api_helpers import assert_problem, bearer
-from psycopg.rows import dict_row
+from api_helpers import assert_problem, bearer, seed_blueprint
 
 pytestmark = pytest.mark.anyio
 
 
-def _blueprint_with_detections(db_url: str, org: str, classes: list[str]) -> str:
-    with psycopg.connect(db_url, row_factory=dict_row) as conn:
-        bp = conn.execute(
-            "insert into blueprints (organization_id, original_name, content_type, size_bytes, sha256, "
-            "status, "
-            "page_count, customer_email, project_name) values (%s, 'p.pdf', 'application/pdf', 10, %s, "
-            "'completed', 1, 'owner@example.com', 'Clinic') returning id",
-            (org, "c" * 64),
-        ).fetchone()["id"]
-        for i, cls in enumerate(classes):
-            conn.execute(
-                "insert into fixture_detections (id, organization_id, blueprint_id, page_index, "
-                "fixture_class, x0, y0, x1, y1, confidence, method, detector_version) values "
-                "(%s, %s, %s, 0, %s, %s, 0.1, %s, 0.2, 0.9, 'vector_tag', 't')",
-                (str(uuid.uuid4()), org, bp, cls, 0.01 * i, 0.01 * i + 0.005),
-            )
-    return str(bp)
-
-
 async def test_bid_lifecycle(client, tokens, users, db_url) -> None:
-    bp = _blueprint_with_detections(db_url, users["organization_id"], ["water_closet", "water_closet", "lavatory"])
+    bp = seed_blueprint(db_url, users["organization_id"], ["water_closet", "water_closet", "lavatory"]).id
     h_est = bearer(tokens["estimator"])
     created = await client.post(f"/api/blueprints/{bp}/bids", headers=h_est, json={"name": "Base bid"})
     assert created.status_code == 201, created.text
@@ -131,3 +110,55 @@ async def test_catalog_crud_import_export(client, tokens) -> None:
     off = await client.post(f"/api/catalogs/{new['id']}/active", headers=h_admin, json={"is_active": False})
     assert off.json()["is_active"] is False
     assert_problem(await client.get(f"/api/catalogs/{cid}", headers=bearer(tokens["other_admin"])), 404)
+
+
+async def test_catalog_items_create_and_delete(client, tokens, users, db_url) -> None:
+    h_admin = bearer(tokens["admin"])
+    catalogs = (await client.get("/api/catalogs", headers=h_admin)).json()
+    source = catalogs[0]["id"]
+    workbook = (await client.get(f"/api/catalogs/{source}/export.xlsx", headers=h_admin)).content
+    new = (await client.post("/api/catalogs/import", headers=h_admin, files={"workbook": ("c.xlsx", workbook)})).json()
+    item = {"sku": "HB-TEST-1", "description": "Hose bibb, frost-free", "material_cost": 41.5, "supplier": "Ferguson"}
+    created = await client.post(f"/api/catalogs/{new['id']}/items", headers=h_admin, json=item)
+    assert created.status_code == 201, created.text
+    assert created.json()["sku"] == "HB-TEST-1" and created.json()["unit"] == "ea"
+    assert_problem(await client.post(f"/api/catalogs/{new['id']}/items", headers=h_admin, json=item), 409)
+    assert_problem(
+        await client.post(f"/api/catalogs/{new['id']}/items", headers=bearer(tokens["estimator"]), json=item), 403
+    )
+    assert_problem(
+        await client.post(f"/api/catalogs/{new['id']}/items", headers=h_admin, json={**item, "material_cost": -1}), 400
+    )
+    detail = (await client.get(f"/api/catalogs/{new['id']}", headers=h_admin)).json()
+    assert detail["item_count"] == new["item_count"] + 1
+    with psycopg.connect(db_url) as conn:
+        in_assembly = conn.execute(
+            "select i.sku from price_items i join assembly_items ai on ai.item_id = i.id where i.catalog_id = %s "
+            "limit 1",
+            (new["id"],),
+        ).fetchone()[0]
+    used = assert_problem(await client.delete(f"/api/catalogs/{new['id']}/items/{in_assembly}", headers=h_admin), 409)
+    assert "assemblies" in used["detail"]
+    gone = await client.delete(f"/api/catalogs/{new['id']}/items/HB-TEST-1", headers=h_admin)
+    assert gone.status_code == 204
+    assert_problem(await client.delete(f"/api/catalogs/{new['id']}/items/HB-TEST-1", headers=h_admin), 404)
+    assert_problem(
+        await client.delete(f"/api/catalogs/{new['id']}/items/{in_assembly}", headers=bearer(tokens["other_admin"])),
+        404,
+    )
+    bp = seed_blueprint(db_url, users["organization_id"], ["water_closet"]).id
+    used_catalog = await client.post(
+        f"/api/blueprints/{bp}/bids", headers=bearer(tokens["estimator"]), json={"catalog_id": new["id"]}
+    )
+    assert used_catalog.status_code == 201, used_catalog.text
+    frozen = await client.post(f"/api/catalogs/{new['id']}/items", headers=h_admin, json={**item, "sku": "HB-2"})
+    assert "frozen" in assert_problem(frozen, 409)["detail"]
+    with psycopg.connect(db_url) as conn:
+        actions = [
+            r[0]
+            for r in conn.execute(
+                "select action from audit_log where entity = 'price_item' and entity_id like %s order by id",
+                (f"{new['id']}:HB-TEST-1",),
+            ).fetchall()
+        ]
+    assert actions == ["create", "delete"]

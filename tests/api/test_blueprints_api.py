@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import psycopg
 import pytest
-from api_helpers import assert_problem, bearer
+from api_helpers import assert_problem, bearer, seed_blueprint
 from psycopg.rows import dict_row
 
 from pipelineos.settings import get_settings
@@ -96,36 +96,9 @@ async def test_accepts_each_type_by_bytes(client, tokens) -> None:
         assert r.status_code == 202, (name, r.text)
 
 
-async def _seed_processed(db_url: str, org: str) -> tuple[str, str, str]:
-    with psycopg.connect(db_url, row_factory=dict_row) as conn:
-        bp = conn.execute(
-            "insert into blueprints (organization_id, original_name, content_type, size_bytes, sha256, "
-            "status, "
-            "page_count) values (%s, 'p.pdf', 'application/pdf', 10, %s, 'completed', 1) returning id",
-            (org, "a" * 64),
-        ).fetchone()["id"]
-        from pipelineos.storage import get_storage
-
-        png = get_storage().put_bytes(b"\x89PNG\r\n\x1a\n fake page")
-        conn.execute(
-            "insert into blueprint_pages (organization_id, blueprint_id, page_index, width_pt, height_pt, "
-            "render_dpi, image_sha256, is_vector, sheet_number) values (%s, %s, 0, 792, 612, 100, %s, true, "
-            "'P-101')",
-            (org, bp, png.sha256),
-        )
-        ids = [str(uuid.uuid4()), str(uuid.uuid4())]
-        for det_id, cls in zip(ids, ("water_closet", "lavatory"), strict=True):
-            conn.execute(
-                "insert into fixture_detections (id, organization_id, blueprint_id, page_index, "
-                "fixture_class, x0, y0, x1, y1, confidence, method, detector_version) values "
-                "(%s, %s, %s, 0, %s, 0.1, 0.1, 0.2, 0.2, 0.9, 'vector_tag', 't')",
-                (det_id, org, bp, cls),
-            )
-    return str(bp), ids[0], ids[1]
-
-
 async def test_detail_reviews_pages_and_exports(client, tokens, users, db_url) -> None:
-    bp, wc, lav = await _seed_processed(db_url, users["organization_id"])
+    seeded = seed_blueprint(db_url, users["organization_id"], ["water_closet", "lavatory"])
+    bp, (wc, lav) = seeded.id, seeded.detection_ids
     h_est, h_view = bearer(tokens["estimator"]), bearer(tokens["viewer"])
     detail = (await client.get(f"/api/blueprints/{bp}", headers=h_view)).json()
     assert detail["fixture_counts"] == {"lavatory": 1, "water_closet": 1}

@@ -63,6 +63,7 @@ def instance(app_env: dict[str, str]) -> Iterator[dg.DagsterInstance]:
 
 @pytest.fixture(scope="module")
 def resources(app_env: dict[str, str]) -> dict[str, object]:
-    from pipelineos_assets.definitions import shared_resources
+    """Every resource of the code location (shared and per domain), as the daemon's runs get them."""
+    from pipelineos_assets.definitions import defs
 
-    return shared_resources()
+    return dict(defs.resources)

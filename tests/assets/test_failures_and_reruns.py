@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
 import psycopg
 import pytest
-from test_asset_graph import materialize_blueprint
+from test_asset_graph import PIPELINE, materialize_blueprint
 
-from pipelineos.blueprints.processing import delivery
-from pipelineos.blueprints.processing.errors import ProcessingError
 from pipelineos.storage import get_storage
-from pipelineos_assets.defs.bids.checks import total_reconciles
+from pipelineos_assets import guard
+from pipelineos_assets.defs.blueprints.assets import blueprint_file, blueprint_pages, sheet_index
+from pipelineos_assets.defs.blueprints.partitions import blueprint_partitions
+from pipelineos_assets.defs.failures import blueprint_run_failure_sensor
+from pipelineos_assets.guard import run_step
 
 
 def _status(db: psycopg.Connection, blueprint_id: str) -> tuple[str, str | None]:
@@ -95,117 +96,111 @@ def test_malformed_review_decision_fails_with_its_id(
     assert status == "failed" and decision in error and "hot_tub" in error
 
 
+def test_blueprint_deleted_mid_run_fails_naming_it(
+    instance,
+    resources,
+    register: Callable[..., str],
+    tmp_path: Path,
+    plan_set_pdf: Path,
+    db: psycopg.Connection,
+) -> None:
+    path = tmp_path / "deleted.pdf"
+    path.write_bytes(plan_set_pdf.read_bytes() + b"\n%deleted copy\n")
+    blueprint_id = register(path)
+    instance.add_dynamic_partitions("blueprints", [blueprint_id])
+    rendered = dg.AssetSelection.assets(blueprint_file, blueprint_pages, sheet_index)
+    options = {"partition_key": blueprint_id, "instance": instance, "resources": resources, "raise_on_error": False}
+    assert dg.materialize(PIPELINE, selection=rendered, **options).success
+    db.execute("delete from blueprints where id = %s", (blueprint_id,))
+    db.commit()
+    rest = dg.materialize(PIPELINE, selection=dg.AssetSelection.all() - rendered, **options)
+    assert not rest.success
+    failure = next(e for e in rest.all_events if e.event_type_value == "STEP_FAILURE")
+    assert failure.step_key == "fixture_detections"
+    message = failure.step_failure_data.error.message
+    assert blueprint_id in message and "deleted" in message and "Traceback" not in message
+    left = db.execute("select count(*) as n from blueprint_pages where blueprint_id = %s", (blueprint_id,)).fetchone()
+    assert left["n"] == 0
+
+
+def test_run_failure_sensor_marks_a_blueprint_left_processing(
+    instance, resources, register: Callable[..., str], tmp_path: Path, db: psycopg.Connection
+) -> None:
+    """A run that died without its asset marking the blueprint (a crash) still leaves it ``failed``."""
+    corrupt = tmp_path / "crashed.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n%crashed\n1 0 obj <</Type /Catalog>> no xref\n")
+    blueprint_id = register(corrupt)
+    run = materialize_blueprint(instance, resources, blueprint_id)
+    assert not run.success
+    db.execute("update blueprints set status = 'processing', error = null where id = %s", (blueprint_id,))
+    db.commit()
+    context = dg.build_run_status_sensor_context(
+        sensor_name=blueprint_run_failure_sensor.name,
+        dagster_event=run.get_run_failure_event(),
+        dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(run.run_id),
+    ).for_run_failure()
+    blueprint_run_failure_sensor(context)
+    status, error = _status(db, blueprint_id)
+    assert status == "failed" and f"run {run.run_id} failed" in error
+    db.execute("delete from blueprints where id = %s", (blueprint_id,))
+    db.commit()
+    blueprint_run_failure_sensor(context)  # the blueprint is gone: nothing to mark, and no error
+
+
+def _flaky_asset(blueprint_id: str, attempts: list[int], failures: int, error: Exception) -> dg.AssetsDefinition:
+    """An asset whose step raises ``error`` on its first ``failures`` attempts, through ``run_step``."""
+
+    @dg.asset(partitions_def=blueprint_partitions, name=f"flaky_{len(attempts)}_{failures}")
+    def flaky(context):  # unannotated: this module's string annotations are not types Dagster can read
+        def step() -> int:
+            attempts.append(context.retry_number)
+            if len(attempts) <= failures:
+                raise error
+            return len(attempts)
+
+        return run_step(context, blueprint_id, step)
+
+    return flaky
+
+
 @pytest.mark.parametrize(
-    ("totals", "passed"),
+    ("failures", "error", "attempts", "succeeds"),
     [
-        (
-            {
-                "lines_total": "100.00",
-                "material_cost": "60.00",
-                "labor_cost": "40.00",
-                "overhead": "10.00",
-                "markup": "16.50",
-                "contingency": "3.80",
-                "tax": "4.95",
-                "rounding": "0",
-                "total": "135.25",
-                "line_count": 2,
-            },
-            True,
-        ),
-        (
-            {
-                "lines_total": "100.00",
-                "material_cost": "60.00",
-                "labor_cost": "40.00",
-                "overhead": "10.00",
-                "markup": "16.50",
-                "contingency": "3.80",
-                "tax": "4.95",
-                "rounding": "0",
-                "total": "135.26",
-                "line_count": 2,
-            },
-            False,
-        ),
-        (
-            {
-                "lines_total": "99.99",
-                "material_cost": "60.00",
-                "labor_cost": "40.00",
-                "overhead": "0",
-                "markup": "0",
-                "contingency": "0",
-                "tax": "0",
-                "rounding": "0.01",
-                "total": "100.00",
-                "line_count": 2,
-            },
-            False,
-        ),
-        (
-            {
-                "lines_total": "0",
-                "material_cost": "0",
-                "labor_cost": "0",
-                "overhead": "0",
-                "markup": "0",
-                "contingency": "0",
-                "tax": "0",
-                "rounding": "0",
-                "total": "0",
-                "line_count": 0,
-            },
-            False,
-        ),
+        (2, ConnectionResetError("SMTP connection reset by peer"), [0, 1, 2], True),
+        (9, ConnectionResetError("SMTP connection reset by peer"), [0, 1, 2, 3], False),  # retries run out
+        (1, ValueError("bad value"), [0], False),  # not transient: no retry
     ],
 )
-def test_bid_total_check(totals: dict, passed: bool) -> None:
-    ok, metadata = total_reconciles({k: v if k == "line_count" else Decimal(v) for k, v in totals.items()})
-    assert ok is passed
-    assert metadata["total"] == totals["total"]
-
-
-def test_proposal_check_refuses_a_broken_pdf() -> None:
-    broken = get_storage().put_bytes(b"%PDF-1.4 this is not really a pdf")
-    with pytest.raises(ProcessingError, match=r"does not open|no pages"):
-        delivery.check_pdf(broken.sha256)
-
-
-def test_definitions_load_with_running_sensors_and_schedules() -> None:
-    from pipelineos_assets.definitions import defs
-
-    dg.Definitions.validate_loadable(defs)
-    jobs = {j.name for j in defs.resolve_all_job_defs()}
-    assert {
-        "process_blueprint",
-        "price_and_send_bid",
-        "outbox_retry_job",
-        "lead_follow_up_job",
-        "stale_bid_reminder_job",
-    } <= jobs
-    sensors = {s.name: s.default_status for s in defs.sensors}
-    assert set(sensors) >= {
-        "upload_sensor",
-        "bid_request_sensor",
-        "review_completed_sensor",
-        "blueprint_run_failure_sensor",
-    }
-    assert set(sensors.values()) == {dg.DefaultSensorStatus.RUNNING}
-    assert all(s.default_status == dg.DefaultScheduleStatus.RUNNING for s in defs.schedules)
-    graph = defs.resolve_asset_graph()
-    assert {k.to_user_string() for k in graph.get_all_asset_keys()} >= {
-        "blueprint_file",
-        "blueprint_pages",
-        "sheet_index",
-        "fixture_detections",
-        "reviewed_takeoff",
-        "priced_bid",
-        "proposal_pdf",
-        "sent_proposal",
-        "alternate_bid",
-        "alternate_proposal_pdf",
-        "sent_alternate_proposal",
-    }
-    assert graph.get(dg.AssetKey("priced_bid")).parent_keys == {dg.AssetKey("reviewed_takeoff")}
-    assert graph.get(dg.AssetKey("alternate_bid")).parent_keys == {dg.AssetKey("reviewed_takeoff")}
+def test_transient_errors_are_retried_with_backoff(
+    instance,
+    register: Callable[..., str],
+    tmp_path: Path,
+    plan_set_pdf: Path,
+    db: psycopg.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+    failures: int,
+    error: Exception,
+    attempts: list[int],
+    succeeds: bool,
+) -> None:
+    monkeypatch.setattr(guard, "BASE_DELAY_SECONDS", 0.05)
+    path = tmp_path / "flaky.pdf"
+    path.write_bytes(plan_set_pdf.read_bytes() + f"\n%flaky {failures} {error}\n".encode())
+    blueprint_id = register(path)
+    instance.add_dynamic_partitions("blueprints", [blueprint_id])
+    seen: list[int] = []
+    result = dg.materialize(
+        [_flaky_asset(blueprint_id, seen, failures, error)],
+        partition_key=blueprint_id,
+        instance=instance,
+        raise_on_error=False,
+    )
+    assert (result.success, seen) == (succeeds, attempts)
+    retries = [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+    assert len(retries) == len(attempts) - 1
+    status, message = _status(db, blueprint_id)
+    if succeeds:
+        assert (status, message) == ("pending", None)
+    else:
+        assert status == "failed" and type(error).__name__ in message and str(error) in message

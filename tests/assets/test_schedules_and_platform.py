@@ -11,7 +11,7 @@ import yaml
 
 from pipelineos.platform.dagster_home import ensure_dagster_home
 from pipelineos_assets.defs.leads.schedules import lead_follow_up_job, stale_bid_reminder_job
-from pipelineos_assets.defs.proposals.schedules import outbox_retry_job
+from pipelineos_assets.defs.proposals.schedules import outbox_retry_job, outbox_retry_schedule
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +83,40 @@ def test_outbox_retry_sends_due_messages(sent_bids, smtp_sink, db: psycopg.Conne
     assert [s["status"] for s in statuses] == ["sent"]
 
 
+def test_follow_up_cadence_comes_from_the_setting(
+    sent_bids, db: psycopg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipelineos.settings import get_settings
+
+    monkeypatch.setenv("PIPELINEOS_FOLLOW_UP_HOURS", "[1, 48]")
+    get_settings.cache_clear()
+    try:
+        assert lead_follow_up_job.execute_in_process().success  # no run config: the setting decides
+    finally:
+        get_settings.cache_clear()
+    keys = {m["dedupe_key"] for m in _messages(db, sent_bids["fresh"])}
+    assert {f"bid:{sent_bids['fresh']}:follow_up:{h}h" for h in (1, 48)} <= keys
+
+
+def test_outbox_schedule_starts_a_run_only_when_a_message_is_due(
+    sent_bids, instance, resources, db: psycopg.Connection
+) -> None:
+    db.execute("update messages set next_attempt_at = now() + interval '1 hour' where status in ('queued', 'sending')")
+    db.commit()
+    with dg.build_schedule_context(instance=instance, resources=resources) as context:
+        assert isinstance(outbox_retry_schedule(context), dg.SkipReason)
+    db.execute(
+        "insert into messages (organization_id, bid_id, channel, kind, recipient, dedupe_key) "
+        "select organization_id, id, 'email', 'follow_up', 'due@example.com', 'due-now' "
+        "from bids where id = %s",
+        (sent_bids["fresh"],),
+    )
+    db.commit()
+    with dg.build_schedule_context(instance=instance, resources=resources) as context:
+        request = outbox_retry_schedule(context)
+    assert isinstance(request, dg.RunRequest) and request.tags["pipelineos/due_messages"] == "1"
+
+
 def test_dagster_home_uses_postgres_and_the_queued_coordinator(db_url: str, tmp_path: Path, app_env) -> None:
     home = ensure_dagster_home(tmp_path / "dh", db_url, max_concurrent_runs=3)
     config = yaml.safe_load((home / "dagster.yaml").read_text())
@@ -90,12 +124,12 @@ def test_dagster_home_uses_postgres_and_the_queued_coordinator(db_url: str, tmp_
     assert url.startswith("postgresql+psycopg2://") and "search_path%3Ddagster" in url
     assert config["run_coordinator"]["class"] == "QueuedRunCoordinator"
     assert config["concurrency"]["runs"]["max_concurrent_runs"] == 3
+    with psycopg.connect(db_url) as conn:  # the tables exist before any Dagster process starts (no race)
+        tables = conn.execute("select count(*) from information_schema.tables where table_schema = 'dagster'")
+        assert tables.fetchone()[0] >= 10
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
         assert type(instance.event_log_storage).__name__ == "PostgresEventLogStorage"
         assert type(instance.schedule_storage).__name__ == "PostgresScheduleStorage"
         assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
-    with psycopg.connect(db_url) as conn:
-        tables = conn.execute("select count(*) from information_schema.tables where table_schema = 'dagster'")
-        assert tables.fetchone()[0] >= 10
     assert ensure_dagster_home(tmp_path / "dh", db_url, max_concurrent_runs=3) == home  # rewriting is a no-op

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from pipelineos.blueprints.processing import bidding
 from pipelineos.db.pool import connection
+from pipelineos_assets.cursor import LOOKBACK, WindowCursor
 from pipelineos_assets.defs.bids.sensors import bid_request_sensor, review_completed_sensor
 from pipelineos_assets.defs.blueprints.sensors import upload_sensor
 
@@ -50,12 +52,32 @@ def test_upload_sensor_requests_each_upload_once(instance, resources, register, 
     assert all(r.tags["pipelineos/blueprint"] == i for r, i in zip(result.run_requests, ids, strict=True))
     (added,) = result.dynamic_partitions_requests
     assert added.partitions_def_name == "blueprints" and list(added.partition_keys) == ids
-    assert json.loads(result.cursor)["id"] == ids[-1]
+    assert set(ids) <= set(json.loads(result.cursor)["seen"])
     # the next tick from the new cursor finds nothing; a restart from the old cursor gives the same run keys
     assert not _tick(upload_sensor, instance, resources, result.cursor).run_requests
     replay = _tick(upload_sensor, instance, resources, first.cursor)
     assert [r.run_key for r in replay.run_requests] == [r.run_key for r in result.run_requests]
     assert not set(baseline) & set(ids)
+
+
+def test_upload_sensor_finds_an_upload_committed_late(
+    instance, resources, register, copies, db: psycopg.Connection
+) -> None:
+    """A row stamped before the cursor's newest upload but committed after it is still requested, once."""
+    first, second = copies(2)
+    _tick(upload_sensor, instance, resources, None)
+    newer = register(first)
+    cursor = _tick(upload_sensor, instance, resources, None).cursor
+    late = register(second)
+    db.execute(
+        "update blueprints set created_at = (select created_at from blueprints where id = %s) - interval '2 minutes' "
+        "where id = %s",
+        (newer, late),
+    )
+    db.commit()
+    result = _tick(upload_sensor, instance, resources, cursor)
+    assert [r.partition_key for r in result.run_requests] == [late]
+    assert not _tick(upload_sensor, instance, resources, result.cursor).run_requests
 
 
 def test_upload_sensor_skips_non_pending(instance, resources, register, copies, db: psycopg.Connection) -> None:
@@ -125,3 +147,14 @@ def test_bad_variant_is_refused(register, copies) -> None:
     blueprint_id = register(path)
     with connection() as conn, pytest.raises(Exception, match="bid variant 'Not OK!'"):
         bidding.request_bid(conn, blueprint_id, variant="Not OK!")
+
+
+def test_window_cursor_keeps_only_keys_within_the_lookback() -> None:
+    start = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
+    cursor = WindowCursor.parse(None).advance([("a", start), ("b", start + dt.timedelta(minutes=1))])
+    assert cursor.since == start + dt.timedelta(minutes=1) - LOOKBACK and cursor.seen_keys == ["a", "b"]
+    later = WindowCursor.parse(cursor.dumps()).advance([("c", start + LOOKBACK + dt.timedelta(seconds=30))])
+    assert later.seen_keys == ["b", "c"]  # "a" is older than the window: the query no longer reaches it
+    assert later.newest == start + LOOKBACK + dt.timedelta(seconds=30)
+    assert WindowCursor.parse(later.dumps()) == later
+    assert later.advance([]) == later

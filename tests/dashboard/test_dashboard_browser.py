@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageStat
 
-from pipelineos.reporting.demo import SHEET_PT
+from dashboard.utils.overlay import CLASS_COLORS, class_name
 from pipelineos.settings import REPO_ROOT
 
 pytestmark = pytest.mark.slow
@@ -103,19 +103,23 @@ def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
     raise TimeoutError("the app kept running")
 
 
-def click_point(page, det: dict) -> tuple[float, float]:
-    """Screen point of a detection's centre in the review chart (Vega pads the plot by 5 px)."""
-    box = page.locator('[data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas').first
-    area = box.bounding_box()
-    width = area["width"] - 10
-    height = width * SHEET_PT[1] / SHEET_PT[0]
-    return (
-        area["x"] + 5 + width * (det["x0"] + det["x1"]) / 2,
-        area["y"] + 5 + height * (det["y0"] + det["y1"]) / 2,
-    )
+def sheet_area(page) -> dict:
+    """Screen rectangle of the sheet image inside the review chart."""
+    return page.locator('[data-testid="stVegaLiteChart"] g.mark-image image').first.bounding_box()
 
 
-def test_browser_signs_in_and_shows_the_review_sheet(chromium, dashboard_url, seeded, db, tmp_path):
+def class_colour_pixels(png: bytes) -> dict[str, int]:
+    """How many screenshot pixels carry each fixture class's box colour (exactly, as Vega draws strokes)."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    counts: dict[str, int] = {}
+    wanted = {tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)): cls for cls, c in CLASS_COLORS.items()}
+    for n, rgb in image.getcolors(maxcolors=1 << 24) or []:
+        if rgb in wanted:
+            counts[wanted[rgb]] = counts.get(wanted[rgb], 0) + n
+    return counts
+
+
+def test_browser_signs_in_and_reviews_on_the_sheet(chromium, dashboard_url, seeded, db, tmp_path):
     from playwright.sync_api import sync_playwright
 
     target = db.execute(
@@ -125,40 +129,101 @@ def test_browser_signs_in_and_shows_the_review_sheet(chromium, dashboard_url, se
         "order by b.created_at desc, b.id limit 1) "
         "and d.confidence >= 0.3 order by d.confidence desc, d.id limit 1"
     ).fetchone()
-
+    label = f"{class_name(target['fixture_class'])} · {target['confidence']:.2f}"
+    shots = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=chromium, args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]
         )
-        page = browser.new_page(viewport={"width": 1600, "height": 1100})
-        page.goto(dashboard_url)
+        page = browser.new_page(viewport={"width": 1600, "height": 1200})
+        page.goto(f"{dashboard_url}/review")  # a deep link while signed out: the sign-in form, then the page
+        wait_until_idle(page)
+        assert "Page not found" not in page.inner_text("body")
+        page.get_by_role("textbox", name="Email").fill(seeded["admin_email"])
+        page.get_by_role("textbox", name="Password").fill(seeded["admin_password"])
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Review takeoff").wait_for(timeout=60_000)
+        page.locator('[data-testid="stVegaLiteChart"] g.mark-image image').first.wait_for(timeout=60_000)
+        wait_until_idle(page)
+        page.wait_for_timeout(1000)
+        shots["review"] = page.screenshot()
+        text = page.inner_text('[data-testid="stApp"]')
+        legend_entries = page.locator('[data-testid="stVegaLiteChart"] g.role-legend-label text').count()
+
+        area = sheet_area(page)
+        cx = area["x"] + area["width"] * (target["x0"] + target["x1"]) / 2
+        cy = area["y"] + area["height"] * (target["y0"] + target["y1"]) / 2
+        page.mouse.click(cx, cy)
+        picker = page.locator('[data-testid="stMultiSelect"]').first
+        picker.get_by_text(label).first.wait_for(timeout=30_000)
+        wait_until_idle(page)
+        page.get_by_role("button", name="Accept 1").click()
+        unsaved = page.locator('[data-testid="stMetric"]', has_text="Unsaved").locator('[data-testid="stMetricValue"]')
+        try:
+            unsaved.get_by_text("1", exact=True).wait_for(timeout=30_000)
+        finally:
+            (tmp_path / "accepted.png").write_bytes(page.screenshot())
+
+        area = sheet_area(page)
+        x0, y0 = area["x"] + area["width"] * 0.05, area["y"] + area["height"] * 0.06
+        page.mouse.move(x0, y0)
+        page.mouse.down()
+        page.mouse.move(x0 + area["width"] * 0.3, y0 + area["height"] * 0.3, steps=10)
+        page.mouse.up()
+        page.get_by_text("Marked area:").wait_for(timeout=30_000)
+        wait_until_idle(page)
+        page.get_by_role("button", name="Zoom in").click()
+        page.get_by_text("Zoomed").first.wait_for(timeout=30_000)
+        wait_until_idle(page)
+        page.wait_for_timeout(1000)
+        shots["zoomed"] = page.screenshot()
+        selected_after = picker.inner_text()
+
+        area = sheet_area(page)  # a missed fixture: drag its box on the zoomed sheet, then add it
+        page.mouse.move(area["x"] + area["width"] * 0.4, area["y"] + area["height"] * 0.4)
+        page.mouse.down()
+        page.mouse.move(area["x"] + area["width"] * 0.5, area["y"] + area["height"] * 0.5, steps=6)
+        page.mouse.up()
+        page.get_by_text("Marked area:").wait_for(timeout=30_000)
+        wait_until_idle(page)
+        page.get_by_role("button", name="Add fixture").click()
+        unsaved.get_by_text("2", exact=True).wait_for(timeout=30_000)
+        browser.close()
+    for name, png in shots.items():
+        (tmp_path / f"{name}.png").write_bytes(png)
+    assert "Traceback" not in text and "Counts by type and sheet" in text
+    gray = Image.open(io.BytesIO(shots["review"])).convert("L")
+    assert ImageStat.Stat(gray).var[0] > 200, "the screenshot looks blank"
+    colours = class_colour_pixels(shots["review"])
+    assert sum(1 for n in colours.values() if n >= 20) >= 3, f"boxes in class colours on the sheet: {colours}"
+    assert legend_entries >= 3, "the legend names the classes"
+    assert sum(class_colour_pixels(shots["zoomed"]).values()) > 0
+    assert label not in selected_after, "accepting clears the selection and a drag selects nothing"
+
+
+def test_upload_status_refreshes_by_itself(chromium, dashboard_url, seeded, db, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    drawing = tmp_path / "browser-upload.pdf"
+    drawing.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{dashboard_url}/upload")
         wait_until_idle(page)
         page.get_by_role("textbox", name="Email").fill(seeded["admin_email"])
         page.get_by_role("textbox", name="Password").fill(seeded["admin_password"])
         page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("heading", name="Blueprints").wait_for(timeout=60_000)
-        page.get_by_role("link", name="Review").click()
-        page.get_by_role("heading", name="Review takeoff").wait_for(timeout=60_000)
-        wait_until_idle(page)
-        page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(
-            timeout=60_000
+        page.get_by_role("heading", name="Upload drawings").wait_for(timeout=60_000)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(drawing))
+        page.get_by_text("browser-upload.pdf — pending").wait_for(timeout=60_000)
+        db.execute(
+            "update blueprints set status = 'failed', error = 'The PDF is damaged: no pages.' "
+            "where original_name = 'browser-upload.pdf'"
         )
-        page.wait_for_timeout(1500)
-        png = page.screenshot(full_page=True)
-        (tmp_path / "review.png").write_bytes(png)
-        text = page.inner_text('[data-testid="stApp"]')
-        label = f"{target['fixture_class']} · {target['confidence']:.2f}"
-        page.mouse.click(*click_point(page, target))
-        picker = page.locator('[data-testid="stMultiSelect"]').first
-        try:
-            picker.get_by_text(label).first.wait_for(timeout=20_000)
+        db.commit()
+        try:  # no click, no reload: the status fragment polls on its own
+            page.get_by_text("Failed: The PDF is damaged: no pages.").wait_for(timeout=20_000)
         finally:
-            (tmp_path / "after-click.png").write_bytes(page.screenshot())
-        selected = picker.inner_text()
+            (tmp_path / "upload.png").write_bytes(page.screenshot())
         browser.close()
-    assert label in selected, "clicking a box selects it"
-    assert "Traceback" not in text
-    assert "Counts by type and sheet" in text
-    image = Image.open(io.BytesIO(png)).convert("L")
-    variance = ImageStat.Stat(image).var[0]
-    assert variance > 200, f"screenshot looks blank (pixel variance {variance:.1f})"

@@ -9,7 +9,6 @@ import psycopg
 import pytest
 from PIL import Image
 
-from dashboard.utils.catalog import CatalogImportError, changed_rows, export_csv, parse_csv
 from dashboard.utils.db import readable_error
 from dashboard.utils.overlay import CLASS_COLORS, REJECTED_COLOR, draw_boxes
 from dashboard.utils.review import (
@@ -140,7 +139,7 @@ def test_later_pending_decision_replaces_the_earlier_one():
             "y0": None,
             "x1": None,
             "y1": None,
-            "reason": "",
+            "reason": "wrong fixture type",
         }
     ]
     assert pending_for(state, "other") == {}
@@ -175,29 +174,6 @@ def test_find_similar_finds_the_same_symbol_elsewhere_and_skips_counted_ones():
     assert all(not (abs(b[0] - s[0]) < 0.01 and abs(b[1] - s[1]) < 0.01) for b in boxes for s in same[:2])
 
 
-def test_catalog_csv_round_trip_and_line_numbered_errors():
-    items = [
-        {
-            "sku": "FIX-WC",
-            "description": "Water closet",
-            "unit": "ea",
-            "material_cost": 365.0,
-            "supplier": "American Standard",
-            "discount_multiplier": 0.68,
-        }
-    ]
-    rows = parse_csv(export_csv(items))
-    assert rows[0]["sku"] == "FIX-WC" and str(rows[0]["material_cost"]) == "365.0"
-    with pytest.raises(CatalogImportError, match="Line 3: material_cost 'abc' is not a number"):
-        parse_csv(b"sku,description,material_cost\nA,ok,1\nB,bad,abc\n")
-    with pytest.raises(CatalogImportError, match="Missing column"):
-        parse_csv(b"sku,price\nA,1\n")
-    with pytest.raises(CatalogImportError, match="appears twice"):
-        parse_csv(b"sku,description,material_cost\nA,x,1\nA,y,2\n")
-    assert changed_rows(items, [{**items[0], "material_cost": 370.0}]) == [{**items[0], "material_cost": 370.0}]
-    assert changed_rows(items, items) == []
-
-
 def test_errors_read_as_sentences_without_internals():
     assert readable_error(NotFoundError("No blueprint with id 'x'."), "open it") == "No blueprint with id 'x'."
     db_down = readable_error(psycopg.OperationalError("connection refused on /tmp/.s.PGSQL"), "load the leads")
@@ -209,27 +185,3 @@ def test_errors_read_as_sentences_without_internals():
 
 def test_escape_md_neutralises_markup():
     assert escape_md("**x** <b>[a](javascript:1)</b>") == r"\*\*x\*\* \<b\>\[a\]\(javascript\:1\)\</b\>"
-
-
-def test_save_items_updates_prices_and_stamps_the_change_date(seeded, db):
-    from dashboard.utils.catalog import save_items
-    from dashboard.utils.db import fetch_all
-
-    org = seeded["organization_id"]
-    catalog_id = db.execute("select id::text as id from price_catalogs where organization_id = %s", (org,)).fetchone()[
-        "id"
-    ]
-    db.execute("update price_items set price_changed_at = '2026-01-15' where catalog_id = %s", (catalog_id,))
-    items = fetch_all("catalog_items", db, organization_id=org, catalog_id=catalog_id)
-    lav = next(i for i in items if i["sku"] == "FIX-LAV")
-    edited = {**lav, "material_cost": 200.0, "supplier": "Kohler"}
-    same = next(i for i in items if i["sku"] == "FIX-UR")
-    assert (
-        save_items(db, org, catalog_id, None, [edited, {**same, "description": "Urinal, renamed"}], upsert=False) == 2
-    )
-    after = {i["sku"]: i for i in fetch_all("catalog_items", db, organization_id=org, catalog_id=catalog_id)}
-    assert (after["FIX-LAV"]["material_cost"], after["FIX-LAV"]["supplier"]) == (200.0, "Kohler")
-    assert str(after["FIX-LAV"]["price_changed_at"]) != "2026-01-15"  # price moved: stamped today
-    assert str(after["FIX-UR"]["price_changed_at"]) == "2026-01-15"  # only the text changed
-    audit = db.execute("select details from audit_log where action = 'catalog.edit'").fetchone()
-    assert audit["details"] == {"items": 2, "skus": ["FIX-LAV", "FIX-UR"]}

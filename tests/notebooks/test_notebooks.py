@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -52,6 +54,12 @@ def test_notebook_is_stored_without_outputs(path: Path):
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: run nbstripout"
 
 
+def test_notebooks_are_exactly_what_nbstripout_leaves():
+    nbstripout = Path(sys.executable).with_name("nbstripout")
+    result = subprocess.run([str(nbstripout), "--verify", *map(str, NOTEBOOKS)], capture_output=True, text=True)
+    assert result.returncode == 0, f"run `.venv/bin/nbstripout notebooks/*.ipynb`: {result.stdout}{result.stderr}"
+
+
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
@@ -63,9 +71,7 @@ def test_notebook_is_stored_without_outputs(path: Path):
 )
 def test_notebook_executes_against_demo_data(path: Path, expected: str, demo_data, app_env, tmp_path):
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(
-        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()
+    NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     output = text_outputs(nb)
     assert "Organization: Demo Plumbing Co." in output
     assert expected in output

@@ -1,4 +1,7 @@
-"""Outbox and dispatcher against real PostgreSQL, a real SMTP server (aiosmtpd) and a loopback SMS API."""
+"""Outbox and dispatcher against real PostgreSQL, a real SMTP server (aiosmtpd) and a loopback SMS API.
+
+The SMTP outage (server stopped and restarted) is in ``test_smtp_outage.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,46 +13,14 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import psycopg
+from notify_helpers import clear, queue, smtp
 
 from pipelineos.net import free_loopback_port
 from pipelineos.notify.dispatcher import dispatch_due, dispatch_message
 from pipelineos.notify.outbox import enqueue, get_message
-from pipelineos.notify.transports import LocalSmsSink, SmtpTransport, TwilioSms
-from pipelineos.storage import get_storage
+from pipelineos.notify.transports import LocalSmsSink, TwilioSms
 
 FAR = dt.timedelta(days=30)
-
-
-def _smtp(port: int) -> dict:
-    return {
-        "email": SmtpTransport(
-            host="127.0.0.1",
-            port=port,
-            mail_from="Bids <bids@demo.example>",
-            timeout=2,
-            storage=get_storage(),
-        )
-    }
-
-
-def _queue(db: psycopg.Connection, org: str, recipient: str, **kw) -> str:  # type: ignore[no-untyped-def]
-    mid = enqueue(
-        db,
-        organization_id=org,
-        channel=kw.pop("channel", "email"),
-        kind="test",
-        recipient=recipient,
-        subject="Hello",
-        body_text="Body text",
-        **kw,
-    )
-    db.commit()
-    return mid
-
-
-def _clear(db: psycopg.Connection) -> None:
-    db.execute("update messages set status = 'dead' where status in ('queued', 'sending')")
-    db.commit()
 
 
 def test_enqueue_is_transactional_and_deduplicated(seeded: dict[str, str], db: psycopg.Connection) -> None:
@@ -80,8 +51,8 @@ def test_enqueue_is_transactional_and_deduplicated(seeded: dict[str, str], db: p
 
 
 def test_invalid_recipient_is_failed_with_reason(seeded: dict[str, str], db: psycopg.Connection, smtp_sink) -> None:  # type: ignore[no-untyped-def]
-    _clear(db)
-    mid = _queue(db, seeded["organization_id"], "not-an-address")
+    clear(db)
+    mid = queue(db, seeded["organization_id"], "not-an-address")
     row = get_message(db, mid)
     assert row is not None and row["status"] == "failed"
     assert "Invalid email address 'not-an-address'" in row["last_error"]
@@ -90,58 +61,19 @@ def test_invalid_recipient_is_failed_with_reason(seeded: dict[str, str], db: psy
         (seeded["organization_id"],),
     )
     db.commit()
-    report = dispatch_due(transports=_smtp(smtp_sink.port))
+    report = dispatch_due(transports=smtp(smtp_sink.port))
     assert report["failed_or_dead_on_claim"] == 1
     bad = db.execute("select status, last_error from messages where recipient = '12'").fetchone()
     assert bad["status"] == "failed" and "Invalid phone number '12'" in bad["last_error"]  # type: ignore[index]
 
 
-def test_smtp_down_then_up_delivers_each_message_once(
-    seeded: dict[str, str], db: psycopg.Connection, smtp_sink
-) -> None:  # type: ignore[no-untyped-def]
-    _clear(db)
-    org = seeded["organization_id"]
-    pdf = get_storage().put_bytes(b"%PDF-1.4 fake proposal")
-    ids = [
-        _queue(
-            db,
-            org,
-            "one@example.com",
-            attachments=[{"sha256": pdf.sha256, "filename": "p.pdf", "content_type": "application/pdf"}],
-        ),
-        _queue(db, org, "two@example.com"),
-    ]
-    before = dt.datetime.now(dt.UTC)
-    down = dispatch_due(transports=_smtp(free_loopback_port()))
-    assert (down["claimed"], down["retry"], down["sent"]) == (2, 2, 0)
-    for mid in ids:
-        row = get_message(db, mid)
-        assert row["status"] == "queued" and row["attempts"] == 1  # type: ignore[index]
-        assert "unreachable" in row["last_error"]  # type: ignore[index]
-        assert row["next_attempt_at"] >= before + dt.timedelta(seconds=29)  # type: ignore[index]
-    assert dispatch_due(transports=_smtp(smtp_sink.port))["claimed"] == 0, "not due yet: backoff holds"
-    received_before = len(smtp_sink.messages)
-    later = dt.datetime.now(dt.UTC) + FAR
-    results = [dispatch_due(now=later, transports=_smtp(smtp_sink.port)) for _ in range(4)]
-    assert [r["sent"] for r in results] == [2, 0, 0, 0]
-    got = smtp_sink.messages[received_before:]
-    assert sorted(m["To"] for m in got) == ["one@example.com", "two@example.com"]
-    for mid in ids:
-        row = get_message(db, mid)
-        assert row["status"] == "sent" and row["attempts"] == 2  # type: ignore[index]
-        assert any(m["Message-ID"] == row["provider_message_id"] for m in got)  # type: ignore[index]
-    with_pdf = next(m for m in got if m["To"] == "one@example.com")
-    parts = [p for p in with_pdf.walk() if p.get_filename() == "p.pdf"]
-    assert parts and parts[0].get_payload(decode=True) == b"%PDF-1.4 fake proposal"
-
-
 def test_dead_letter_after_max_attempts(seeded: dict[str, str], db: psycopg.Connection) -> None:
-    _clear(db)
-    mid = _queue(db, seeded["organization_id"], "dead@example.com", max_attempts=3)
+    clear(db)
+    mid = queue(db, seeded["organization_id"], "dead@example.com", max_attempts=3)
     port = free_loopback_port()
     now = dt.datetime.now(dt.UTC)
     for i in range(5):
-        dispatch_due(now=now + dt.timedelta(days=i + 1), transports=_smtp(port))
+        dispatch_due(now=now + dt.timedelta(days=i + 1), transports=smtp(port))
     row = get_message(db, mid)
     assert row["status"] == "dead" and row["attempts"] == 3  # type: ignore[index]
     assert "Gave up after 3 attempts" in row["last_error"]  # type: ignore[index]
@@ -150,10 +82,10 @@ def test_dead_letter_after_max_attempts(seeded: dict[str, str], db: psycopg.Conn
 def test_crashed_sends_retry_only_when_never_transmitted(
     seeded: dict[str, str], db: psycopg.Connection, smtp_sink
 ) -> None:  # type: ignore[no-untyped-def]
-    _clear(db)
+    clear(db)
     org = seeded["organization_id"]
-    claimed = _queue(db, org, "claimed@example.com")
-    transmitting = _queue(db, org, "transmitting@example.com")
+    claimed = queue(db, org, "claimed@example.com")
+    transmitting = queue(db, org, "transmitting@example.com")
     db.execute(
         "update messages set status = 'sending', attempts = 1, delivery_phase = 'claimed', "
         "provider_message_id = '<kept@demo.example>', next_attempt_at = now() - interval '1 s' "
@@ -168,8 +100,8 @@ def test_crashed_sends_retry_only_when_never_transmitted(
     )
     db.commit()
     n = len(smtp_sink.messages)
-    dispatch_due(transports=_smtp(smtp_sink.port))
-    dispatch_due(transports=_smtp(smtp_sink.port))
+    dispatch_due(transports=smtp(smtp_sink.port))
+    dispatch_due(transports=smtp(smtp_sink.port))
     assert [m["Message-ID"] for m in smtp_sink.messages[n:]] == ["<kept@demo.example>"]
     assert get_message(db, claimed)["status"] == "sent"  # type: ignore[index]
     row = get_message(db, transmitting)
@@ -179,16 +111,16 @@ def test_crashed_sends_retry_only_when_never_transmitted(
 def test_default_transport_uses_settings_and_dispatch_message(
     seeded: dict[str, str], db: psycopg.Connection, smtp_sink
 ) -> None:  # type: ignore[no-untyped-def]
-    _clear(db)
-    mid = _queue(db, seeded["organization_id"], "now@example.com", send_at=dt.datetime.now(dt.UTC) + FAR)
+    clear(db)
+    mid = queue(db, seeded["organization_id"], "now@example.com", send_at=dt.datetime.now(dt.UTC) + FAR)
     report = dispatch_message(mid)
     assert report["sent"] == 1
     assert smtp_sink.messages[-1]["To"] == "now@example.com"
 
 
 def test_sms_local_sink(seeded: dict[str, str], db: psycopg.Connection, tmp_path: Path) -> None:
-    _clear(db)
-    mid = _queue(db, seeded["organization_id"], "(415) 555-2671", channel="sms")
+    clear(db)
+    mid = queue(db, seeded["organization_id"], "(415) 555-2671", channel="sms")
     sink = tmp_path / "sms.jsonl"
     assert dispatch_due(transports={"sms": LocalSmsSink(sink)})["sent"] == 1
     (line,) = [json.loads(x) for x in sink.read_text().splitlines()]
@@ -220,7 +152,7 @@ class _TwilioHandler(BaseHTTPRequestHandler):
 
 
 def test_sms_twilio_compatible_api_on_loopback(seeded: dict[str, str], db: psycopg.Connection) -> None:
-    _clear(db)
+    clear(db)
     server = HTTPServer(("127.0.0.1", 0), _TwilioHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -231,7 +163,7 @@ def test_sms_twilio_compatible_api_on_loopback(seeded: dict[str, str], db: psyco
             sender="+15005550006",
         )
         org = seeded["organization_id"]
-        ok, bad, busy = (_queue(db, org, n, channel="sms") for n in ("+1 415 555 2671", "+14155550000", "+14155550001"))
+        ok, bad, busy = (queue(db, org, n, channel="sms") for n in ("+1 415 555 2671", "+14155550000", "+14155550001"))
         report = dispatch_due(transports={"sms": api})
         assert (report["sent"], report["failed"], report["retry"]) == (1, 1, 1)
         assert get_message(db, ok)["provider_message_id"] == "SM" + "1".zfill(32)  # type: ignore[index]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import psycopg
 import pytest
 
 from pipelineos.pricing.catalog_io import export_csv, export_xlsx, import_csv, import_xlsx
+from pipelineos.pricing.defaults import all_assemblies
 from pipelineos.pricing.models import CatalogImportError
 from pipelineos.pricing.repository import active_catalog
 
@@ -96,7 +98,7 @@ def test_xlsx_and_csv_round_trip_the_default_catalog(seeded: dict[str, str], db:
     via_csv = import_csv(db, org, items_csv, assemblies_csv, name="Round trip", effective_from="2026-01-01")
     again = export_csv(db, org, str(via_xlsx["catalog"]["id"]))
     assert again == (items_csv, assemblies_csv) == export_csv(db, org, str(via_csv["catalog"]["id"]))
-    assert via_xlsx["assemblies"] == 13
+    assert via_xlsx["assemblies"] == len(all_assemblies()) == 16  # 13 standard + 3 variants
     bad = export_xlsx(db, org, str(default))
     from io import BytesIO
 
@@ -108,4 +110,17 @@ def test_xlsx_and_csv_round_trip_the_default_catalog(seeded: dict[str, str], db:
     wb.save(buffer)
     with pytest.raises(CatalogImportError, match=r"Sheet 'Items' row 5, column 'material_cost'"):
         import_xlsx(db, org, buffer.getvalue(), name="Round trip")
+    db.rollback()
+
+
+def test_a_future_version_waits_for_its_effective_date(seeded: dict[str, str], db: psycopg.Connection) -> None:
+    org = seeded["organization_id"]
+    today = dt.date.today()
+    current = import_csv(db, org, ITEMS, ASSEMBLIES, name="Dated", effective_from=str(today - dt.timedelta(days=1)))
+    next_month = str(today + dt.timedelta(days=30))
+    future = import_csv(db, org, ITEMS.replace("200.00", "230.00"), ASSEMBLIES, name="Dated", effective_from=next_month)
+    assert future["catalog"]["version"] == current["catalog"]["version"] + 1
+    assert active_catalog(db, org)["id"] == current["catalog"]["id"], "next month's prices are not used today"
+    db.execute("update price_catalogs set effective_from = %s where id = %s", (today, future["catalog"]["id"]))
+    assert active_catalog(db, org)["id"] == future["catalog"]["id"], "on its date the new version takes over"
     db.rollback()

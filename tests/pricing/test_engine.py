@@ -9,6 +9,8 @@ import pytest
 from pricing_helpers import takeoff
 
 from pipelineos.pricing import engine
+from pipelineos.pricing.inputs import pick_variants
+from pipelineos.pricing.models import PricingInputError
 
 
 @pytest.mark.parametrize(
@@ -93,3 +95,27 @@ def test_totals_by_hand_with_tax_on_total_and_dollar_rounding() -> None:
         3038,
     )
     assert (t["subtotal_cents"], t["total_cents"], t["rounding_cents"]) == (33417, 33500, 83)
+
+
+def test_pick_variants_prefers_chosen_then_standard_then_first_by_name() -> None:
+    rows = [
+        {"fixture_class": "water_closet", "variant": "standard"},
+        {"fixture_class": "water_closet", "variant": "flush_tank"},
+        {"fixture_class": "lavatory", "variant": "wall_hung"},
+        {"fixture_class": "lavatory", "variant": "countertop"},
+    ]
+    picked = pick_variants(rows, {})
+    assert [(r["fixture_class"], r["variant"]) for r in picked] == [
+        ("water_closet", "standard"),
+        ("lavatory", "countertop"),  # no standard: the first by name, so the choice never depends on row order
+    ]
+    chosen = pick_variants(rows, {"water_closet": "flush_tank"})
+    assert ("water_closet", "flush_tank") in [(r["fixture_class"], r["variant"]) for r in chosen]
+    with pytest.raises(PricingInputError, match="choose one of countertop, wall_hung"):
+        pick_variants(rows, {"lavatory": "pedestal"})
+
+
+def test_assemblies_frame_refuses_two_variants_of_one_type() -> None:
+    row = {"fixture_class": "lavatory", "assembly_name": "Lav", "labor_hours": "1", "quantity": None}
+    with pytest.raises(ValueError, match="variants"):
+        engine.assemblies_frame([{**row, "variant": "a"}, {**row, "variant": "b"}])

@@ -160,3 +160,46 @@ def test_sent_bid_cannot_be_repriced_and_bad_takeoff_refused(
             blueprint_id=blueprint_id,
             takeoff=WC3.drop("fixture_class"),
         )
+
+
+def test_assembly_variant_is_priced_explained_and_kept_on_repricing(
+    seeded: dict[str, str], db: psycopg.Connection, blueprint_id: str
+) -> None:
+    org = seeded["organization_id"]
+    two_wc = takeoff(("water_closet", 0, "P-101", "vector_text"), ("water_closet", 0, "P-101", "vector_text"))
+    bid = price_bid(
+        db, organization_id=org, blueprint_id=blueprint_id, takeoff=two_wc, variants={"water_closet": "flush_tank"}
+    )
+    (line,) = bid["lines"]
+    # "Water closet, two-piece flush tank" in the default catalog, list × multiplier:
+    # 3" DWV 48.00×0.85 = 40.80; 1/2" PEX 38.75×0.90 = 34.875; flange 14.60×0.88 = 12.848; wax 7.25×0.88 = 6.38;
+    # stop 11.40×0.80 = 9.12; supply 8.90×0.80 = 7.12; tank WC 312.00×0.68 = 212.16; seat 32.00×0.80 = 25.60
+    # = 348.903 → 348.90 per fixture; 3.00 h each at 95.00/h
+    assert line["description"] == "Water closet, two-piece flush tank"
+    assert line["unit_material"] == Decimal("348.90")
+    assert (line["material_cost"], line["labor_hours"], line["labor_cost"]) == (
+        Decimal("697.80"),
+        Decimal("6.00"),
+        Decimal("570.00"),
+    )
+    assert line["source"]["variant"] == "flush_tank"
+    again = reprice_bid(db, str(bid["id"]), two_wc)
+    assert again["lines"][0]["unit_material"] == Decimal("348.90"), "the chosen variant survives re-pricing"
+    standard = reprice_bid(db, str(bid["id"]), two_wc, variants={})
+    assert standard["lines"][0]["description"] == "Water closet, floor-mount flushometer"
+    with pytest.raises(PricingInputError, match=r"no 'wall_hung' assembly for water_closet; choose one of"):
+        reprice_bid(db, str(bid["id"]), two_wc, variants={"water_closet": "wall_hung"})
+
+
+def test_code_edition_and_occupancy_are_checked_and_kept(
+    seeded: dict[str, str], db: psycopg.Connection, blueprint_id: str
+) -> None:
+    org = seeded["organization_id"]
+    with pytest.raises(PricingInputError, match="Unknown code edition"):
+        price_bid(db, organization_id=org, blueprint_id=blueprint_id, takeoff=WC3, code_edition="IPC 1990")
+    db.rollback()
+    bid = price_bid(
+        db, organization_id=org, blueprint_id=blueprint_id, takeoff=WC3, code_edition="UPC 2021", occupancy="private"
+    )
+    again = reprice_bid(db, str(bid["id"]), WC3)
+    assert (again["settings"]["code_edition"], again["settings"]["occupancy"]) == ("UPC 2021", "private")

@@ -67,3 +67,10 @@ def test_rerun_brings_a_failed_blueprint_back(
     assert json.loads(again.stdout)[0]["status"] == "completed"
     row = db.execute("select status, error from blueprints where id = %s", (blueprint_id,)).fetchone()
     assert row == {"status": "completed", "error": None}
+
+
+def test_rerun_in_dagster_refuses_an_unknown_blueprint(seeded) -> None:
+    unknown = "00000000-0000-0000-0000-000000000042"
+    result = runner.invoke(app, ["rerun", unknown, "--dagster", "--url", "127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert unknown in result.output and "no such blueprint" in result.output

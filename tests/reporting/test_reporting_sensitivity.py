@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
-from pipelineos.reporting import one_way, scenario_totals, tornado
+from pipelineos.reporting import one_way, scenario_totals, tornado, typical_job
 from pipelineos.reporting.sensitivity import ScenarioError
 
 # one assembly: $100 list × 0.5 discount = $50 material, 2 h labor
@@ -70,3 +71,10 @@ def test_tornado_orders_parameters_by_effect():
 def test_unknown_parameter_is_named():
     with pytest.raises(ScenarioError, match="margin_pct"):
         scenario_totals({"water_closet": 1}, ITEMS, RATES, [{"margin_pct": 5}])
+
+
+def test_typical_job_is_the_average_blueprint_with_a_fallback():
+    mix = pl.DataFrame({"fixture_class": ["lavatory", "urinal", "shower"], "count": [40, 9, 1]})
+    assert typical_job(mix, 10) == {"lavatory": 4, "urinal": 1, "shower": 1}
+    assert typical_job(mix.clear(), 0) == {"water_closet": 4, "lavatory": 4, "floor_drain": 2}
+    assert typical_job(mix.clear(), 3, {"urinal": 2}) == {"urinal": 2}

@@ -115,6 +115,7 @@ def test_bid_turnaround_is_upload_to_first_sent_bid():
         [
             {"id": "p1", "status": "completed", "created_at": t(1, 1)},
             {"id": "p5", "status": "completed", "created_at": t(2, 9)},
+            {"id": "p2", "status": "completed", "created_at": t(3, 1)},  # re-uploaded after its bid went out
         ],
     )
     table = bid_turnaround(blueprints, BIDS)

@@ -96,7 +96,7 @@ def price(blueprint_id: str, variant: str, takeoff: pl.DataFrame, run_id: str | 
         if existing is not None and existing["status"] != "draft":
             bid = get_bid(conn, blueprint["organization_id"], existing["id"])
             return {**bid, "kept": True, "variant": variant}
-        takeoff_run = repo.one(conn, "takeoff_run_of", blueprint_id=blueprint_id) or {}
+        takeoff_run_id = takeoff_run(conn, blueprint_id, takeoff)
         version = data_version(
             blueprint["sha256"],
             *sorted(takeoff["detection_id"].to_list()),
@@ -129,12 +129,23 @@ def price(blueprint_id: str, variant: str, takeoff: pl.DataFrame, run_id: str | 
             "stamp_bid",
             bid_id=bid_id,
             variant=variant,
-            takeoff_run_id=takeoff_run.get("run_id"),
+            takeoff_run_id=takeoff_run_id,
             detector_version=detector_version(),
             **stamp,
         )
         repo.rows(conn, "stamp_bid_lines", bid_id=bid_id, **stamp)
         return {**bid, "id": bid_id, "kept": False, "variant": variant, "data_version": stamp["data_version"]}
+
+
+def takeoff_run(conn: psycopg.Connection, blueprint_id: str, takeoff: pl.DataFrame) -> str | None:
+    """The run that wrote the detections ``takeoff`` holds: the takeoff a bid priced (None: only added fixtures).
+
+    Detections are replaced a whole blueprint at a time, so the current ones all come from one run.
+    """
+    found = repo.rows(
+        conn, "takeoff_runs_of", blueprint_id=blueprint_id, detection_ids=takeoff["detection_id"].to_list()
+    )
+    return found[0]["run_id"] if found else None
 
 
 def bid_totals(bid_id: str) -> dict[str, Any]:

@@ -61,7 +61,7 @@ from review_decisions where blueprint_id = %(blueprint_id)s order by created_at,
 -- name: pending_blueprints --
 select id::text as id, sha256, created_at
 from blueprints
-where status = 'pending' and (created_at, id::text) > (%(after_at)s, %(after_id)s)
+where status = 'pending' and created_at > %(since)s and id::text <> all(%(seen)s::text[])
 order by created_at, id::text
 limit %(limit)s;
 
@@ -73,9 +73,12 @@ values (%(organization_id)s, %(blueprint_id)s, %(variant)s, %(catalog_id)s, %(cu
 returning seq, organization_id::text as organization_id, blueprint_id::text as blueprint_id, variant,
           catalog_id::text as catalog_id, customer_name, customer_email, send_proposal, reason, requested_at;
 
--- name: bid_requests_after --
-select seq, blueprint_id::text as blueprint_id, variant, send_proposal, reason
-from bid_requests where seq > %(after_seq)s order by seq limit %(limit)s;
+-- name: bid_requests_since --
+select seq::text as key, requested_at as at, blueprint_id::text as blueprint_id, variant, send_proposal, reason
+from bid_requests
+where requested_at > %(since)s and seq::text <> all(%(seen)s::text[])
+order by requested_at, seq
+limit %(limit)s;
 
 -- name: latest_bid_request --
 select seq, organization_id::text as organization_id, blueprint_id::text as blueprint_id, variant,
@@ -84,12 +87,12 @@ from bid_requests
 where blueprint_id = %(blueprint_id)s and variant = %(variant)s
 order by seq desc limit 1;
 
--- name: reviewed_blueprints_after --
-select blueprint_id::text as blueprint_id, max(created_at) as last_at
+-- name: review_decisions_since --
+select id::text as key, created_at as at, blueprint_id::text as blueprint_id
 from review_decisions
-where created_at > %(after_at)s
-group by blueprint_id
-order by max(created_at);
+where created_at > %(since)s and id::text <> all(%(seen)s::text[])
+order by created_at, id
+limit %(limit)s;
 
 -- name: bid_variants_of --
 select distinct variant from bid_requests where blueprint_id = %(blueprint_id)s order by variant;
@@ -117,8 +120,13 @@ update proposals
 set run_id = %(run_id)s, code_version = %(code_version)s, data_version = %(data_version)s
 where id = %(proposal_id)s;
 
--- name: takeoff_run_of --
-select max(run_id) as run_id from fixture_detections where blueprint_id = %(blueprint_id)s;
+-- name: takeoff_runs_of --
+-- The runs that wrote the detections a takeoff holds (added fixtures have no detection row), most rows first.
+select run_id, count(*) as detections
+from fixture_detections
+where blueprint_id = %(blueprint_id)s and id::text = any(%(detection_ids)s)
+group by run_id
+order by count(*) desc, run_id;
 
 -- name: bid_totals --
 select b.id::text as bid_id, b.total, b.material_cost, b.labor_cost, b.overhead, b.markup, b.contingency, b.tax,
@@ -168,3 +176,7 @@ order by b.sent_at;
 
 -- name: organization_ids --
 select id::text as id from organizations order by created_at, id;
+
+-- name: due_message_count --
+-- The outbox dispatcher's notion of due (pipelineos/notify/queries.sql, claim_due), counted.
+select count(*) as n from messages where status in ('queued', 'sending') and next_attempt_at <= now();

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import psycopg
@@ -13,7 +12,6 @@ from pipelineos.db.queries import queries_beside
 
 Q = queries_beside(__file__)
 Row = dict[str, Any]
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def rows(conn: psycopg.Connection, name: str, /, **params: Any) -> list[Row]:
@@ -68,8 +66,3 @@ def mark_completed(conn: psycopg.Connection, blueprint_id: str) -> None:
 def mark_failed(conn: psycopg.Connection, blueprint_id: str, error: str) -> bool:
     """Record the failure; False when the row is gone (nothing to mark)."""
     return one(conn, "mark_failed", blueprint_id=blueprint_id, error=error[:2000]) is not None
-
-
-def pending_after(conn: psycopg.Connection, after_at: dt.datetime | None, after_id: str, limit: int = 100) -> list[Row]:
-    """Pending blueprints registered after the cursor ``(after_at, after_id)``, oldest first."""
-    return rows(conn, "pending_blueprints", after_at=after_at or EPOCH, after_id=after_id, limit=limit)

@@ -9,9 +9,9 @@ import numpy as np
 import pymupdf
 from PIL import Image
 
-from pipelineos.takeoff.matcher import TemplateSet, as_canvas
 from pipelineos.takeoff.models import FIXTURE_CLASSES, TakeoffInputError
-from pipelineos.takeoff.raster import binarize, extract_candidates
+from pipelineos.takeoff.raster import SCAN_WALL_MARGIN_PX, binarize, extract_candidates
+from pipelineos.takeoff.templates import TemplateSet
 
 MIN_EXEMPLAR_PX = 8
 VECTOR_SUFFIXES = (".svg", ".pdf")
@@ -36,24 +36,30 @@ def _exemplar_gray(path: Path) -> np.ndarray:
         raise TakeoffInputError(f"{path}: exemplar cannot be read ({exc}).") from exc
 
 
-def _strip_cut_lines(ink: np.ndarray) -> np.ndarray:
-    """Remove straight lines running across (almost) the whole crop: walls cut by the user's box."""
+def _strip_cut_lines(ink: np.ndarray, margin: int) -> np.ndarray:
+    """Remove straight lines running across the whole crop (walls cut by the user's box).
+
+    Gaps of a few pixels in a scanned wall are bridged first, and ``margin`` pixels next to the line go too,
+    as on the page itself, so the exemplar loses the same wall-side edge its instances lose.
+    """
     h, w = ink.shape
-    across = cv2.dilate(ink, np.ones((3, 1), np.uint8))
-    lines = cv2.morphologyEx(across, cv2.MORPH_OPEN, np.ones((1, max(3, int(0.92 * w))), np.uint8))
-    down = cv2.dilate(ink, np.ones((1, 3), np.uint8))
-    lines |= cv2.morphologyEx(down, cv2.MORPH_OPEN, np.ones((max(3, int(0.92 * h)), 1), np.uint8))
+    lines = np.zeros_like(ink)
+    for bridge, run in (((1, 3), (1, max(3, w - 2))), ((3, 1), (max(3, h - 2), 1))):
+        bridged = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones(bridge, np.uint8), borderValue=0)
+        lines |= cv2.morphologyEx(bridged, cv2.MORPH_OPEN, np.ones(run, np.uint8), borderValue=0)
+    if margin:
+        lines = cv2.dilate(lines, np.ones((2 * margin + 1, 2 * margin + 1), np.uint8))
     return ink & (1 - lines)
 
 
-def exemplar_mask(path: Path) -> np.ndarray:
-    """The normalized mask of the largest symbol in an exemplar file."""
+def exemplar_ink(path: Path) -> np.ndarray:
+    """The binary ink of the main symbol in an exemplar file (the largest one near the middle)."""
     gray = _exemplar_gray(path)
     vector = path.suffix.lower() in VECTOR_SUFFIXES
     ink = binarize(gray, vector)
     if ink.mean() > 0.6:
         ink = 1 - ink
-    ink = _strip_cut_lines(ink)
+    ink = _strip_cut_lines(ink, 0 if vector else SCAN_WALL_MARGIN_PX)
     found = extract_candidates(ink, MIN_EXEMPLAR_PX, max(ink.shape) + 1, gap=2)
     if len(found) == 0:
         raise TakeoffInputError(
@@ -65,7 +71,7 @@ def exemplar_mask(path: Path) -> np.ndarray:
     central = (np.abs(cx - w / 2) <= 0.25 * w) & (np.abs(cy - h / 2) <= 0.25 * h)
     sizes = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
     sizes = np.where(central, sizes, -1.0) if central.any() else sizes
-    return found.masks[int(np.argmax(sizes))]
+    return found.crops[int(np.argmax(sizes))]
 
 
 def load_exemplars(exemplars: dict[str, list[Path]] | None) -> TemplateSet:
@@ -75,10 +81,5 @@ def load_exemplars(exemplars: dict[str, list[Path]] | None) -> TemplateSet:
         if cls not in FIXTURE_CLASSES:
             raise TakeoffInputError(f"unknown fixture class {cls!r}; use one of {', '.join(FIXTURE_CLASSES)}.")
         for path in paths:
-            templates.add(cls, exemplar_mask(Path(path)), "user")
+            templates.add_drawing(cls, exemplar_ink(Path(path)), "user")
     return templates
-
-
-def mask_to_template(mask: np.ndarray) -> np.ndarray:
-    """Normalize an already-cropped binary mask into a template canvas."""
-    return as_canvas(mask)

@@ -1,9 +1,9 @@
 """Built-in zero-shot symbol library: common US plan-view fixture symbols, plus non-fixture negatives.
 
-The drawings come from :mod:`pipelineos.samples.symbols` (styles ``classic`` and ``modern``; the ``cad``
-style is
-held out so the benchmark can measure zero-shot on a style the library has never seen). Doors, furniture and
-equipment are kept as negatives: a candidate that looks most like a bed is not reported as a bathtub.
+The drawings come from :mod:`pipelineos.samples.symbols`, in its ``LIBRARY_STYLES`` only; the
+``HELD_OUT_STYLES`` are never shown to the library, so the benchmark can measure zero-shot detection on
+conventions it has not seen. Doors, furniture and equipment are kept as negatives: a candidate that looks most
+like a bed is not reported as a bathtub.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ import pymupdf
 
 from pipelineos.samples.draw import Placement, transform
 from pipelineos.samples.draw import stroke as stroke_prims
-from pipelineos.samples.symbols import FIXTURE_SYMBOLS, FURNITURE_KINDS, Symbol, bounds, furniture
-from pipelineos.takeoff.matcher import NEGATIVE, TemplateSet, as_canvas, crop_to_ink
+from pipelineos.samples.symbols import FIXTURE_SYMBOLS, FURNITURE_KINDS, LIBRARY_STYLES, Symbol, bounds, furniture
+from pipelineos.takeoff.templates import NEGATIVE, TemplateSet
 
-LIBRARY_STYLES = ("classic", "modern")
 ZERO_SHOT_CLASSES = (
     "water_closet",
     "urinal",
@@ -31,7 +30,7 @@ ZERO_SHOT_CLASSES = (
 )
 
 
-def render_symbol(symbol: Symbol, size_px: int = 36, line_px: float = 1.2) -> np.ndarray:
+def render_symbol(symbol: Symbol, size_px: int = 120, line_px: float = 3.5) -> np.ndarray:
     """Binary mask of a symbol drawn with its longer side ``size_px`` pixels."""
     x0, y0, x1, y1 = bounds(symbol)
     scale = size_px / max(x1 - x0, y1 - y0)
@@ -51,12 +50,8 @@ def builtin_templates(classes: tuple[str, ...] = tuple(FIXTURE_SYMBOLS), negativ
     templates = TemplateSet()
     for cls in classes:
         for style in LIBRARY_STYLES:
-            crop = crop_to_ink(render_symbol(FIXTURE_SYMBOLS[cls](style)))
-            if crop is not None:
-                templates.add(cls, as_canvas(crop), "library")
+            templates.add_drawing(cls, render_symbol(FIXTURE_SYMBOLS[cls](style)), "library")
     if negatives:
         for kind in FURNITURE_KINDS:
-            crop = crop_to_ink(render_symbol(furniture(kind)))
-            if crop is not None:
-                templates.add(f"{NEGATIVE}_{kind}", as_canvas(crop), "library")
+            templates.add_drawing(f"{NEGATIVE}_{kind}", render_symbol(furniture(kind)), "library")
     return templates

@@ -4,25 +4,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
-from pipelineos.takeoff.inputs import LoadedPage, render_clip
+from pipelineos.takeoff.inputs import LoadedPage, render_clips
 from pipelineos.takeoff.layout import Box, text_lines
-from pipelineos.takeoff.matcher import TemplateSet
 from pipelineos.takeoff.raster import (
+    SCAN_WALL_MARGIN_PX,
     Candidates,
     binarize,
+    crop_to_ink,
     estimate_skew,
     extract_candidates,
+    normalize_mask,
     remove_long_lines,
     rotate,
+    thin,
     unrotate_box,
 )
 from pipelineos.takeoff.schedule import class_from_text
+from pipelineos.takeoff.symbols.annotations import erase_annotations
+from pipelineos.takeoff.templates import TemplateSet
 
 MIN_SYMBOL_PT = 8.0
 MAX_SYMBOL_PT = 200.0
-LONG_LINE_PT = 200.0
+LONG_LINE_PT = 120.0
+"""Straight runs longer than this (points) are walls or borders, when the sheet's scale is unknown."""
+LEADER_TAIL_PT = 8.0
+"""On scans, a run of rows holding only a thin line this long (points) is a tag leader, cut off its symbol."""
+LARGEST_FIXTURE_IN = 84.0
+"""Longer side of the largest plan symbol worth finding (a 7 ft tub or bed), in building inches."""
+SHARPEN_BELOW_PX = 72
+"""Vector candidates smaller than this on the page are re-rendered sharp for matching."""
+SHARP_PX = 72
 
 
 @dataclass
@@ -34,18 +48,24 @@ class PreparedPage:
     skew: float
 
 
-def _whiteout_words(page: LoadedPage) -> np.ndarray:
-    gray = page.gray.copy()
-    p = page.px_per_pt
-    for x0, y0, x1, y1, *_ in page.words:
-        gray[max(0, int(y0 * p) - 1) : int(y1 * p) + 2, max(0, int(x0 * p) - 1) : int(x1 * p) + 2] = 255
-    return gray
+def symbol_limits(pt_per_in: float | None) -> tuple[float, float]:
+    """(longest straight run kept, largest candidate) in points: from the sheet's scale when known.
+
+    Anything straight and longer than the largest fixture is a wall; without a scale a middle value is used,
+    and the largest candidate is left generous.
+    """
+    if pt_per_in is None:
+        return LONG_LINE_PT, MAX_SYMBOL_PT
+    largest = min(400.0, max(40.0, 1.25 * LARGEST_FIXTURE_IN * pt_per_in))
+    return largest, largest
 
 
-def prepare(page: LoadedPage) -> PreparedPage:
-    """Binarize (and deskew scans), strip long lines, and cut the page into candidates."""
-    gray = _whiteout_words(page) if page.words else page.gray
-    ink = binarize(gray, page.is_vector)
+def prepare(page: LoadedPage, pt_per_in: float | None = None) -> PreparedPage:
+    """Binarize (and deskew scans), strip walls and long lines, and cut the page into candidates.
+
+    ``pt_per_in`` (the sheet's scale, when known) sets what counts as a wall (see :func:`symbol_limits`).
+    """
+    ink = erase_annotations(binarize(page.gray, page.is_vector), page)
     skew = 0.0
     if not page.is_vector:
         skew = estimate_skew(ink)
@@ -54,50 +74,101 @@ def prepare(page: LoadedPage) -> PreparedPage:
         else:
             skew = 0.0
     p = page.px_per_pt
-    ink = remove_long_lines(ink, max(20, int(LONG_LINE_PT * p)), 0 if page.is_vector else 2)
-    candidates = extract_candidates(ink, MIN_SYMBOL_PT * p, MAX_SYMBOL_PT * p, gap=1)
+    long_line, largest = symbol_limits(pt_per_in)
+    kept = remove_long_lines(ink, max(20, int(long_line * p)), 0 if page.is_vector else SCAN_WALL_MARGIN_PX)
+    tail = 0 if page.is_vector else round(LEADER_TAIL_PT * p)
+    candidates = extract_candidates(kept, MIN_SYMBOL_PT * p, largest * p, gap=1, erased=ink - kept, tail_px=tail)
+    if page.is_vector:
+        sharpen(page, candidates)
     boxes = candidates.boxes
     if skew and len(boxes):
-        boxes = np.array([unrotate_box(tuple(b), skew, ink.shape) for b in boxes])
+        boxes = np.array([unrotate_box(tuple(b), skew, kept.shape) for b in boxes])
     return PreparedPage(candidates, boxes / p if len(boxes) else boxes, skew)
 
 
-def _sharp_mask(page: LoadedPage, box: tuple) -> np.ndarray | None:
-    """The legend symbol re-rendered at high resolution (vector pages), as a normalized mask."""
-    pad = 1.0
-    gray = render_clip(page, (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad))
-    if gray is None:
-        return None
+def sharpen(page: LoadedPage, candidates: Candidates) -> None:
+    """Re-render small candidates of a vector page at SHARP_PX, so their details survive (in place).
+
+    Only the ink near the candidate's own page-resolution ink is kept, so walls and text in the clip stay out.
+    """
+    p = page.px_per_pt
+    small = np.flatnonzero(candidates.long_px < SHARPEN_BELOW_PX)
+    clips = [
+        (float(b[0]) / p - 1, float(b[1]) / p - 1, float(b[2]) / p + 1, float(b[3]) / p + 1)
+        for b in candidates.boxes[small]
+    ]
+    renders = render_clips(page, clips, SHARP_PX)
+    if not renders:
+        return
+    drawn = candidates.long_px.astype(np.float64).copy()
+    canvases: list[np.ndarray] = []
+    changed: list[int] = []
+    for i, gray in zip(small, renders, strict=True):
+        crop = candidates.crops[i]
+        zoom = gray.shape[1] / (crop.shape[1] + 2 * p)
+        guide = cv2.resize(
+            crop,
+            (max(1, round(crop.shape[1] * zoom)), max(1, round(crop.shape[0] * zoom))),
+            interpolation=cv2.INTER_NEAREST,
+        )
+        reach = max(3, round(1.5 * zoom))
+        guide = cv2.dilate(guide, np.ones((reach, reach), np.uint8))
+        frame = np.zeros_like(gray, dtype=np.uint8)
+        off = round(p * zoom)
+        h, w = min(guide.shape[0], frame.shape[0] - off), min(guide.shape[1], frame.shape[1] - off)
+        frame[off : off + h, off : off + w] = guide[:h, :w]
+        sharp = crop_to_ink(binarize(gray, True) & frame)
+        if sharp is None or sharp.sum() < 8:
+            continue
+        candidates.crops[i] = sharp
+        drawn[i] = max(sharp.shape)
+        canvases.append(normalize_mask(sharp))
+        changed.append(int(i))
+    if changed:
+        candidates.masks[changed] = thin(np.stack(canvases))
+        candidates.drawn_px = drawn
+
+
+def _sharp_ink(gray: np.ndarray) -> np.ndarray | None:
+    """The largest symbol of a high-resolution render of a legend entry, as binary ink."""
     found = extract_candidates(binarize(gray, True), 8, max(gray.shape) + 1, gap=1)
     if len(found) == 0:
         return None
     sizes = (found.boxes[:, 2] - found.boxes[:, 0]) * (found.boxes[:, 3] - found.boxes[:, 1])
-    return found.masks[int(np.argmax(sizes))]
+    return found.crops[int(np.argmax(sizes))]
 
 
-def legend_templates(page: LoadedPage, regions: list[Box], prepared: PreparedPage) -> tuple[TemplateSet, set[int]]:
-    """Exemplars read from the legend: the symbol left of each label that names a fixture."""
-    templates = TemplateSet()
-    used: set[int] = set()
-    boxes = prepared.boxes_pt
-    if not len(boxes):
-        return templates, used
+def _legend_entries(page: LoadedPage, regions: list[Box], boxes: np.ndarray) -> dict[int, str]:
+    """Candidate index → fixture class for each symbol drawn left of a legend label that names a fixture."""
+    entries: dict[int, str] = {}
     centers = np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2], axis=1)
+    half = np.maximum((boxes[:, 3] - boxes[:, 1]) / 2, 8.0)
     for rx0, ry0, rx1, ry1 in regions:
         inside = (centers[:, 0] >= rx0) & (centers[:, 0] <= rx1) & (centers[:, 1] >= ry0) & (centers[:, 1] <= ry1)
         for (lx0, ly0, _lx1, ly1), text in text_lines(page.words):
             cls = class_from_text(text)
             if cls is None or not (rx0 <= lx0 <= rx1 and ry0 <= ly0 <= ry1):
                 continue
-            cy = (ly0 + ly1) / 2
-            half = np.maximum((boxes[:, 3] - boxes[:, 1]) / 2, 8.0)
-            ok = inside & (boxes[:, 2] <= lx0 + 2) & (np.abs(centers[:, 1] - cy) <= half)
+            ok = inside & (boxes[:, 2] <= lx0 + 2) & (np.abs(centers[:, 1] - (ly0 + ly1) / 2) <= half)
             if ok.any():
-                pick = int(np.flatnonzero(ok)[np.argmax(boxes[ok, 2])])
-                sharp = _sharp_mask(page, tuple(boxes[pick]))
-                if sharp is not None:
-                    templates.add(cls, sharp, "legend")
-                else:
-                    templates.add(cls, prepared.candidates.masks[pick], "legend", thinned=True)
-                used.add(pick)
-    return templates, used
+                entries[int(np.flatnonzero(ok)[np.argmax(boxes[ok, 2])])] = cls
+    return entries
+
+
+def legend_templates(page: LoadedPage, regions: list[Box], prepared: PreparedPage) -> tuple[TemplateSet, set[int]]:
+    """Exemplars read from the legend, and the candidates they came from.
+
+    On vector pages each legend symbol is re-rendered sharp; on scans its ink at page resolution is used.
+    """
+    templates = TemplateSet()
+    boxes = prepared.boxes_pt
+    if not len(boxes):
+        return templates, set()
+    entries = _legend_entries(page, regions, boxes)
+    pad = 1.0
+    clips = [(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad) for b in (boxes[i] for i in entries)]
+    renders = render_clips(page, clips)
+    for k, (pick, cls) in enumerate(entries.items()):
+        sharp = _sharp_ink(renders[k]) if renders else None
+        templates.add_drawing(cls, sharp if sharp is not None else prepared.candidates.crops[pick], "legend")
+    return templates, set(entries)

@@ -4,8 +4,8 @@ import dagster as dg
 
 from pipelineos.blueprints.processing import steps
 from pipelineos_assets.defs.blueprints.partitions import blueprint_partitions
+from pipelineos_assets.defs.takeoff.resources import TakeoffEngine
 from pipelineos_assets.guard import run_id_of, run_step
-from pipelineos_assets.resources import TakeoffEngine
 
 
 @dg.asset(
@@ -45,7 +45,7 @@ def blueprint_pages(context: dg.AssetExecutionContext, takeoff_engine: TakeoffEn
         steps.write_pages,
         blueprint_id,
         run_id_of(context),
-        dpi=takeoff_engine.render_dpi,
+        dpi=takeoff_engine.dpi(),
         workers=takeoff_engine.worker_count(),
     )
     errors = [r["error"] for r in rows if r["error"]]
@@ -53,7 +53,7 @@ def blueprint_pages(context: dg.AssetExecutionContext, takeoff_engine: TakeoffEn
         metadata={
             "pages": len(rows),
             "page_errors": dg.MetadataValue.json(errors),
-            "render_dpi": takeoff_engine.render_dpi,
+            "render_dpi": takeoff_engine.dpi(),
         }
     )
 

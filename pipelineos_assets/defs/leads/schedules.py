@@ -10,9 +10,9 @@ class FollowUpConfig(dg.Config):
 
 
 class StaleBidConfig(dg.Config):
-    """A sent bid without an answer for this many days gets a reminder to its estimator."""
+    """A sent bid without an answer for this many days gets a reminder; 0 = ``PIPELINEOS_STALE_BID_DAYS``."""
 
-    days: int = 14
+    days: int = 0
 
 
 @dg.op
@@ -31,9 +31,11 @@ def queue_follow_ups(context: dg.OpExecutionContext, config: FollowUpConfig) -> 
 def queue_stale_reminders(context: dg.OpExecutionContext, config: StaleBidConfig) -> int:
     """Queue a reminder to the estimator for each bid left unanswered too long."""
     from pipelineos.blueprints.processing.followups import queue_stale_bid_reminders
+    from pipelineos.settings import get_settings
 
-    queued = queue_stale_bid_reminders(config.days)
-    context.log.info(f"{queued} stale-bid reminder(s) ensured (older than {config.days} days)")
+    days = config.days or get_settings().stale_bid_days
+    queued = queue_stale_bid_reminders(days)
+    context.log.info(f"{queued} stale-bid reminder(s) ensured (older than {days} days)")
     return queued
 
 
@@ -48,14 +50,16 @@ def stale_bid_reminder_job() -> None:
 
 
 lead_follow_up_schedule = dg.ScheduleDefinition(
+    name="lead_follow_up_schedule",
     job=lead_follow_up_job,
     cron_schedule="0 * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Hourly: queue the 24 h / 72 h / 7 d follow-ups of sent bids.",
+    description="Hourly: queue the follow-ups of sent bids (PIPELINEOS_FOLLOW_UP_HOURS, default 24 h / 72 h / 7 d).",
 )
 stale_bid_reminder_schedule = dg.ScheduleDefinition(
+    name="stale_bid_reminder_schedule",
     job=stale_bid_reminder_job,
     cron_schedule="0 8 * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Daily at 08:00: remind estimators about bids unanswered for 14 days.",
+    description="Daily at 08:00: remind estimators about bids unanswered for PIPELINEOS_STALE_BID_DAYS days.",
 )

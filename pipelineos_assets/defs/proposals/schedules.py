@@ -1,6 +1,12 @@
-"""Outbox retry: every minute, send the messages whose next attempt is due (backoff, dead letter)."""
+"""Outbox retry: every minute, send the messages whose next attempt is due (backoff, dead letter).
+
+The schedule looks first and starts a run only when a message is due, so an idle outbox costs no run launch.
+"""
 
 import dagster as dg
+
+from pipelineos.blueprints.processing import repository as repo
+from pipelineos_assets.resources import PipelineDatabase
 
 
 @dg.op(retry_policy=dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL))
@@ -18,9 +24,18 @@ def outbox_retry_job() -> None:
     dispatch_due_messages()
 
 
-outbox_retry_schedule = dg.ScheduleDefinition(
+@dg.schedule(
     job=outbox_retry_job,
     cron_schedule="* * * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Retry queued and failed-but-retryable messages every minute.",
+    description="Every minute: retry queued and failed-but-retryable messages, when any is due.",
 )
+def outbox_retry_schedule(
+    context: dg.ScheduleEvaluationContext, database: PipelineDatabase
+) -> dg.RunRequest | dg.SkipReason:
+    """A run when at least one outbox message is due, else a skip."""
+    with database.connection() as conn:
+        due = repo.one(conn, "due_message_count")
+    if not due or not due["n"]:
+        return dg.SkipReason("no outbox message is due")
+    return dg.RunRequest(tags={"pipelineos/due_messages": str(due["n"])})

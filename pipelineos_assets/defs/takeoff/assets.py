@@ -6,10 +6,9 @@ import dagster as dg
 import polars as pl
 
 from pipelineos.blueprints.processing import bidding, schedule_check, steps
-from pipelineos_assets.defs.blueprints.assets import sheet_index
 from pipelineos_assets.defs.blueprints.partitions import blueprint_partitions
+from pipelineos_assets.defs.takeoff.resources import TakeoffEngine
 from pipelineos_assets.guard import TAGS_REASON, run_id_of, run_step
-from pipelineos_assets.resources import TakeoffEngine
 
 SCHEDULE_CHECK = "counts_match_schedule"
 
@@ -18,7 +17,7 @@ SCHEDULE_CHECK = "counts_match_schedule"
     partitions_def=blueprint_partitions,
     group_name="takeoff",
     kinds={"python", "polars", "postgres"},
-    deps=[sheet_index],
+    deps=[dg.AssetKey("sheet_index")],
     io_manager_key="postgres_io_manager",
     code_version="1",
     metadata={"table": "fixture_detections", "partition_column": "blueprint_id"},
@@ -58,6 +57,7 @@ def fixture_detections(context: dg.AssetExecutionContext, takeoff_engine: Takeof
         passed=result.passed,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
+            "scope": result.scope,
             "schedule_rows": result.schedule_rows,
             "mismatches": dg.MetadataValue.json(result.mismatches),
         },

@@ -1,0 +1,57 @@
+"""Leader lines on scans: a thin tail joining a symbol to its tag is cut off before the symbol is matched.
+
+On a vector page leaders are known drawing lines and are erased (:mod:`pipelineos.takeoff.symbols.annotations`).
+On a scan the leader, its tag text and the symbol it touches are one blob of ink; the leader shows as a run
+of rows (or columns) holding nothing but a narrow line, between the symbol and the text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NARROW_PX = 4
+"""A row (column) whose ink spans at most this many pixels holds only a line running across it."""
+
+
+def _narrow_runs(extent: np.ndarray, min_run: int) -> list[tuple[int, int]]:
+    """[start, end) of the runs of at least ``min_run`` consecutive narrow (or empty) rows."""
+    narrow = extent <= NARROW_PX
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i, flag in enumerate([*narrow, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            if i - start >= min_run:
+                runs.append((start, i))
+            start = None
+    return runs
+
+
+def _extent(crop: np.ndarray, axis: int) -> np.ndarray:
+    """Per row (axis=1) or column (axis=0): the span of its ink in pixels (0 when empty)."""
+    has = crop.any(axis=axis)
+    idx = np.arange(crop.shape[axis])
+    shaped = idx[None, :] if axis == 1 else idx[:, None]
+    first = np.where(crop, shaped, crop.shape[axis]).min(axis=axis)
+    last = np.where(crop, shaped, -1).max(axis=axis)
+    return np.where(has, last - first + 1, 0)
+
+
+def _cut(crop: np.ndarray, axis: int, min_run: int) -> tuple[int, int]:
+    """The [start, end) of rows (axis=1) or columns (axis=0) to keep: the inkier side of the longest tail."""
+    extent = _extent(crop, axis)
+    runs = [r for r in _narrow_runs(extent, min_run) if r[0] > 0 or r[1] < len(extent)]
+    if not runs:
+        return 0, len(extent)
+    start, end = max(runs, key=lambda r: r[1] - r[0])
+    ink = crop.sum(axis=axis)
+    before, after = ink[:start].sum(), ink[end:].sum()
+    return (0, start) if before >= after else (end, len(extent))
+
+
+def cut_tail(crop: np.ndarray, min_run: int) -> tuple[slice, slice]:
+    """Rows and columns of a candidate's crop to keep once a leader tail of ``min_run`` px or more is cut off."""
+    r0, r1 = _cut(crop, 1, min_run)
+    c0, c1 = _cut(crop[r0:r1], 0, min_run)
+    return slice(r0, r1), slice(c0, c1)

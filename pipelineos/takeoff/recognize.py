@@ -1,0 +1,117 @@
+"""Tags and symbols of one page, recognised at one assumed drawing scale.
+
+Written tags name fixtures directly and lend their symbols as exemplars; the legend lends its symbols; symbol
+search then matches every candidate against the user's, the legend's, the tagged and the built-in templates.
+The scale decides what counts as a wall, so a scan whose scale was only learnt from its fixtures is read again
+at that scale (see :func:`recognize`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pipelineos.takeoff.inputs import LoadedPage
+from pipelineos.takeoff.layout import Box, in_regions
+from pipelineos.takeoff.models import Detection, ScheduleRow
+from pipelineos.takeoff.symbols.detect import detect_symbols
+from pipelineos.takeoff.symbols.library import builtin_templates
+from pipelineos.takeoff.symbols.search import PreparedPage, legend_templates, prepare, symbol_limits
+from pipelineos.takeoff.tags import associate, find_tags
+from pipelineos.takeoff.templates import TemplateSet
+
+MAX_TAGGED_EXEMPLARS = 6
+EXEMPLARS_PER_TAG = 2
+"""Tagged symbols kept as exemplars: a couple per tag (one tag, one symbol), a few per class."""
+LIBRARY_THRESHOLD_WITH_VOCABULARY = 0.78
+"""A drawing whose legend or tags show its own symbols needs stronger evidence for library-only classes."""
+THRESHOLDS = {"user": 0.7, "legend": 0.72, "tagged": 0.76, "library": 0.62}
+RESCAN_RATIO = 1.3
+"""Read a page again when the scale its fixtures show moves the wall threshold by more than this factor."""
+
+
+def _center(box: Box) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+@dataclass
+class _Tagged:
+    """What the written tags gave: detections, exemplars of the tagged symbols, and their sizes (points)."""
+
+    detections: list[Detection] = field(default_factory=list)
+    templates: TemplateSet = field(default_factory=TemplateSet)
+    sizes: list[tuple[str, float]] = field(default_factory=list)
+
+
+def _tag_pass(
+    page: LoadedPage, prepared: PreparedPage, schedule: list[ScheduleRow], regions: dict[str, list[Box]]
+) -> _Tagged:
+    boxes = prepared.boxes_pt
+    eligible = np.array([not in_regions(_center(tuple(b)), regions) for b in boxes], dtype=bool)
+    out = _Tagged()
+    per_class: dict[str, int] = {}
+    per_tag: dict[str, int] = {}
+    for hit in associate(find_tags(page.words, schedule, regions), boxes, eligible, page.lines):
+        box = tuple(boxes[hit.candidate]) if hit.candidate is not None else hit.box
+        if hit.candidate is not None:
+            out.sizes.append((hit.fixture_class, max(box[2] - box[0], box[3] - box[1])))
+            if (
+                per_tag.get(hit.tag, 0) < EXEMPLARS_PER_TAG
+                and per_class.get(hit.fixture_class, 0) < MAX_TAGGED_EXEMPLARS
+            ):
+                per_tag[hit.tag] = per_tag.get(hit.tag, 0) + 1
+                per_class[hit.fixture_class] = per_class.get(hit.fixture_class, 0) + 1
+                out.templates.add_drawing(hit.fixture_class, prepared.candidates.crops[hit.candidate], "tagged")
+        confidence = 0.9 if hit.candidate is not None else 0.7
+        out.detections.append(
+            Detection(hit.fixture_class, page.normalized(box), confidence, "text_tag", page.index, hit.tag)
+        )
+    return out
+
+
+@dataclass
+class Recognition:
+    """Fixtures found by tags and symbols, and the scale (points per building inch) they were judged at."""
+
+    detections: list[Detection]
+    pt_per_in: float | None
+
+
+def _recognize_at(
+    page: LoadedPage,
+    user: TemplateSet,
+    schedule: list[ScheduleRow],
+    regions: dict[str, list[Box]],
+    scale: float | None,
+) -> Recognition:
+    prepared = prepare(page, scale)
+    legend, legend_used = legend_templates(page, regions.get("legend", []) + regions.get("info_column", []), prepared)
+    tagged = _tag_pass(page, prepared, schedule, regions)
+    templates = TemplateSet()
+    for source_set in (user, legend, tagged.templates, builtin_templates()):
+        templates.extend(source_set)
+    thresholds = dict(THRESHOLDS)
+    if len(legend) or len(tagged.templates):
+        thresholds["library"] = LIBRARY_THRESHOLD_WITH_VOCABULARY
+    symbols = detect_symbols(
+        page, prepared, templates, thresholds, regions, skip=legend_used, noted_scale=scale, tagged_sizes=tagged.sizes
+    )
+    return Recognition(tagged.detections + symbols.detections, symbols.pt_per_in)
+
+
+def recognize(
+    page: LoadedPage,
+    user: TemplateSet,
+    schedule: list[ScheduleRow],
+    regions: dict[str, list[Box]],
+    noted_scale: float | None,
+) -> Recognition:
+    """Tag and symbol detections of a page, read at its noted scale, or again at the scale its fixtures show."""
+    first = _recognize_at(page, user, schedule, regions, noted_scale)
+    if noted_scale is not None or first.pt_per_in is None:
+        return first
+    wall_now, wall_then = symbol_limits(None)[0], symbol_limits(first.pt_per_in)[0]
+    if max(wall_now, wall_then) / min(wall_now, wall_then) <= RESCAN_RATIO:
+        return first
+    return _recognize_at(page, user, schedule, regions, first.pt_per_in)

@@ -1,0 +1,119 @@
+"""Symbol search on one prepared page: match every candidate, learn the sheet's scale, keep plausible sizes.
+
+Matching runs once without size knowledge; the scale then comes from the sheet's scale note, or from the
+fixtures recognised with confidence (tagged ones included), and the decision is taken again with each class
+limited to candidates of a plausible size. The expensive score matrix is computed once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipelineos.takeoff.fusion import nms
+from pipelineos.takeoff.inputs import LoadedPage
+from pipelineos.takeoff.layout import Box, in_regions
+from pipelineos.takeoff.matcher import Match, Matcher
+from pipelineos.takeoff.models import Detection
+from pipelineos.takeoff.scale import estimate_scale
+from pipelineos.takeoff.symbols.search import PreparedPage
+from pipelineos.takeoff.templates import TemplateSet
+
+CONFIDENT_MARGIN = 0.08
+"""A match this far ahead of every rival is trusted to measure the sheet's scale."""
+SCALE_DISAGREEMENT = 1.6
+"""A scale note this far from what the fixtures measure is taken to belong to another drawing on the sheet."""
+
+
+@dataclass
+class SymbolResult:
+    """Detections from symbol search and the scale (points per building inch) they were judged at."""
+
+    detections: list[Detection]
+    pt_per_in: float | None
+
+
+def _long_sides(boxes_pt: np.ndarray) -> np.ndarray:
+    if not len(boxes_pt):
+        return np.zeros(0)
+    return np.maximum(boxes_pt[:, 2] - boxes_pt[:, 0], boxes_pt[:, 3] - boxes_pt[:, 1])
+
+
+def _choose_scale(noted: float | None, measured: float | None) -> float | None:
+    if noted is None or measured is None:
+        return noted if measured is None else measured
+    ratio = max(noted, measured) / min(noted, measured)
+    return measured if ratio > SCALE_DISAGREEMENT else noted
+
+
+def _confidence(hit: Match, thresholds: dict[str, float]) -> float:
+    return round(min(0.99, 0.55 + (hit.score - thresholds[hit.source]) + hit.margin), 3)
+
+
+def detect_symbols(
+    page: LoadedPage,
+    prepared: PreparedPage,
+    templates: TemplateSet,
+    thresholds: dict[str, float],
+    regions: dict[str, list[Box]],
+    *,
+    skip: set[int],
+    noted_scale: float | None = None,
+    tagged_sizes: Iterable[tuple[str, float]] = (),
+) -> SymbolResult:
+    """Fixtures found by their symbols, outside reference regions and the ``skip`` candidates (legend entries)."""
+    candidates = prepared.candidates
+    sizes = _long_sides(prepared.boxes_pt)
+    matcher = Matcher(candidates, templates, thresholds)
+    hits = matcher.decide()
+    confident = [(h.fixture_class, float(sizes[h.index])) for h in hits if h.margin >= CONFIDENT_MARGIN]
+    measured = estimate_scale([*confident, *tagged_sizes])
+    scale = _choose_scale(noted_scale, measured)
+    if scale is not None:
+        hits = matcher.decide(sizes, scale)
+    found: list[Detection] = []
+    for hit in hits:
+        x0, y0, x1, y1 = (float(v) for v in prepared.boxes_pt[hit.index])
+        if hit.index in skip or in_regions(((x0 + x1) / 2, (y0 + y1) / 2), regions):
+            continue
+        box = (x0 / page.width_pt, y0 / page.height_pt, x1 / page.width_pt, y1 / page.height_pt)
+        found.append(
+            Detection(hit.fixture_class, box, _confidence(hit, thresholds), f"symbol_{hit.source}", page.index)
+        )
+    found = nms(found, 0.3)
+    if not page.is_vector:
+        found = legend_columns(found)
+    return SymbolResult(found, scale)
+
+
+def legend_columns(dets: list[Detection]) -> list[Detection]:
+    """Drop an unlabelled legend on a scan: ≥3 fixture classes drawn at one size, stacked tightly in a column.
+
+    Plan fixtures of different classes differ in size (a tub is three lavatories long); legend symbols are all
+    drawn at the same size, so both conditions must hold.
+    """
+    drop: set[int] = set()
+    for a in dets:
+        width = a.bbox[2] - a.bbox[0]
+        size = max(width, a.bbox[3] - a.bbox[1])
+        cx = (a.bbox[0] + a.bbox[2]) / 2
+        column = sorted(
+            (
+                d
+                for d in dets
+                if abs((d.bbox[0] + d.bbox[2]) / 2 - cx) < 0.3 * width
+                and 0.75 <= max(d.bbox[2] - d.bbox[0], d.bbox[3] - d.bbox[1]) / size <= 1.33
+            ),
+            key=lambda d: d.bbox[1],
+        )
+        run: list[Detection] = []
+        for det in [*column, None]:
+            if det is None or (run and det.bbox[1] - run[-1].bbox[3] > size):
+                if len({d.fixture_class for d in run}) >= 3:
+                    drop.update(id(d) for d in run)
+                run = []
+            if det is not None:
+                run.append(det)
+    return [d for d in dets if id(d) not in drop]

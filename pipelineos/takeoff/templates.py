@@ -1,0 +1,120 @@
+"""Exemplar templates at several pixel sizes, so a symbol is compared with a drawing of itself at its own size.
+
+A symbol 20 px long on the page does not look like the same symbol drawn 120 px long: at small sizes close
+lines merge and small circles become dots. Every exemplar is therefore kept at each of the size ``BANDS`` (its
+longer side resampled to that many pixels), and a candidate is compared only with the templates of its own
+band. Each band's template is normalized to the matching canvas, thinned, and expanded into the 8 dihedral
+variants (90° rotations × mirror), so scale, rotation and mirroring all drop out of the comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from pipelineos.takeoff.raster import CANVAS, crop_to_ink, normalize_mask, thin
+
+BANDS: tuple[int, ...] = (18, 24, 32, 44, 64)
+"""Longer side in pixels of the sizes templates are drawn at; candidates use the nearest band."""
+ALL_BANDS = (1 << len(BANDS)) - 1
+NEGATIVE = "_negative"
+"""Class-name prefix of non-fixture symbols (doors, beds, ranges …) kept to reject look-alikes."""
+
+
+def band_index(long_px: np.ndarray | float) -> np.ndarray:
+    """Index of the nearest band (in log scale) for candidate sizes given as their longer side in pixels."""
+    logs = np.log(np.asarray(BANDS, dtype=np.float64))
+    sizes = np.log(np.maximum(np.atleast_1d(np.asarray(long_px, dtype=np.float64)), 1.0))
+    return np.argmin(np.abs(sizes[:, None] - logs[None, :]), axis=1)
+
+
+def redraw(skeleton: np.ndarray, long_px: int) -> np.ndarray:
+    """A one-pixel skeleton redrawn as a page symbol ``long_px`` pixels long would appear in the canvas.
+
+    On a page rendered or scanned at 150 DPI, lines are about two pixels wide whatever the symbol's size: a
+    small symbol is drawn at its own size with two-pixel lines (details closer than that merge, as on the
+    page); a symbol larger than the canvas is shrunk into it, so its lines end up one pixel wide.
+    """
+    h, w = skeleton.shape
+    target = min(long_px, CANVAS - 4)
+    scale = target / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    small = (cv2.resize(skeleton.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0).astype(np.uint8)
+    if 2.0 * target / long_px >= 1.5:
+        return np.asarray(cv2.dilate(small, np.ones((2, 2), np.uint8)), dtype=np.uint8)
+    return small
+
+
+@dataclass
+class TemplateSet:
+    """Normalized exemplar masks with their class, source and the size bands each one stands for."""
+
+    classes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    masks: list[np.ndarray] = field(default_factory=list)
+    bands: list[int] = field(default_factory=list)
+    """Bit ``i`` set: the template is compared with candidates of band ``i``."""
+    _seen: set[tuple[str, int, bytes]] = field(default_factory=set, repr=False)
+
+    def add(
+        self, fixture_class: str, mask: np.ndarray, source: str, *, thinned: bool = False, bands: int = ALL_BANDS
+    ) -> None:
+        """Add a normalized mask (thinned here unless it already is) and its other 7 dihedral variants."""
+        if not thinned:
+            mask = thin(mask[None])[0]
+        for flip in (False, True):
+            base = mask[:, ::-1] if flip else mask
+            for k in range(4):
+                variant = np.ascontiguousarray(np.rot90(base, k))
+                key = (fixture_class, bands, variant.tobytes())
+                if key not in self._seen:
+                    self._seen.add(key)
+                    self._append(fixture_class, source, variant, bands)
+
+    def _append(self, fixture_class: str, source: str, mask: np.ndarray, bands: int) -> None:
+        self.classes.append(fixture_class)
+        self.sources.append(source)
+        self.masks.append(mask)
+        self.bands.append(bands)
+
+    def add_drawing(self, fixture_class: str, ink: np.ndarray, source: str) -> bool:
+        """Add a binary drawing of a symbol at every band; False when it holds no ink.
+
+        Bands at or above the drawing's own size share its native mask: enlarging adds no detail.
+        """
+        crop = crop_to_ink(ink)
+        if crop is None:
+            return False
+        native = max(crop.shape)
+        skeleton = thin(crop[None])[0]
+        drawn: dict[bytes, tuple[np.ndarray, int]] = {}
+        for i, size in enumerate(BANDS):
+            band_ink = crop if size >= 0.9 * native else crop_to_ink(redraw(skeleton, size))
+            if band_ink is not None:
+                canvas = normalize_mask(band_ink)
+                key = canvas.tobytes()
+                drawn[key] = (canvas, drawn.get(key, (canvas, 0))[1] | (1 << i))
+        if not drawn:
+            return False
+        thinned = thin(np.stack([canvas for canvas, _ in drawn.values()]))
+        for mask, (_, bands) in zip(thinned, drawn.values(), strict=True):
+            self.add(fixture_class, mask, source, thinned=True, bands=bands)
+        return True
+
+    def extend(self, other: TemplateSet, skip: set[str] | None = None) -> None:
+        """Copy another set's templates, leaving out the classes in ``skip``."""
+        rows = zip(other.classes, other.sources, other.masks, other.bands, strict=True)
+        for cls, src, mask, bands in rows:
+            if not skip or cls not in skip:
+                self._seen.add((cls, bands, mask.tobytes()))
+                self._append(cls, src, mask, bands)
+
+    @property
+    def fixture_classes(self) -> set[str]:
+        """The fixture classes the set has templates for (negatives left out)."""
+        return {c for c in self.classes if not c.startswith(NEGATIVE)}
+
+    def __len__(self) -> int:
+        return len(self.masks)
