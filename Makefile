@@ -16,6 +16,8 @@ $(BIN)/python:
 $(VENV)/.synced: $(BIN)/python pyproject.toml uv.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'uv>=0.5'
 	$(BIN)/uv sync --frozen --python $(BIN)/python
+	@# strip notebook outputs on commit (git filter from notebooks/.gitattributes); skipped outside a git checkout
+	if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/nbstripout --install --attributes notebooks/.gitattributes; fi
 	touch $@
 
 setup: $(VENV)/.synced
@@ -35,6 +37,8 @@ up: setup system-deps
 
 test: setup system-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: setup
