@@ -14,6 +14,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from dashboard.utils.db import readable_error
 from dashboard.utils.login_form import login_form
+from dashboard.utils.preload import start_preload
 from dashboard.utils.session import current_user, sign_out
 
 st.set_page_config(page_title="PipelineOS", page_icon="🔧", layout="wide")
@@ -27,6 +28,12 @@ SECTIONS = {
     "Sales": [("leads", "Leads", "📨"), ("analytics", "Analytics", "📊")],
     "Setup": [("catalog", "Price catalog", "🗂️")],
 }
+
+
+@st.cache_resource(show_spinner=False)
+def preload_heavy_modules() -> object:
+    """Once per server process: import PyMuPDF, OpenCV, Altair… in the background while the user signs in."""
+    return start_preload()
 
 
 def pages(signed_in: bool) -> dict[str, list[StreamlitPage]]:
@@ -57,6 +64,7 @@ def pages(signed_in: bool) -> dict[str, list[StreamlitPage]]:
     return {"Account": [sign_in], **out}
 
 
+preload_heavy_modules()
 user = current_user(st.session_state)
 if user is None:
     st.navigation(pages(signed_in=False), position="hidden")

@@ -10,6 +10,7 @@ from dashboard.utils import ui
 from dashboard.utils.analytics import Analytics, compute
 from dashboard.utils.charts import bar_height, show_chart
 from dashboard.utils.db import readable_error
+from dashboard.utils.labels import csv_bytes, with_labels
 from pipelineos.db.pool import connection
 
 user = ui.require_user()
@@ -78,7 +79,7 @@ with left:
 with right:
     st.subheader("Lead pipeline")
     show_chart(
-        a.funnel,
+        with_labels(a.funnel, "status"),
         "mark_bar",
         alt.X("status:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
         alt.Y("leads:Q", title="Leads"),
@@ -92,7 +93,7 @@ with right:
     )
     st.subheader("Fixture mix (reviewed takeoff)")
     show_chart(
-        a.mix,
+        with_labels(a.mix, "fixture_class"),
         "mark_bar",
         alt.X("count:Q", title="fixtures"),
         alt.Y("fixture_class:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)),
@@ -111,8 +112,9 @@ with right:
 
 st.subheader("Detection precision by fixture type")
 st.caption("From review decisions: precision = accepted ÷ reviewed; recall counts relabels into and additions.")
+reviewed = a.precision_table.filter(pl.col("reviewed") > 0)
 st.dataframe(
-    a.precision_table.filter(pl.col("reviewed") > 0),
+    with_labels(reviewed, "fixture_class"),
     hide_index=True,
     key="analytics_precision",
     column_config={
@@ -126,4 +128,11 @@ st.dataframe(
         "added": "Added by hand",
         "recall": st.column_config.NumberColumn("Recall", format="percent"),
     },
+)
+st.download_button(
+    "Download precision by type (CSV)",
+    csv_bytes(reviewed),
+    "precision-by-type.csv",
+    "text/csv",
+    key="analytics_precision_csv",
 )

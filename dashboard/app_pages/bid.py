@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import streamlit as st
 
 from dashboard.utils import ui
+from dashboard.utils.bid_panels import proposal_text_editor, show_history, show_revision_compare
 from dashboard.utils.bids import TOTAL_LABELS, live_price, proposal_pages_png, reviewed_takeoff
 from dashboard.utils.db import fetch_all, fetch_one, readable_error
+from dashboard.utils.labels import class_label, csv_bytes, with_labels
 from dashboard.utils.overlay import class_name
 from dashboard.utils.review import effective_frame, pending_for
 from dashboard.utils.review_data import review_rows
@@ -115,7 +118,7 @@ for row in (parts[:4], parts[4:]):
     for column, key in zip(st.columns(4), row, strict=False):
         column.metric(TOTAL_LABELS[key], f"${totals[key]:,.2f}")
 st.dataframe(
-    lines.with_columns(lines["flag"].fill_null("")),
+    with_labels(lines.with_columns(lines["flag"].fill_null("")), "fixture_class"),
     hide_index=True,
     key="bid_lines",
     column_config={
@@ -129,6 +132,7 @@ st.dataframe(
         "flag": "Check",
     },
 )
+st.download_button("Download lines (CSV)", partial(csv_bytes, lines), "bid-lines.csv", "text/csv", key="bid_lines_csv")
 for flagged in lines.filter(lines["flag"].is_not_null())["flag"].to_list():
     st.warning(flagged)
 for option in priced_options:
@@ -151,6 +155,8 @@ if not same_markup:
         "saves a new catalog version with that markup on the Price catalog page; this one stays a what-if."
     )
     st.page_link("app_pages/catalog.py", label="Open the price catalog", icon="🗂️")
+if draft:
+    proposal_text_editor(org, draft, editable)
 s1, s2, s3 = st.columns(3)
 if s1.button("Save draft bid", key="bid_save", disabled=not (editable and same_markup), width="stretch"):
     try:
@@ -214,9 +220,10 @@ st.subheader("Bids for this blueprint")
 if not bids:
     st.caption("No bid saved for this blueprint yet.")
 for bid in bids:
-    with st.expander(f"{bid['name']} — {bid['status']} — ${bid['total']:,.2f}"):
+    with st.expander(f"{ui.escape_md(bid['name'])} — {class_label(bid['status'])} — \\${bid['total']:,.2f}"):
         sent = f"{bid['sent_at']:%Y-%m-%d %H:%M}" if bid["sent_at"] else "not sent"
         st.text(f"Catalog v{bid['catalog_version']} · customer {bid['customer_email'] or '—'} · {sent}")
+        show_history(org, bid["id"])
         found = fetch_one("bid_proposals", organization_id=org, bid_id=bid["id"])
         pdf = ui.stored_file(found["pdf_sha256"]) if found else None
         if pdf:
@@ -232,3 +239,5 @@ for bid in bids:
                         st.rerun()
                     except Exception as exc:
                         st.error(readable_error(exc, "record the outcome"))
+
+show_revision_compare(blueprint_id)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.utils import ui
+from dashboard.utils.charts import uploads_per_day_spec
 from dashboard.utils.db import readable_error
+from dashboard.utils.labels import class_label
 from pipelineos.blueprints.service import STATUSES
 
 user = ui.require_user()
@@ -13,7 +15,7 @@ org = user["organization_id"]
 st.title("Blueprints")
 
 left, mid, right = st.columns([1, 2, 1])
-status = left.selectbox("Status", ["all", *STATUSES], key="bp_status")
+status = left.selectbox("Status", ["all", *STATUSES], format_func=class_label, key="bp_status")
 search = mid.text_input("Search name, project or customer", key="bp_search", max_chars=100)
 limit = right.selectbox("Show", [100, 500, 1000], index=1, key="bp_limit")
 
@@ -25,12 +27,15 @@ except Exception as exc:
     st.stop()
 
 for column, name in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
-    column.metric(name.title(), counts.get(name, 0))
+    column.metric(class_label(name), counts.get(name, 0))
 
 if not rows:
     st.info("No blueprints match. Upload a drawing on the Upload page.")
     st.stop()
 
+uploads = uploads_per_day_spec(rows)
+if uploads is not None:
+    st.vega_lite_chart(spec=uploads, width="stretch", key="bp_uploads_chart")
 st.dataframe(
     [
         {
@@ -46,6 +51,7 @@ st.dataframe(
                 "error",
             )
         }
+        | {"status": class_label(r["status"])}
         for r in rows
     ],
     hide_index=True,

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.utils import ui
 from dashboard.utils.charts import show_chart
 from dashboard.utils.db import fetch_all, readable_error
+from dashboard.utils.labels import class_label
 from dashboard.utils.session import can_edit
 from pipelineos.db.pool import connection
 from pipelineos.leads.models import STATUSES
@@ -43,15 +44,13 @@ except Exception as exc:
 by_status = {r["status"]: int(r["n"]) for r in counts}
 cols = st.columns(len(STATUSES) + 2)
 for column, status in zip(cols, STATUSES, strict=False):
-    column.metric(status.replace("_", " ").title(), by_status.get(status, 0))
+    column.metric(class_label(status), by_status.get(status, 0))
 cols[-2].metric("Median first response", minutes_text(response["median"]))
 cols[-1].metric("90% answered within", minutes_text(response["p90"]))
 left, right = st.columns(2)
 with left:
     show_chart(
-        pl.DataFrame(
-            {"status": [s.replace("_", " ") for s in STATUSES], "leads": [by_status.get(s, 0) for s in STATUSES]}
-        ),
+        pl.DataFrame({"status": [class_label(s) for s in STATUSES], "leads": [by_status.get(s, 0) for s in STATUSES]}),
         "mark_bar",
         alt.X("status:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
         alt.Y("leads:Q", title="Leads"),
@@ -87,7 +86,7 @@ st.dataframe(
             "name": lead.get("name"),
             "contact": lead.get("email") or lead.get("phone") or "",
             "company": lead.get("company") or "",
-            "status": lead.get("status"),
+            "status": class_label(lead.get("status")),
             "source": lead.get("source"),
             "received": lead.get("created_at"),
             "first answer": ui.duration_text(
@@ -107,14 +106,20 @@ if leads:
         "Open lead",
         leads,
         key="leads_open",
-        format_func=lambda r: f"{r['name']} <{r.get('email') or r.get('phone') or '-'}> ({r['status']})",
+        format_func=lambda r: f"{r['name']} <{r.get('email') or r.get('phone') or '-'}> ({class_label(r['status'])})",
     )
     with st.container(border=True):
         st.text(f"From: {lead['name']}  {lead.get('email') or ''}  {lead.get('phone') or ''}")
         st.text(lead.get("message") or "(no message)")
     if can_edit(user):
         with st.form("leads_update"):
-            new_status = st.selectbox("Move to", STATUSES, index=STATUSES.index(lead["status"]), key="leads_new_status")
+            new_status = st.selectbox(
+                "Move to",
+                STATUSES,
+                index=STATUSES.index(lead["status"]),
+                format_func=class_label,
+                key="leads_new_status",
+            )
             note = st.text_area("Note", key="leads_note", max_chars=4000)
             if st.form_submit_button("Update lead"):
                 try:

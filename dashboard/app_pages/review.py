@@ -9,13 +9,15 @@ import polars as pl
 import streamlit as st
 
 from dashboard.utils import ui
+from dashboard.utils.add_panel import MODE_KEY, click_key, clickable_sheet, take_click
 from dashboard.utils.db import readable_error
+from dashboard.utils.labels import csv_bytes, with_labels
 from dashboard.utils.overlay import WHOLE_SHEET, class_name, draw_boxes, highlight_rows, review_chart
 from dashboard.utils.review import counts_by_sheet, effective_frame, pending_for, schedule_mismatches
 from dashboard.utils.review_data import review_rows, schedule_for, sheet_image
 from dashboard.utils.review_panel import (
     ReviewView,
-    add_fixture_form,
+    add_fixture_controls,
     area_controls,
     find_more_like_this,
     save_controls,
@@ -74,6 +76,11 @@ show_above = c1.slider("Show detections above confidence", 0.0, 1.0, 0.30, 0.05,
 auto_accept = c2.slider("Auto-accept above confidence", 0.0, 1.0, 0.90, 0.05, key="review_auto_accept")
 size = c3.segmented_control("Sheet size", list(DISPLAY_WIDTHS), default="Medium", key="review_size") or "Medium"
 
+keys = {k: f"review_{k}_{blueprint_id}_{page_index}" for k in ("selected", "area", "zoom")}
+region = st.session_state.get(keys["zoom"], WHOLE_SHEET)
+editable = can_edit(user)
+on_page = [r for r in [*detections, *added] if r["page_index"] == page_index]
+take_click(st.session_state, blueprint_id, page_index, region, on_page, editable)
 pending = pending_for(st.session_state, blueprint_id)
 frame = effective_frame(detections, saved, added, pending, show_above, auto_accept)
 sheet = frame.filter(pl.col("page_index") == page_index)
@@ -84,16 +91,14 @@ labels = {
     + (f" · {r['tag']}" if r["tag"] else "")
     for r in shown.iter_rows(named=True)
 }
-keys = {k: f"review_{k}_{blueprint_id}_{page_index}" for k in ("selected", "area", "zoom")}
 st.session_state[keys["selected"]] = [i for i in st.session_state.get(keys["selected"], []) if i in labels]
-region = st.session_state.get(keys["zoom"], WHOLE_SHEET)
 png, width, height, real_image = sheet_image(page["image_sha256"], page["width_pt"], page["height_pt"], root, region)
 full_png = (
     png if region == WHOLE_SHEET else sheet_image(page["image_sha256"], page["width_pt"], page["height_pt"], root)[0]
 )
 view = ReviewView(
     user=user,
-    editable=can_edit(user),
+    editable=editable,
     blueprint=blueprint,
     blueprint_id=blueprint_id,
     page=page,
@@ -133,27 +138,30 @@ with sheet_column:
             args=(keys["zoom"], None),
         )
     similar = similar_for(view)
-    key = chart_key(st.session_state)
-    st.vega_lite_chart(
-        spec=review_chart(
-            png,
-            display_width,
-            round(display_width * height / width),
-            sheet,
-            region=region,
-            selected=st.session_state[keys["selected"]],
-            candidates=[box for box, _ in similar["boxes"]] if similar else (),
-            area=st.session_state.get(keys["area"]),
-        ),
-        width="content",
-        on_select=partial(on_chart_event, key, keys["selected"], keys["area"]),
-        selection_mode=["pick", "box"],
-        key=key,
-    )
-    st.caption(
-        "Click a box to select or unselect it; drag on the sheet to mark an area. "
-        "Dashed grey: rejected. Thick: selected."
-    )
+    if editable and st.session_state.get(MODE_KEY):
+        clickable_sheet(png, sheet, region, display_width, click_key(blueprint_id, page_index))
+    else:
+        key = chart_key(st.session_state)
+        st.vega_lite_chart(
+            spec=review_chart(
+                png,
+                display_width,
+                round(display_width * height / width),
+                sheet,
+                region=region,
+                selected=st.session_state[keys["selected"]],
+                candidates=[box for box, _ in similar["boxes"]] if similar else (),
+                area=st.session_state.get(keys["area"]),
+            ),
+            width="content",
+            on_select=partial(on_chart_event, key, keys["selected"], keys["area"]),
+            selection_mode=["pick", "box"],
+            key=key,
+        )
+        st.caption(
+            "Click a box to select or unselect it; drag on the sheet to mark an area. "
+            "Faint grey: rejected. Thick: selected."
+        )
 
 with panel:
     m1, m2, m3 = st.columns(3)
@@ -162,7 +170,7 @@ with panel:
     m3.metric("Undecided", shown.filter(pl.col("status") == "undecided").height)
     chosen = selection_and_decisions(view)
     area_controls(view)
-    add_fixture_form(view)
+    add_fixture_controls(view)
     find_more_like_this(view, chosen)
     save_controls(view, show_above, auto_accept)
 
@@ -173,7 +181,9 @@ schedule = schedule_for(blueprint["sha256"], tuple(sheet_names), root) if bluepr
 mismatches = schedule_mismatches(totals, schedule or {})
 flagged = {m["fixture type"] for m in mismatches}
 st.dataframe(
-    counts.to_pandas().style.apply(highlight_rows(flagged, "fixture type"), axis=1),
+    with_labels(counts, "fixture type")
+    .to_pandas()
+    .style.apply(highlight_rows({class_name(c) for c in flagged}, "fixture type"), axis=1),
     hide_index=True,
     key="review_counts",
 )
@@ -181,15 +191,51 @@ if schedule is None:
     st.caption("No fixture schedule with quantities was found on this drawing set.")
 elif mismatches:
     st.warning(f"{len(mismatches)} fixture type(s) differ from the drawing's fixture schedule (highlighted).")
-    st.dataframe(mismatches, hide_index=True, key="review_mismatches")
+    st.dataframe(
+        [{**m, "fixture type": class_name(m["fixture type"])} for m in mismatches],
+        hide_index=True,
+        key="review_mismatches",
+    )
 else:
     st.success("Counts match the drawing's fixture schedule.")
 
 with st.expander(f"Detections on this sheet ({shown.height} shown of {sheet.height})"):
+    table = sheet.select("label", "fixture_class", "confidence", "status", "origin", "tag")
     st.dataframe(
-        sheet.select("label", "fixture_class", "confidence", "status", "origin", "tag").to_dicts(),
+        with_labels(table, "label", "fixture_class"),
         hide_index=True,
         key="review_table",
+        column_config={
+            "label": "Fixture type",
+            "fixture_class": "Detected as",
+            "confidence": st.column_config.NumberColumn("Confidence", format="%.2f"),
+            "status": "Status",
+            "origin": "Decided by",
+            "tag": "Tag",
+        },
+    )
+    st.download_button(
+        "Download detections (CSV)",
+        partial(
+            csv_bytes,
+            sheet.select(
+                "id",
+                "page_index",
+                "label",
+                "fixture_class",
+                "confidence",
+                "status",
+                "origin",
+                "tag",
+                "x0",
+                "y0",
+                "x1",
+                "y1",
+            ),
+        ),
+        file_name=f"detections-sheet-{page_index + 1}.csv",
+        mime="text/csv",
+        key="review_download_csv",
     )
     st.download_button(
         "Download annotated sheet",

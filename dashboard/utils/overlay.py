@@ -1,8 +1,9 @@
 """Drawing detections on a sheet: a PIL image for export and an interactive Vega-Lite chart for the review page.
 
 Coordinates are the normalized boxes of ``fixture_detections`` (0..1, origin top-left). Colours are fixed per
-fixture class so an estimator learns them (the chart's legend names them); rejected boxes are grey and dashed,
-selected ones drawn thick, "find more like this" candidates dashed black, a dragged area dashed blue.
+fixture class so an estimator learns them (the chart's legend names them); rejected boxes are grey and faint
+(Vega-Lite cannot dash a rect per datum), selected ones drawn thick, "find more like this" candidates dashed
+black, a dragged area dashed blue.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import polars as pl
 from PIL import Image, ImageDraw
 
+from dashboard.utils.labels import class_label
 from pipelineos.takeoff.models import FIXTURE_CLASSES
 
 PALETTE = (
@@ -42,8 +44,8 @@ Box = tuple[float, float, float, float]
 
 
 def class_name(fixture_class: str) -> str:
-    """How a fixture class reads on screen: ``water_closet`` → ``water closet``."""
-    return fixture_class.replace("_", " ")
+    """How a fixture class reads on screen: ``water_closet`` → ``Water closet``."""
+    return class_label(fixture_class)
 
 
 def blank_sheet(width_pt: float, height_pt: float, max_width: int = MAX_DISPLAY_WIDTH) -> bytes:
@@ -69,18 +71,25 @@ def display_png(png: bytes, max_width: int = MAX_DISPLAY_WIDTH, region: Box = WH
         image = image.resize((max_width, round(image.height * max_width / image.width)), Image.Resampling.BILINEAR)
     image = image.convert("L" if image.mode in ("1", "L", "LA", "I", "I;16") else "RGB")
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False)
+    image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue(), image.width, image.height
 
 
-def draw_boxes(png: bytes, frame: pl.DataFrame) -> Image.Image:
-    """The sheet with each shown detection drawn as a rectangle in its class colour (rejected in grey)."""
+def draw_boxes(png: bytes, frame: pl.DataFrame, region: Box = WHOLE_SHEET) -> Image.Image:
+    """The sheet (``png`` shows ``region`` of it) with each shown detection drawn as a rectangle in its class
+    colour (rejected in grey)."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
     draw = ImageDraw.Draw(image)
     w, h = image.size
     line = max(2, w // 600)
-    for row in frame.filter(pl.col("shown")).iter_rows(named=True):
-        box = (row["x0"] * w, row["y0"] * h, row["x1"] * w, row["y1"] * h)
+    sx, sy = w / (region[2] - region[0]), h / (region[3] - region[1])
+    for row in frame.filter(pl.col("shown") & _overlaps(region)).iter_rows(named=True):
+        box = (
+            (row["x0"] - region[0]) * sx,
+            (row["y0"] - region[1]) * sy,
+            (row["x1"] - region[0]) * sx,
+            (row["y1"] - region[1]) * sy,
+        )
         rejected = row["status"] == "rejected"
         color = REJECTED_COLOR if rejected else CLASS_COLORS.get(row["label"], "#000000")
         draw.rectangle(box, outline=color, width=1 if rejected else line)
@@ -184,7 +193,7 @@ def review_chart(
             "stroke": {"field": "colour", "type": "nominal", "scale": colours, "legend": legend},
             "fill": {"field": "colour", "type": "nominal", "scale": colours, "legend": legend},
             "fillOpacity": {"condition": {"test": "datum.selected", "value": 0.45}, "value": 0.1},
-            "strokeDash": {"condition": {"test": "datum.status === 'rejected'", "value": [4, 3]}, "value": [1, 0]},
+            "strokeOpacity": {"condition": {"test": "datum.status === 'rejected'", "value": 0.6}, "value": 1},
             "strokeWidth": {"condition": {"test": "datum.selected", "value": 4}, "value": 2},
             "tooltip": [
                 {"field": "label", "type": "nominal", "title": "type"},
@@ -204,7 +213,7 @@ def review_chart(
         "width": width,
         "height": height,
         "layer": layers,
-        "config": {"view": {"strokeWidth": 0}, "legend": {"labelLimit": 200}},
+        "config": {"view": {"strokeWidth": 0}, "legend": {"labelLimit": 200}, "aria": False},
     }
 
 

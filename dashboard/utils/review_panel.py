@@ -13,6 +13,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.utils import ui
+from dashboard.utils.add_panel import CLASS_KEY, add_controls, corners_bbox
 from dashboard.utils.db import readable_error
 from dashboard.utils.overlay import Box, class_name
 from dashboard.utils.review import (
@@ -28,8 +29,6 @@ from dashboard.utils.review_data import save_pending, source_file
 from dashboard.utils.sheet_view import ids_in_area, zoom_region
 from dashboard.utils.similar import find_similar
 from pipelineos.takeoff.models import FIXTURE_CLASSES
-
-ADD_KEYS = ("review_add_x0", "review_add_y0", "review_add_x1", "review_add_y1")
 
 
 @dataclass(frozen=True)
@@ -163,29 +162,15 @@ def area_controls(view: ReviewView) -> None:
     )
 
 
-def _add_from_form(view: ReviewView) -> None:
-    state = st.session_state
-    bbox = tuple(float(state[k]) for k in ADD_KEYS)
-    decide(view, "add", fixture_class=state["review_add_class"], bbox=bbox, reason="missed by the detector")
+def add_fixture_controls(view: ReviewView) -> None:
+    """Add a fixture the detector missed: by clicking the sheet, or by corners (a dragged area fills them)."""
 
+    def add_from_form() -> None:
+        state = st.session_state
+        bbox = corners_bbox(state)
+        decide(view, "add", fixture_class=state[CLASS_KEY], bbox=bbox, reason="missed by the detector")
 
-def add_fixture_form(view: ReviewView) -> None:
-    """Add a fixture the detector missed: the dragged area fills the corners, or type them."""
-    area = view.area
-    if area is not None and st.session_state.get("review_add_from") != area:
-        st.session_state["review_add_from"] = area
-        st.session_state.update(dict(zip(ADD_KEYS, area, strict=True)))
-    for key, value in zip(ADD_KEYS, (0.45, 0.45, 0.5, 0.5), strict=True):
-        st.session_state.setdefault(key, value)
-    with st.expander("Add a missed fixture", expanded=area is not None), st.form("review_add_form"):
-        st.caption("Corners as fractions of the sheet (0 = left/top, 1 = right/bottom); a dragged area fills them.")
-        f1, f2 = st.columns(2)
-        f1.number_input("Left", 0.0, 1.0, step=0.005, format="%.3f", key="review_add_x0")
-        f2.number_input("Top", 0.0, 1.0, step=0.005, format="%.3f", key="review_add_y0")
-        f1.number_input("Right", 0.0, 1.0, step=0.005, format="%.3f", key="review_add_x1")
-        f2.number_input("Bottom", 0.0, 1.0, step=0.005, format="%.3f", key="review_add_y1")
-        st.selectbox("Fixture type", FIXTURE_CLASSES, format_func=class_name, key="review_add_class")
-        st.form_submit_button("Add fixture", disabled=not view.editable, on_click=_add_from_form, args=(view,))
+    add_controls(view.blueprint_id, view.editable, view.area, add_from_form)
 
 
 def find_more_like_this(view: ReviewView, chosen: list[str]) -> None:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pipelineos.takeoff.inputs import load_page
 from pipelineos.takeoff.models import ScheduleRow, TakeoffInputError
-from pipelineos.takeoff.schedule import parse_schedule
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +27,14 @@ def quantities_by_class(rows: list[ScheduleRow]) -> dict[str, int]:
 
 
 def schedule_quantities(path: Path, page_indexes: list[int]) -> dict[str, int] | None:
-    """Quantity per fixture class over the schedules on the given pages; None when there is none to read."""
+    """Quantity per fixture class over the schedules on the given pages; None when there is none to read.
+
+    The drawing reader (PyMuPDF) is imported here, not at module level: it takes seconds to load and only
+    this check, run after the sheet is drawn, needs it.
+    """
+    from pipelineos.takeoff.inputs import load_page
+    from pipelineos.takeoff.schedule import parse_schedule
+
     rows: list[ScheduleRow] = []
     for index in page_indexes:
         try:

@@ -14,8 +14,6 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import cv2
-import numpy as np
 from PIL import Image
 
 BBox = tuple[float, float, float, float]
@@ -99,6 +97,9 @@ def find_similar(
 
 
 def _template_matches(png: bytes, exemplar: BBox, threshold: float, limit: int) -> list[tuple[BBox, float]]:
+    import cv2  # OpenCV loads in about a second; only a search needs it
+    import numpy as np
+
     page = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE)
     if page is None:
         raise ValueError("the page image could not be decoded; re-run the takeoff to render it again")

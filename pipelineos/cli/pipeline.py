@@ -54,12 +54,13 @@ def progress_bar(name: str, quiet: bool) -> Iterator[StageProgress]:
 
 def _summary(results: list[dict]) -> Table:
     table = Table(title="PipelineOS ingest")
-    for column in ("blueprint", "status", "pages", "fixtures", "bid total", "recipient", "detail"):
-        table.add_column(column)
+    for column in ("file", "blueprint", "status", "pages", "fixtures", "bid total", "recipient", "detail"):
+        table.add_column(column, overflow="fold")
     for r in results:
         fixtures = ", ".join(f"{k} {v}" for k, v in r.get("fixtures", {}).items())
         detail = r.get("error") or (f"message {r['message_status']}" if r.get("message_status") else "")
         table.add_row(
+            Path(r["file"]).name if r.get("file") else "",
             r["blueprint_id"][:8],
             r["status"],
             str(r.get("pages", "")),
@@ -86,17 +87,18 @@ def ingest(
     no_send: bool = typer.Option(False, "--no-send", help="Render the proposal but do not email it."),
     workers: int = typer.Option(0, help="Processes for pages (0 = one per core)."),
 ) -> None:
-    """Process files through the whole pipeline in this process (takeoff, bid, proposal, email)."""
-    from pipelineos.blueprints.processing.pipeline import ingest_file
+    """Process files through the whole pipeline in this process (takeoff, bid, proposal, email).
+
+    A file that is missing, unreadable or not a drawing gets a failed row naming it, the reason and what to do;
+    the other files are still processed, and the exit code is 1 when any file failed.
+    """
+    from pipelineos.blueprints.processing.pipeline import ingest_path
 
     _prepare()
     results = []
     for path in files:
-        if not path.is_file():
-            results.append({"blueprint_id": str(path), "status": "failed", "error": f"{path}: no such file"})
-            continue
         with progress_bar(path.name, as_json) as progress:
-            result = ingest_file(
+            result = ingest_path(
                 path,
                 customer_email=customer_email,
                 customer_name=customer_name,

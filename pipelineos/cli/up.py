@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import typer
 from rich.console import Console
 
@@ -116,18 +118,75 @@ def service_environment() -> dict[str, str]:
     return env
 
 
-def stop_all(processes: list[subprocess.Popen[bytes]], timeout: float = 15.0) -> None:
-    """Signal each process group, then kill what is left after ``timeout`` seconds."""
-    for proc in processes:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    for proc in processes:
-        remaining = max(0.1, deadline - time.monotonic())
+def _descendants(pid: int) -> list[psutil.Process]:
+    """Every live descendant of ``pid`` (empty when it is gone)."""
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _group(pgid: int) -> list[psutil.Process]:
+    """The live (not zombie) processes of process group ``pgid``."""
+    members = []
+    for proc in psutil.process_iter(["status"]):
         try:
-            proc.wait(remaining)
+            if os.getpgid(proc.pid) == pgid and proc.info["status"] != psutil.STATUS_ZOMBIE:
+                members.append(proc)
+        except (ProcessLookupError, psutil.Error):
+            continue
+    return members
+
+
+def _alive(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def _signal_group(pgid: int, signum: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+def stop_all(processes: list[subprocess.Popen[bytes]], timeout: float = 15.0) -> list[psutil.Process]:
+    """Stop each service with its whole process tree; returns the processes that had to be killed.
+
+    Each service leads its own process group (``start_new_session``). SIGTERM goes to every group; after up to
+    ``timeout`` seconds, whatever is still alive in a group, or among the descendants seen before the signal
+    (a child that moved to a group of its own, such as a code server Dagster's webserver or daemon started), gets
+    SIGKILL, so nothing is left orphaned.
+    """
+    groups = [proc.pid for proc in processes]
+    tracked = [child for proc in processes for child in _descendants(proc.pid)]
+    for pgid in groups:
+        _signal_group(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (
+            all(proc.poll() is not None for proc in processes)
+            and not any(_group(pgid) for pgid in groups)
+            and not any(_alive(p) for p in tracked)
+        ):
+            break
+        time.sleep(0.2)
+    left = [p for pgid in groups for p in _group(pgid)]
+    left += [p for p in tracked if _alive(p) and p not in left]
+    for pgid in groups:
+        _signal_group(pgid, signal.SIGKILL)
+    for proc in left:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    gone_by = time.monotonic() + 5
+    while any(_alive(p) for p in left) and time.monotonic() < gone_by:
+        time.sleep(0.05)
+    for popen in processes:
+        try:
+            popen.wait(5)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            console.print(f"[red]process {popen.pid} did not exit after SIGKILL[/red]")
+    return left
 
 
 def up(

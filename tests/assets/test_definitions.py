@@ -36,7 +36,7 @@ def test_each_domain_folder_brings_its_own_definitions() -> None:
         "bids": {"assets", "checks", "sensors"},
         "proposals": {"assets", "checks", "schedules"},
         "leads": {"schedules"},
-        "analytics": {"assets", "schedules"},
+        "analytics": {"assets", "checks", "schedules"},
     }
     definitions = (REPO_ROOT / "pipelineos_assets" / "definitions.py").read_text()
     assert len(definitions.splitlines()) <= 50
@@ -69,6 +69,10 @@ def test_definitions_load_with_running_sensors_and_schedules() -> None:
         "nightly_analytics_schedule": ("0 2 * * *", running),
         "outbox_retry_schedule": ("* * * * *", running),
     }
+    nightly = defs.resolve_job_def("nightly_analytics").asset_layer.asset_graph.asset_check_keys
+    assert {(k.asset_key.path[-1], k.name) for k in nightly} == {
+        (f"analytics_{name}", "snapshot_is_sane") for name in ("bids", "leads", "fixture_mix", "detection_accuracy")
+    }  # the nightly run checks what it wrote
     graph = defs.resolve_asset_graph()
     chain = [
         "blueprint_file",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -24,7 +24,50 @@ def _status(db: psycopg.Connection, blueprint_id: str) -> tuple[str, str | None]
     return row["status"], row["error"]
 
 
+def _failure(run: dg.ExecuteInProcessResult) -> tuple[str, str]:
+    """The failed step and its message (what the Dagster UI shows for the run)."""
+    failure = next(e for e in run.all_events if e.event_type_value == "STEP_FAILURE")
+    return failure.step_key or "", failure.step_failure_data.error.message
+
+
+def _footprint(db: psycopg.Connection, blueprint_id: str) -> dict:
+    """Everything a run writes for one blueprint: status, error, row counts and the run ids on them."""
+    row = db.execute(
+        "select b.status, b.error, b.completed_at,"
+        " (select count(*) from blueprint_pages p where p.blueprint_id = b.id) as pages,"
+        " (select count(*) from fixture_detections d where d.blueprint_id = b.id) as detections,"
+        " (select array_agg(distinct d.run_id) from fixture_detections d where d.blueprint_id = b.id) as runs,"
+        " (select count(*) from reviewed_takeoff r where r.blueprint_id = b.id) as reviewed,"
+        " (select array_agg(x.total order by x.id) from bids x where x.blueprint_id = b.id) as bids,"
+        " (select count(*) from proposals p join bids x on x.id = p.bid_id where x.blueprint_id = b.id) as proposals"
+        " from blueprints b where b.id = %s",
+        (blueprint_id,),
+    ).fetchone()
+    db.commit()
+    return dict(row)
+
+
+@pytest.fixture(scope="module")
+def bystander(instance, resources, register: Callable[..., str], tmp_path_factory, plan_set_pdf: Path, smtp_sink):
+    """A blueprint processed to ``completed`` before the bad ones, with its footprint; no bad run may touch it."""
+    path = tmp_path_factory.mktemp("bystander") / "bystander.pdf"
+    path.write_bytes(plan_set_pdf.read_bytes() + b"\n%bystander copy\n")
+    blueprint_id = register(path)
+    assert materialize_blueprint(instance, resources, blueprint_id).success
+    return blueprint_id
+
+
+@pytest.fixture
+def unaffected(bystander: str, db: psycopg.Connection) -> Iterator[None]:
+    """Assert after the test that the bystander blueprint is still completed with exactly the rows it had."""
+    before = _footprint(db, bystander)
+    assert before["status"] == "completed" and before["detections"] > 0 and before["proposals"] == 1
+    yield
+    assert _footprint(db, bystander) == before
+
+
 def test_corrupt_pdf_fails_only_its_blueprint(
+    unaffected,
     instance,
     resources,
     register: Callable[..., str],
@@ -50,6 +93,7 @@ def test_corrupt_pdf_fails_only_its_blueprint(
 
 
 def test_vanished_file_fails_then_rerun_completes(
+    unaffected,
     instance,
     resources,
     register: Callable[..., str],
@@ -64,15 +108,27 @@ def test_vanished_file_fails_then_rerun_completes(
     sha = db.execute("select sha256 from blueprints where id = %s", (blueprint_id,)).fetchone()["sha256"].strip()
     db.commit()
     get_storage().path_for(sha).unlink()
-    assert not materialize_blueprint(instance, resources, blueprint_id).success
+    run = materialize_blueprint(instance, resources, blueprint_id)
+    assert not run.success
+    step, message = _failure(run)
+    assert step == "blueprint_file" and blueprint_id in message and "missing from storage" in message
     status, error = _status(db, blueprint_id)
     assert status == "failed" and "missing from storage" in error and "vanishing.pdf" in error
+    assert "upload it again" in error
     get_storage().put_file(path)  # the operator restores the file, then re-runs the partition
     assert materialize_blueprint(instance, resources, blueprint_id).success
     assert _status(db, blueprint_id) == ("completed", None)
 
 
+@pytest.mark.parametrize(
+    ("fixture_class", "page_index", "cause"),
+    [("hot_tub", 0, "unknown fixture class 'hot_tub'"), ("lavatory", 41, "is on page 42, but the drawing has 2")],
+)
 def test_malformed_review_decision_fails_with_its_id(
+    unaffected,
+    fixture_class: str,
+    page_index: int,
+    cause: str,
     instance,
     resources,
     register: Callable[..., str],
@@ -83,20 +139,27 @@ def test_malformed_review_decision_fails_with_its_id(
     smtp_sink,
 ) -> None:
     path = tmp_path / "reviewed.pdf"
-    path.write_bytes(plan_set_pdf.read_bytes() + b"\n%reviewed copy\n")
+    path.write_bytes(plan_set_pdf.read_bytes() + f"\n%reviewed copy {fixture_class}\n".encode())
     blueprint_id = register(path)
     decision = db.execute(
         "insert into review_decisions (organization_id, blueprint_id, action, fixture_class, page_index) "
-        "values (%s, %s, 'add', 'hot_tub', 0) returning id::text as id",
-        (seeded["organization_id"], blueprint_id),
+        "values (%s, %s, 'add', %s, %s) returning id::text as id",
+        (seeded["organization_id"], blueprint_id, fixture_class, page_index),
     ).fetchone()["id"]
     db.commit()
-    assert not materialize_blueprint(instance, resources, blueprint_id).success
+    run = materialize_blueprint(instance, resources, blueprint_id)
+    assert not run.success
+    step, message = _failure(run)
+    assert step == "reviewed_takeoff" and blueprint_id in message and decision in message and cause in message
     status, error = _status(db, blueprint_id)
-    assert status == "failed" and decision in error and "hot_tub" in error
+    assert status == "failed" and decision in error and cause in error
+    bids = db.execute("select count(*) as n from bids where blueprint_id = %s", (blueprint_id,)).fetchone()
+    db.commit()
+    assert bids["n"] == 0  # nothing was priced from a takeoff the decision broke
 
 
 def test_blueprint_deleted_mid_run_fails_naming_it(
+    unaffected,
     instance,
     resources,
     register: Callable[..., str],
@@ -115,9 +178,8 @@ def test_blueprint_deleted_mid_run_fails_naming_it(
     db.commit()
     rest = dg.materialize(PIPELINE, selection=dg.AssetSelection.all() - rendered, **options)
     assert not rest.success
-    failure = next(e for e in rest.all_events if e.event_type_value == "STEP_FAILURE")
-    assert failure.step_key == "fixture_detections"
-    message = failure.step_failure_data.error.message
+    step, message = _failure(rest)
+    assert step == "fixture_detections"
     assert blueprint_id in message and "deleted" in message and "Traceback" not in message
     left = db.execute("select count(*) as n from blueprint_pages where blueprint_id = %s", (blueprint_id,)).fetchone()
     assert left["n"] == 0

@@ -13,6 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from pipelineos.cli.up import stop_all
 from pipelineos.net import free_loopback_port
 
 PIPELINEOS = str(Path(sys.executable).parent / "pipelineos")
@@ -57,13 +58,59 @@ def test_up_starts_every_service_and_ctrl_c_stops_them_together(app_env: dict[st
         assert answers(f"http://127.0.0.1:{ports['DASHBOARD']}/_stcore/health")
         children = psutil.Process(up.pid).children(recursive=True)
         assert len(children) >= 4
+        groups = {os.getpgid(c.pid) for c in psutil.Process(up.pid).children()}
+        assert len(groups) == 4  # one process group per service
         up.send_signal(signal.SIGINT)
         assert up.wait(60) == 0
     finally:
         if up.poll() is None:
             up.kill()
         left = [c for c in children if alive(c)]
+        left += [p for p in in_groups(groups) if p not in left]
         for child in left:
             child.kill()
     assert left == [], f"still running after up stopped: {[c.cmdline()[:3] for c in left]}"
     assert "stopped" in (tmp_path / "up.out").read_text()
+
+
+def in_groups(groups: set[int]) -> list[psutil.Process]:
+    """Live processes in any of the process groups."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if os.getpgid(proc.pid) in groups and alive(proc):
+                found.append(proc)
+        except (ProcessLookupError, psutil.Error):
+            continue
+    return found
+
+
+SERVICE = """
+import os, signal, subprocess, sys, time
+stubborn = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(120)"
+same_group = subprocess.Popen([sys.executable, "-c", stubborn])
+own_session = subprocess.Popen([sys.executable, "-c", stubborn], start_new_session=True)
+print(same_group.pid, own_session.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def test_stop_all_kills_grandchildren_that_outlive_their_parent(tmp_path: Path) -> None:
+    """A service that exits on SIGTERM but leaves children ignoring it (as a code server can) leaves nothing."""
+    service = subprocess.Popen(
+        [sys.executable, "-c", SERVICE], stdout=subprocess.PIPE, start_new_session=True, text=True
+    )
+    assert service.stdout is not None
+    grandchildren = [psutil.Process(int(pid)) for pid in service.stdout.readline().split()]
+    time.sleep(0.5)  # both have set SIGTERM to be ignored
+    try:
+        started = time.monotonic()
+        killed = stop_all([service], timeout=2)
+        assert time.monotonic() - started < 10
+        assert service.returncode is not None
+        assert [alive(proc) for proc in grandchildren] == [False, False]
+        assert {p.pid for p in killed} == {p.pid for p in grandchildren}
+    finally:
+        for proc in grandchildren:
+            if alive(proc):
+                proc.kill()

@@ -188,6 +188,15 @@ def test_browser_signs_in_and_reviews_on_the_sheet(chromium, dashboard_url, seed
         wait_until_idle(page)
         page.get_by_role("button", name="Add fixture").click()
         unsaved.get_by_text("2", exact=True).wait_for(timeout=30_000)
+        wait_until_idle(page)
+
+        page.get_by_text("Click on the sheet adds a fixture").click()  # one click on the sheet adds a fixture
+        clickable = page.frame_locator('iframe[title*="image_coordinates"]').locator("img")
+        clickable.wait_for(timeout=60_000)
+        wait_until_idle(page)
+        clickable.click()  # the centre of the sheet image
+        unsaved.get_by_text("3", exact=True).wait_for(timeout=30_000)
+        shots["click_added"] = page.screenshot()
         browser.close()
     for name, png in shots.items():
         (tmp_path / f"{name}.png").write_bytes(png)

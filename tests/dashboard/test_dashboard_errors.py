@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -57,3 +59,64 @@ def test_sign_in_with_the_users_table_gone_is_a_readable_error(seeded, missing_t
     at.button[0].click().run()
     assert not at.exception
     assert at.error[0].value.startswith("Could not sign in because of an internal error (reference ")
+
+
+@contextmanager
+def table_gone(db_url: str, table: str) -> Iterator[None]:
+    """Rename ``table`` inside the block, so every query on it fails in PostgreSQL."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(f"alter table {table} rename to {table}_gone")
+        try:
+            yield
+        finally:
+            conn.execute(f"alter table {table}_gone rename to {table}")
+
+
+@contextmanager
+def writes_refused(db_url: str, table: str) -> Iterator[None]:
+    """Inside the block PostgreSQL refuses new rows in ``table`` (reads still work): a NOT VALID check."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(f"alter table {table} add constraint refuse_writes check (false) not valid")
+        try:
+            yield
+        finally:
+            conn.execute(f"alter table {table} drop constraint refuse_writes")
+
+
+def test_a_failed_save_keeps_the_unsaved_review_decisions(signed_in, demo, db_url):
+    blueprint_id = demo.blueprint_ids[11]
+    at = signed_in("review", state={"review_blueprint_id": blueprint_id})
+    shown = at.multiselect(key=f"review_selected_{blueprint_id}_0").options
+    at.multiselect(key=f"review_selected_{blueprint_id}_0").set_value([shown[0]]).run()
+    at.button(key="review_reject").click().run()
+    at.checkbox(key="review_save_auto").uncheck().run()
+    with writes_refused(db_url, "review_decisions"):
+        at.button(key="review_save").click().run()
+    assert not at.exception, at.exception
+    message = at.error[0].value
+    assert message.startswith("Could not save the review decisions: the database refused the change (reference ")
+    assert message.endswith("Your decisions are still kept here.") and "refuse_writes" not in message
+    assert at.metric[0].value == "1", "the reject is still unsaved, not lost"
+    at.button(key="review_save").click().run()
+    assert not at.error and at.metric[0].value == "0", "saved once the database is back"
+
+
+def test_a_failing_bid_history_is_one_readable_line_and_the_page_still_works(signed_in, demo, db_url):
+    at = signed_in("bid", state={"review_blueprint_id": demo.blueprint_ids[0]})
+    with table_gone(db_url, "bid_status_history"):
+        at.run()
+    assert not at.exception, at.exception
+    messages = [e.value for e in at.error]
+    assert messages and all(m.startswith("Could not load the bid's status history because of") for m in messages)
+    assert [m.label for m in at.metric if m.label == "Total"], "the rest of the page still renders"
+
+
+def test_a_bid_name_is_shown_as_text(signed_in, demo, db):
+    hostile = "[click](javascript:alert(1)) **Base** <img src=x onerror=alert(2)>"
+    db.execute("update bids set name = %s where blueprint_id = %s", (hostile, demo.blueprint_ids[1]))
+    db.commit()
+    at = signed_in("bid", state={"review_blueprint_id": demo.blueprint_ids[1]})
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert any("javascript" in label for label in labels), labels
+    assert all("](javascript" not in label and not re.search(r"(?<!\\)<img", label) for label in labels), labels

@@ -401,7 +401,7 @@ def test_find_more_like_this_adds_the_missed_symbols(signed_in, demo, db):
     assert not at.exception
     found = at.session_state["review_similar"]["boxes"]
     assert found, "the demo sheet draws water closets that were not detected"
-    assert any(f"{len(found)} similar symbol(s) not yet counted as water closet" in m.value for m in at.markdown)
+    assert any(f"{len(found)} similar symbol(s) not yet counted as Water closet" in m.value for m in at.markdown)
     at.button(key="review_add_similar").click().run()
     assert at.metric[0].value == str(len(found))
 

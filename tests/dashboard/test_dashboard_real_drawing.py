@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.utils.labels import class_label
 from pipelineos.settings import REPO_ROOT
 
 APP = str(REPO_ROOT / "dashboard" / "streamlit_app.py")
@@ -37,7 +38,7 @@ def test_review_of_a_processed_drawing(processed, seeded, db):
     at = open_page(seeded, "review", processed.blueprint_id)
     assert not at.error, [e.value for e in at.error]
     expected = {
-        r["fixture_class"]: r["n"]
+        class_label(r["fixture_class"]): r["n"]
         for r in db.execute(
             "select fixture_class, count(*) as n from fixture_detections where blueprint_id = %s "
             "group by fixture_class",
@@ -45,7 +46,7 @@ def test_review_of_a_processed_drawing(processed, seeded, db):
         ).fetchall()
     }
     counts = at.dataframe[0].value
-    assert dict(zip(counts["fixture type"], counts["total"], strict=True)) == expected
+    assert dict(zip(counts["fixture type"], counts["total"], strict=True)) == expected, "human labels, true counts"
     assert "P-101" in counts.columns
     captions = [c.value for c in at.caption]
     assert not any("No fixture schedule" in c for c in captions), "the generated sheet has a fixture schedule"

@@ -116,11 +116,11 @@ def test_chart_spec_has_a_legend_of_present_classes_and_marks_the_selection():
     rows = {r["id"]: r for r in boxes["data"]["values"]}
     assert set(rows) == {"d1", "d2"}, "hidden detections are not drawn"
     assert rows["d1"]["selected"] and not rows["d2"]["selected"]
-    assert (rows["d1"]["label"], rows["d2"]["colour"]) == ("water closet", "rejected")
+    assert (rows["d1"]["label"], rows["d2"]["colour"]) == ("Water closet", "rejected")
     legend = boxes["encoding"]["stroke"]["legend"]
-    assert legend["values"] == ["water closet", "rejected"]
+    assert legend["values"] == ["Water closet", "rejected"]
     scale = boxes["encoding"]["stroke"]["scale"]
-    assert scale["range"][scale["domain"].index("water closet")] == CLASS_COLORS["water_closet"]
+    assert scale["range"][scale["domain"].index("Water closet")] == CLASS_COLORS["water_closet"]
     assert boxes["encoding"]["fill"]["legend"] == legend, "one merged legend, not none"
     assert candidates["data"]["values"][0]["x0"] == 0.3
 

@@ -40,10 +40,46 @@ def test_ingest_json_runs_the_whole_chain(plan_set_pdf: Path, seeded, smtp_sink,
     assert money(bid["total"]) in text
 
 
-def test_ingest_reports_a_missing_file(tmp_path: Path, seeded) -> None:
-    result = runner.invoke(app, ["ingest", str(tmp_path / "nope.pdf"), "--json"])
-    assert result.exit_code == 1
-    assert "no such file" in json.loads(result.stdout)[0]["error"]
+def test_ingest_reports_each_bad_file_and_still_processes_the_others(
+    plan_set_pdf: Path, tmp_path: Path, seeded, smtp_sink, db: psycopg.Connection
+) -> None:
+    good = tmp_path / "good.pdf"
+    good.write_bytes(plan_set_pdf.read_bytes() + b"\n%mixed batch\n")
+    text = tmp_path / "notes.pdf"
+    text.write_text("meeting notes, not a drawing\n")
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n1 0 obj <</Type /Catalog>> garbage, no xref, no trailer\n")
+    missing = tmp_path / "missing.pdf"
+    files = [text, good, missing, corrupt]
+    result = runner.invoke(app, ["ingest", *map(str, files), "--json", "--no-send"])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # exit 1 by choice, not a crash
+    assert "Traceback" not in result.output
+    out = {Path(r["file"]).name: r for r in json.loads(result.stdout)}
+    assert [Path(r["file"]).name for r in json.loads(result.stdout)] == [f.name for f in files]
+    assert out["good.pdf"]["status"] == "completed" and out["good.pdf"]["pages"] == 2
+    for name, reason, advice in [
+        ("notes.pdf", "not a supported drawing", "Upload a PDF"),
+        ("missing.pdf", "no such file", "check the path"),
+        ("corrupt.pdf", "cannot be read", "export it again"),
+    ]:
+        row = out[name]
+        assert row["status"] == "failed"
+        assert str(tmp_path / name) in row["error"] and reason in row["error"] and advice in row["error"]
+    status = db.execute("select status, error from blueprints where id = %s", (out["corrupt.pdf"]["blueprint_id"],))
+    row = status.fetchone()
+    db.commit()
+    assert row["status"] == "failed" and "cannot be read" in row["error"]
+    assert out["notes.pdf"]["blueprint_id"] == "" and out["missing.pdf"]["blueprint_id"] == ""
+
+
+def test_ingest_table_names_the_failed_files(tmp_path: Path, seeded) -> None:
+    text = tmp_path / "readme.pdf"
+    text.write_text("plain text\n")
+    result = runner.invoke(app, ["ingest", str(text), str(tmp_path / "gone.pdf")], env={"COLUMNS": "400"})
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert "readme.pdf" in result.stdout and "gone.pdf" in result.stdout
+    assert result.stdout.count("failed") >= 2 and "Traceback" not in result.output
 
 
 def test_rerun_brings_a_failed_blueprint_back(

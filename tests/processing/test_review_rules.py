@@ -104,6 +104,7 @@ def test_apply_decisions(decisions: list[dict], expected: list[tuple[str, str, s
         (_decision(1, "relabel", "d1", "jacuzzi"), "unknown fixture class 'jacuzzi'"),
         (_decision(1, "add", None, "lavatory", None), "has no page_index"),
         (_decision(1, "explode", "d1"), "unknown action 'explode'"),
+        (_decision(1, "add", None, "lavatory", 7), "is on page 8, but the drawing has 2 page(s)"),
     ],
 )
 def test_malformed_decision_names_blueprint_and_cause(decision: dict, message: str) -> None:

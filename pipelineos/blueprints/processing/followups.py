@@ -42,3 +42,22 @@ def queue_stale_bid_reminders(days: int = 14) -> int:
                 )
                 queued += 1
     return queued
+
+
+def bid_validity_days() -> int:
+    """How long a sent bid's prices hold: the validity printed on every proposal."""
+    from pipelineos.proposals.context import VALID_DAYS
+
+    return VALID_DAYS
+
+
+def expire_lapsed_bids(days: int | None = None) -> list[str]:
+    """Expire every sent bid older than ``days`` (default: the proposals' validity); returns their ids.
+
+    Each bid moves ``sent`` → ``expired`` through the bid lifecycle (timestamp and history row), so a bid that
+    was accepted or declined meanwhile is left alone, and running it again expires nothing twice.
+    """
+    from pipelineos.pricing.lifecycle import expire_stale_bids
+
+    with connection() as conn:
+        return expire_stale_bids(conn, days=days or bid_validity_days())

@@ -70,7 +70,11 @@ def count_pages(path: Path, blueprint_id: str) -> int:
     try:
         count = page_count(path)
     except Exception as exc:
-        raise ProcessingError(blueprint_id, f"the file cannot be read: {describe(exc)}") from exc
+        raise ProcessingError(
+            blueprint_id,
+            f"the file cannot be read: {describe(exc)}; check that it opens in a PDF viewer or image editor, "
+            "save or export it again and re-upload it",
+        ) from exc
     if count < 1:
         raise ProcessingError(blueprint_id, "the file has no pages")
     return count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -11,17 +12,24 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-PRELOAD = [
-    "pipelineos.blueprints.processing.pages",
-    "pipelineos.blueprints.processing.detections",
-    "pipelineos.takeoff.engine",
-]
+PRELOAD = ["pipelineos.blueprints.processing.page_worker"]
+"""Imported once by the fork server (see :mod:`~pipelineos.blueprints.processing.page_worker`)."""
 
 
 def _context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return context
+
+
+def prestart() -> None:
+    """Start the fork server now, without waiting for it.
+
+    It imports and warms up the page code in its own process while this one goes on (a run does this when it
+    starts, so the first page pool does not wait seconds for the imports).
+    """
+    _context()
+    multiprocessing.forkserver.ensure_running()
 
 
 def worker_count(requested: int | None = None) -> int:
@@ -43,12 +51,12 @@ def map_pages(
 ) -> list[T]:
     """``[fn(*args) for args in calls]`` in a pool of processes forked from a clean fork server.
 
-    The fork server is started once per process with the heavy modules (PyMuPDF, OpenCV) preloaded, so a pool
-    starts in milliseconds and workers inherit no threads or locks from the caller (Dagster, psycopg pool).
+    The fork server is started once per process with the page code loaded and warmed up, so a pool starts in
+    milliseconds and workers inherit no threads or locks from the caller (Dagster, psycopg pool).
 
     A single call, or ``workers=1``, runs in this process. ``fn`` must be a module-level function; its
     exceptions propagate (catch them inside ``fn`` to keep one bad page from sinking the rest).
-    ``on_done(i)`` is called in this process as each call finishes.
+    ``on_done(i)`` is called in this process as each call finishes, in page order.
     """
     count = min(worker_count(workers), len(calls))
     if count <= 1:
@@ -58,8 +66,7 @@ def map_pages(
             if on_done:
                 on_done(i)
         return results
-    context = _context()
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=count, mp_context=_context()) as pool:
         futures = [pool.submit(fn, *args) for args in calls]
         for i, future in enumerate(futures):
             future.result()

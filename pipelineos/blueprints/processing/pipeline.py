@@ -18,6 +18,7 @@ from pipelineos.blueprints.processing import bidding, delivery, steps
 from pipelineos.blueprints.processing import repository as repo
 from pipelineos.blueprints.processing.errors import ProcessingError, describe
 from pipelineos.db.pool import connection
+from pipelineos.errors import DomainError
 from pipelineos.settings import get_settings
 from pipelineos.storage import get_storage
 
@@ -42,6 +43,7 @@ class ProcessResult:
     message_status: str | None = None
     recipient: str | None = None
     error: str | None = None
+    file: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -67,7 +69,7 @@ def process_blueprint(
     run_id = run_id or f"ingest-{uuid.uuid4().hex[:12]}"
     result = ProcessResult(blueprint_id, "processing", run_id)
     try:
-        blueprint = steps.start(blueprint_id, run_id)
+        blueprint = steps.start(blueprint_id, run_id, workers=workers)
         pages = steps.write_pages(
             blueprint_id,
             run_id,
@@ -114,11 +116,15 @@ def ingest_file(
     workers: int | None = None,
     send: bool = True,
 ) -> ProcessResult:
-    """Register ``path`` as a blueprint (default: the only/first organization) and process it here."""
+    """Register ``path`` as a blueprint (default: the only/first organization) and process it here.
+
+    Raises for a file that cannot be registered (missing, unreadable, not a drawing); :func:`ingest_path` turns
+    those into a failed result instead.
+    """
     from pipelineos.blueprints.service import register_file
 
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise ProcessingError(str(path), "no such file")
     with connection() as conn:
         organization_id = organization_id or default_organization(conn)
@@ -132,18 +138,38 @@ def ingest_file(
             customer_name=customer_name,
             customer_email=customer_email,
         )
-    return process_blueprint(str(row["id"]), progress=progress, workers=workers, send=send)
+    result = process_blueprint(str(row["id"]), progress=progress, workers=workers, send=send)
+    result.file = str(path)
+    if result.error:
+        result.error = f"{path}: {result.error}"
+    return result
+
+
+def ingest_path(path: Path, organization_id: str | None = None, **kwargs: Any) -> ProcessResult:
+    """:func:`ingest_file`, with a file that cannot be registered reported as a failed result naming the file,
+    the reason and what to do. Errors that are not about the file (the database is down) still raise."""
+    try:
+        return ingest_file(path, organization_id, **kwargs)
+    except (ProcessingError, DomainError, OSError) as exc:
+        return ProcessResult("", "failed", "", error=file_problem(Path(path), exc), file=str(path))
+
+
+def file_problem(path: Path, exc: BaseException) -> str:
+    """Why ``path`` could not be ingested, and what to do about it, in one line."""
+    if isinstance(exc, DomainError):
+        return f"{path}: {exc.message}"
+    if not path.exists():
+        return f"{path}: no such file; check the path and try again"
+    if path.is_dir():
+        return f"{path}: is a directory; pass the drawing files inside it"
+    if isinstance(exc, PermissionError):
+        return f"{path}: cannot be read (permission denied); fix its permissions and try again"
+    return f"{path}: {describe(exc)}"
 
 
 def ingest_files(paths: Sequence[Path], organization_id: str | None = None, **kwargs: Any) -> list[ProcessResult]:
     """Ingest several files one after the other; one bad file never stops the rest."""
-    results = []
-    for path in paths:
-        try:
-            results.append(ingest_file(path, organization_id, **kwargs))
-        except Exception as exc:
-            results.append(ProcessResult(str(path), "failed", "", error=f"{path}: {describe(exc)}"))
-    return results
+    return [ingest_path(path, organization_id, **kwargs) for path in paths]
 
 
 def default_organization(conn: Any) -> str:

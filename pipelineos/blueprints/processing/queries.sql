@@ -180,3 +180,10 @@ select id::text as id from organizations order by created_at, id;
 -- name: due_message_count --
 -- The outbox dispatcher's notion of due (pipelineos/notify/queries.sql, claim_due), counted.
 select count(*) as n from messages where status in ('queued', 'sending') and next_attempt_at <= now();
+
+-- name: analytics_slice --
+-- One stored analytics snapshot (a day of one metric set), as the asset checks read it back.
+select organization_id::text as organization_id, metric, dimension, value
+from analytics_metrics
+where snapshot_date = %(snapshot_date)s and metric_set = %(metric_set)s
+order by organization_id, metric, dimension;

@@ -54,6 +54,12 @@ def apply_decisions(
         if action == "add":
             if decision.get("page_index") is None:
                 raise ReviewDecisionError(blueprint_id, f"review decision {decision_id} (add) has no page_index")
+            if sheets and decision["page_index"] not in sheets:
+                raise ReviewDecisionError(
+                    blueprint_id,
+                    f"review decision {decision_id} (add) is on page {decision['page_index'] + 1}, but the drawing "
+                    f"has {len(sheets)} page(s); correct or delete the decision and re-run",
+                )
             added_id = decision.get("detection_id") or decision_id
             fixtures[added_id] = {
                 "detection_id": added_id,

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipelineos.takeoff.models import PageTakeoff, ScheduleRow
-from pipelineos.takeoff.schedule import reconcile as reconcile_counts
+from pipelineos.takeoff.models import Detection, PageTakeoff, ScheduleRow
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,17 @@ class Reconciliation:
 
 def _signature(rows: Sequence[ScheduleRow]) -> tuple[tuple[str, str | None, int | None], ...]:
     return tuple(sorted((row.tag, row.fixture_class, row.quantity) for row in rows))
+
+
+def reconcile_counts(schedule: Sequence[ScheduleRow], fixtures: Sequence[Detection]) -> list[str]:
+    """The engine's reconciliation of one schedule with fixtures.
+
+    Imported on use: the engine's schedule parser loads PyMuPDF, which the Dagster code location (every run
+    process and the code server) should not pay for at import.
+    """
+    from pipelineos.takeoff.schedule import reconcile
+
+    return reconcile(list(schedule), list(fixtures))
 
 
 def _name(page: PageTakeoff) -> str:

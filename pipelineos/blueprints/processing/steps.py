@@ -15,6 +15,7 @@ from pipelineos.blueprints.processing import detections as det
 from pipelineos.blueprints.processing import frames, pages, review, sheets
 from pipelineos.blueprints.processing import repository as repo
 from pipelineos.blueprints.processing.errors import BlueprintGone, ProcessingError, describe
+from pipelineos.blueprints.processing.parallel import prestart, worker_count
 from pipelineos.blueprints.processing.versions import data_version
 from pipelineos.db.pool import connection
 from pipelineos.storage import get_storage
@@ -29,8 +30,13 @@ def load(blueprint_id: str) -> dict[str, Any]:
         return repo.blueprint(conn, blueprint_id)
 
 
-def start(blueprint_id: str, run_id: str | None) -> dict[str, Any]:
-    """Mark the blueprint ``processing`` under ``run_id`` and check its file is still in storage."""
+def start(blueprint_id: str, run_id: str | None, *, workers: int | None = None) -> dict[str, Any]:
+    """Mark the blueprint ``processing`` under ``run_id`` and check its file is still in storage.
+
+    With more than one page worker, the page pool's fork server starts warming up meanwhile.
+    """
+    if worker_count(workers) > 1:
+        prestart()
     with connection() as conn:
         blueprint = repo.blueprint(conn, blueprint_id)
         repo.mark_processing(conn, blueprint_id, run_id)

@@ -14,10 +14,11 @@ from pipelineos_assets.guard import run_id_of, run_step
     kinds={"python", "postgres"},
     code_version="1",
 )
-def blueprint_file(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def blueprint_file(context: dg.AssetExecutionContext, takeoff_engine: TakeoffEngine) -> dg.MaterializeResult:
     """The uploaded drawing in content-addressed storage; marks the blueprint processing under this run."""
     blueprint_id = context.partition_key
-    row = run_step(context, blueprint_id, steps.start, blueprint_id, run_id_of(context))
+    workers = takeoff_engine.worker_count()
+    row = run_step(context, blueprint_id, steps.start, blueprint_id, run_id_of(context), workers=workers)
     return dg.MaterializeResult(
         metadata={
             "original_name": row["original_name"],

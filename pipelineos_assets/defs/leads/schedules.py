@@ -1,4 +1,4 @@
-"""Lead and bid follow-up schedules: customer follow-ups (24 h / 72 h / 7 d) and stale-bid reminders."""
+"""Lead and bid follow-up schedules: customer follow-ups (24 h / 72 h / 7 d); stale bids expired and reminded."""
 
 import dagster as dg
 
@@ -11,6 +11,12 @@ class FollowUpConfig(dg.Config):
 
 class StaleBidConfig(dg.Config):
     """A sent bid without an answer for this many days gets a reminder; 0 = ``PIPELINEOS_STALE_BID_DAYS``."""
+
+    days: int = 0
+
+
+class BidExpiryConfig(dg.Config):
+    """A sent bid older than this many days expires; 0 = the validity printed on proposals (30 days)."""
 
     days: int = 0
 
@@ -28,6 +34,18 @@ def queue_follow_ups(context: dg.OpExecutionContext, config: FollowUpConfig) -> 
 
 
 @dg.op
+def expire_lapsed_bids(context: dg.OpExecutionContext, config: BidExpiryConfig) -> list[str]:
+    """Expire sent bids whose prices no longer hold, so they get no more reminders and leave the open pipeline."""
+    from pipelineos.blueprints.processing import followups
+
+    days = config.days or followups.bid_validity_days()
+    expired = followups.expire_lapsed_bids(days)
+    context.log.info(f"{len(expired)} bid(s) expired (sent more than {days} days ago)")
+    context.add_output_metadata({"expired": len(expired), "bid_ids": dg.MetadataValue.json(expired)})
+    return expired
+
+
+@dg.op(ins={"after_expiry": dg.In(dg.Nothing)})
 def queue_stale_reminders(context: dg.OpExecutionContext, config: StaleBidConfig) -> int:
     """Queue a reminder to the estimator for each bid left unanswered too long."""
     from pipelineos.blueprints.processing.followups import queue_stale_bid_reminders
@@ -44,9 +62,12 @@ def lead_follow_up_job() -> None:
     queue_follow_ups()
 
 
-@dg.job(executor_def=dg.in_process_executor, description="Remind estimators about unanswered bids.")
+@dg.job(
+    executor_def=dg.in_process_executor,
+    description="Expire bids past their validity, then remind estimators about the unanswered ones still open.",
+)
 def stale_bid_reminder_job() -> None:
-    queue_stale_reminders()
+    queue_stale_reminders(after_expiry=expire_lapsed_bids())
 
 
 lead_follow_up_schedule = dg.ScheduleDefinition(
@@ -61,5 +82,8 @@ stale_bid_reminder_schedule = dg.ScheduleDefinition(
     job=stale_bid_reminder_job,
     cron_schedule="0 8 * * *",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Daily at 08:00: remind estimators about bids unanswered for PIPELINEOS_STALE_BID_DAYS days.",
+    description=(
+        "Daily at 08:00: expire bids past their validity (30 days), then remind estimators about bids "
+        "unanswered for PIPELINEOS_STALE_BID_DAYS days."
+    ),
 )
