@@ -14,12 +14,14 @@ from pipelineos.settings import get_settings
 from pipelineos_api.analytics.controllers import AnalyticsController
 from pipelineos_api.auth.controllers import ApiKeysController, AuthController, UsersController
 from pipelineos_api.auth.deps import DEPENDENCIES, CredentialsMiddleware
+from pipelineos_api.auth.revocation import SessionRevocations
 from pipelineos_api.bids.catalog_controllers import CatalogController
 from pipelineos_api.bids.controllers import BidsController
 from pipelineos_api.blueprints.controllers import BlueprintsController, PageImagesController
 from pipelineos_api.config import ApiConfig
 from pipelineos_api.leads.controllers import LeadsController
 from pipelineos_api.leads.intake import OrganizationCache
+from pipelineos_api.platform.asyncdb import async_statements_lifespan
 from pipelineos_api.platform.controllers import HealthController
 from pipelineos_api.platform.dispatch import dispatcher_lifespan
 from pipelineos_api.platform.logging import configure_logging
@@ -58,11 +60,12 @@ def create_app(config: ApiConfig | None = None) -> Litestar:
     settings = get_settings()
     config = config or ApiConfig.from_settings(settings)
     configure_logging(settings.log_level, settings.log_json)
+    revocations = SessionRevocations(config.session_check_seconds)
     app = Litestar(
         route_handlers=CONTROLLERS,
         dependencies=DEPENDENCIES,
         exception_handlers=exception_handlers(),
-        middleware=[lambda app: CredentialsMiddleware(app, config.jwt_secret)],
+        middleware=[lambda app: CredentialsMiddleware(app, config.jwt_secret, revocations)],
         cors_config=CORSConfig(
             allow_origins=list(config.cors_origins),
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
@@ -72,11 +75,12 @@ def create_app(config: ApiConfig | None = None) -> Litestar:
         ),
         openapi_config=openapi_config(),
         plugins=[StrictBodyPlugin()],
-        lifespan=[dispatcher_lifespan],
+        lifespan=[async_statements_lifespan, dispatcher_lifespan],
         state=State(
             {
                 "config": config,
                 "org_cache": OrganizationCache(),
+                "revocations": revocations,
             }
         ),
         request_max_body_size=1024 * 1024,

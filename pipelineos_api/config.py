@@ -23,10 +23,14 @@ class ApiConfig:
     upload_max_bytes: int = 50 * 1024 * 1024
     cors_origins: tuple[str, ...] = ()
     dispatch_interval_seconds: float = 1.0
+    async_pool_size: int = 8
+    """Connections of the async pool that serves the public lead form (see platform/asyncdb.py)."""
     run_dispatcher: bool = True
     jwt_secret: str = ""
     access_token_minutes: int = 15
     refresh_token_days: int = 7
+    session_check_seconds: float = 5.0
+    """How long an instance trusts its answer to "is this login still active?" (logout elsewhere)."""
     public_url: str = ""
     exempt_paths: tuple[str, ...] = field(default=("/api/health",))
 

@@ -40,6 +40,10 @@ update refresh_tokens set used_at = now() where id = %(id)s;
 -- name: revoke_family --
 update refresh_tokens set revoked_at = coalesce(revoked_at, now()) where family_id = %(family_id)s;
 
+-- name: family_state --
+select bool_or(revoked_at is not null) as revoked from refresh_tokens where family_id = %(family_id)s
+having count(*) > 0;
+
 -- name: insert_api_key --
 insert into api_keys (organization_id, name, prefix, key_hash, role, created_by)
 values (%(organization_id)s, %(name)s, %(prefix)s, %(key_hash)s, %(role)s, %(created_by)s)

@@ -173,13 +173,24 @@ def rotate_refresh_token(conn: psycopg.Connection, token: str, days: int) -> tup
     return _public(user_rows[0]), issued
 
 
-def revoke_refresh_token(conn: psycopg.Connection, token: str) -> bool:
-    """Revoke the family of ``token`` (logout); False when the token is unknown."""
+def revoke_refresh_token(conn: psycopg.Connection, token: str) -> str | None:
+    """Revoke the family of ``token`` (logout); returns the family id, None when the token is unknown."""
     rows = _fetch(conn, "refresh_token_for_update", token_hash=sha256_hex(token))
     if not rows:
-        return False
+        return None
     _fetch(conn, "revoke_family", family_id=rows[0]["family_id"])
-    return True
+    return str(rows[0]["family_id"])
+
+
+def family_revoked(conn: psycopg.Connection, family_id: str) -> bool:
+    """True when the refresh-token family was revoked (logout, or a reused token); unknown families count as
+    revoked, since every access token with a session id was issued together with its family."""
+    try:
+        family = str(uuid.UUID(family_id))
+    except ValueError:
+        return True
+    rows = _fetch(conn, "family_state", family_id=family)
+    return not rows or bool(rows[0]["revoked"])
 
 
 def create_api_key(

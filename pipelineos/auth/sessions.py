@@ -12,10 +12,10 @@ from pipelineos.auth.tokens import create_access_token
 from pipelineos.errors import AuthenticationFailed
 
 
-def _pair(user: dict[str, Any], refresh: str, secret: str, minutes: int) -> dict[str, Any]:
+def _pair(user: dict[str, Any], refresh: service.IssuedRefresh, secret: str, minutes: int) -> dict[str, Any]:
     return {
-        "access_token": create_access_token(user, secret, minutes),
-        "refresh_token": refresh,
+        "access_token": create_access_token(user, secret, minutes, session_id=refresh.family_id),
+        "refresh_token": refresh.token,
         "token_type": "bearer",
         "expires_in": minutes * 60,
         "user": user,
@@ -46,15 +46,21 @@ def login(
         entity_id=user["id"],
         request_id=request_id,
     )
-    return _pair(user, issued.token, secret, minutes)
+    return _pair(user, issued, secret, minutes)
 
 
 def refresh(conn: psycopg.Connection, token: str, *, secret: str, minutes: int, days: int) -> dict[str, Any]:
     """Rotate the refresh token; a reused token revokes its family (see service.rotate_refresh_token)."""
     user, issued = service.rotate_refresh_token(conn, token, days)
-    return _pair(user, issued.token, secret, minutes)
+    return _pair(user, issued, secret, minutes)
 
 
-def logout(conn: psycopg.Connection, token: str) -> None:
-    """Revoke the refresh token's family; unknown tokens are ignored (logout is idempotent)."""
-    service.revoke_refresh_token(conn, token)
+def logout(conn: psycopg.Connection, token: str) -> str | None:
+    """Revoke the refresh token's family, which also ends the access tokens issued for it (their ``sid``);
+    returns the family id, None for an unknown token (logout is idempotent)."""
+    return service.revoke_refresh_token(conn, token)
+
+
+def session_revoked(conn: psycopg.Connection, session_id: str) -> bool:
+    """Whether the login ``session_id`` (a refresh-token family) was logged out or revoked for reuse."""
+    return service.family_revoked(conn, session_id)

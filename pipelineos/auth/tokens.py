@@ -24,12 +24,17 @@ class Principal:
     user_id: str | None
     kind: str = "user"
     email: str | None = None
+    session_id: str | None = None
+    """The login (refresh-token family) the access token was issued for; logout revokes it."""
 
 
-def create_access_token(user: dict[str, object], secret: str, minutes: int, now: float | None = None) -> str:
-    """Sign an access token carrying the user's id, organization and role."""
+def create_access_token(
+    user: dict[str, object], secret: str, minutes: int, now: float | None = None, session_id: str | None = None
+) -> str:
+    """Sign an access token carrying the user's id, organization, role and login session (``sid``: the
+    refresh-token family, so revoking the family at logout also ends the access token)."""
     issued = int(now if now is not None else time.time())
-    claims = {
+    claims: dict[str, object] = {
         "sub": str(user["id"]),
         "org": str(user["organization_id"]),
         "role": str(user["role"]),
@@ -40,6 +45,8 @@ def create_access_token(user: dict[str, object], secret: str, minutes: int, now:
         "exp": issued + minutes * 60,
         "jti": uuid.uuid4().hex,
     }
+    if session_id is not None:
+        claims["sid"] = session_id
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -64,4 +71,5 @@ def decode_access_token(token: str, secret: str) -> Principal:
         role=str(claims["role"]),
         user_id=str(claims["sub"]),
         email=str(claims.get("email") or "") or None,
+        session_id=str(claims["sid"]) if claims.get("sid") else None,
     )

@@ -1,10 +1,34 @@
--- name: insert_lead --
-insert into leads (organization_id, name, email, phone, company, address, message, source, client_ip,
-                   idempotency_key)
-values (%(organization_id)s, %(name)s, %(email)s, %(phone)s, %(company)s, %(address)s, %(message)s, %(source)s,
-        %(client_ip)s, %(idempotency_key)s)
-on conflict (organization_id, idempotency_key) do nothing
-returning *;
+-- name: intake_lead --
+-- The public form in one statement (see pipelineos/leads/intake.py): the address's recent leads, the lead
+-- (only under the limit; a repeated idempotency key inserts nothing), and its auto-reply in the outbox.
+-- Always one row: the count, and the lead's columns (null when nothing was stored).
+with recent as (
+    select count(*)::int as n, min(created_at) as oldest, now() as now
+    from (select created_at from leads
+          where client_ip = %(client_ip)s::inet
+            and created_at > now() - make_interval(secs => %(window_seconds)s::float8)
+          order by created_at desc
+          limit %(max_leads)s::int) latest
+), lead as (
+    insert into leads (organization_id, name, email, phone, company, address, message, source, client_ip,
+                       idempotency_key)
+    select %(organization_id)s::uuid, %(name)s::text, %(email)s::text, %(phone)s::text, %(company)s::text,
+           %(address)s::text, %(message)s::text, %(source)s::text, %(client_ip)s::inet, %(idempotency_key)s::text
+    from recent
+    where recent.n < %(max_leads)s::int
+    on conflict (organization_id, idempotency_key) do nothing
+    returning *
+), reply as (
+    insert into messages (organization_id, channel, kind, recipient, subject, body_text, body_html, status,
+                          max_attempts, last_error, dedupe_key, lead_id)
+    select organization_id, %(reply_channel)s::text, %(reply_kind)s::text, %(reply_recipient)s::text,
+           %(reply_subject)s::text, %(reply_body_text)s::text, %(reply_body_html)s::text, %(reply_status)s::text,
+           %(reply_max_attempts)s::int, %(reply_last_error)s::text, 'lead-auto-reply:' || id::text, id
+    from lead
+    on conflict (dedupe_key) do nothing
+)
+select recent.n as recent_leads, recent.oldest as recent_oldest, recent.now as db_now, lead.*
+from recent left join lead on true;
 
 -- name: lead_by_idempotency_key --
 select * from leads where organization_id = %(organization_id)s and idempotency_key = %(idempotency_key)s;
@@ -69,14 +93,6 @@ where m.id = any(%(message_ids)s::uuid[]) and m.lead_id = l.id and m.status = 's
   and m.kind = 'lead_auto_reply' and l.first_response_at is null
 returning l.id;
 
--- name: insert_message_fallback --
-insert into messages (organization_id, channel, kind, recipient, subject, body_text, body_html, dedupe_key,
-                      lead_id)
-values (%(organization_id)s, %(channel)s, %(kind)s, %(recipient)s, %(subject)s, %(body_text)s, %(body_html)s,
-        %(dedupe_key)s, %(lead_id)s)
-on conflict (dedupe_key) do nothing
-returning id;
-
 -- name: org_contact --
 select name, email, phone from organizations where id = %(organization_id)s;
 
@@ -84,10 +100,3 @@ select name, email, phone from organizations where id = %(organization_id)s;
 select id, name, slug, email, phone from organizations
 where (%(slug)s::text is not null and slug = %(slug)s::text)
    or (%(slug)s::text is null and (select count(*) from organizations) = 1);
-
--- name: recent_leads_from_address --
-select count(*) as n, min(created_at) as oldest, now() as now
-from (select created_at from leads
-      where client_ip = %(client_ip)s::inet and created_at > now() - make_interval(secs => %(window_seconds)s)
-      order by created_at desc
-      limit %(max_leads)s) recent;

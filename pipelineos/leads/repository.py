@@ -21,3 +21,14 @@ def fetch(conn: psycopg.Connection, query: str, /, **params: Any) -> list[Row]:
 def fetch_one(conn: psycopg.Connection, query: str, /, **params: Any) -> Row | None:
     rows = fetch(conn, query, **params)
     return rows[0] if rows else None
+
+
+def clean(row: Row) -> Row:
+    """A row with its ids and address as strings (the shape services return)."""
+    out = dict(row)
+    for key in ("id", "organization_id", "assigned_to", "lead_id", "user_id"):
+        if out.get(key) is not None:
+            out[key] = str(out[key])
+    if out.get("client_ip") is not None:
+        out["client_ip"] = str(out["client_ip"])
+    return out

@@ -1,22 +1,32 @@
 """Lead intake and the sales pipeline.
 
-A public lead is stored together with its auto-reply in the outbox in one transaction, so either both exist or
-neither does; the API's dispatcher loop sends the reply within seconds. Organization scoping is on every
-query.
+A public lead is stored together with its auto-reply in the outbox in one statement
+(:mod:`pipelineos.leads.intake`), so either both exist or neither does; the API's dispatcher loop sends the reply
+within seconds. Organization scoping is on every query.
 """
 
 from __future__ import annotations
 
-import math
 import uuid
 from typing import Any
 
 import psycopg
 
-from pipelineos.errors import NotFoundError, RateLimited, ValidationError
+from pipelineos.errors import NotFoundError, ValidationError
 from pipelineos.leads import repository as repo
-from pipelineos.leads.models import STATUSES, LeadInput, check_transition
-from pipelineos.leads.replies import auto_reply
+from pipelineos.leads.intake import IntakeLimit, create_lead
+from pipelineos.leads.models import STATUSES, check_transition
+
+__all__ = [
+    "IntakeLimit",
+    "add_note",
+    "create_lead",
+    "get_lead",
+    "intake_organization",
+    "list_leads",
+    "sync_first_responses",
+    "update_lead",
+]
 
 Row = dict[str, Any]
 
@@ -28,96 +38,7 @@ def _id(value: str, what: str = "lead") -> str:
         raise NotFoundError(f"No {what} with id {str(value)[:64]!r}.") from exc
 
 
-def _clean(row: Row) -> Row:
-    out = dict(row)
-    for key in ("id", "organization_id", "assigned_to", "lead_id", "user_id"):
-        if out.get(key) is not None:
-            out[key] = str(out[key])
-    if out.get("client_ip") is not None:
-        out["client_ip"] = str(out["client_ip"])
-    return out
-
-
-def create_lead(
-    conn: psycopg.Connection,
-    *,
-    organization_id: str,
-    lead: LeadInput,
-    client_ip: str | None = None,
-    idempotency_key: str | None = None,
-    organization: Row | None = None,
-) -> tuple[Row, bool]:
-    """Store the lead and queue its auto-reply (same transaction). Returns (lead, created).
-
-    A repeated ``idempotency_key`` returns the first lead and queues nothing new. ``organization`` (name,
-    email,
-    phone) signs the auto-reply; it is read from the database when not given.
-    """
-    if idempotency_key is not None and len(idempotency_key) > 200:
-        raise ValidationError("Idempotency-Key is longer than 200 characters; send a shorter key.")
-    row = repo.fetch_one(
-        conn,
-        "insert_lead",
-        organization_id=organization_id,
-        name=lead.name,
-        email=lead.email,
-        phone=lead.phone,
-        company=lead.company,
-        address=lead.address,
-        message=lead.message,
-        source=lead.source,
-        client_ip=client_ip,
-        idempotency_key=idempotency_key,
-    )
-    if row is None:
-        first = repo.fetch_one(
-            conn, "lead_by_idempotency_key", organization_id=organization_id, idempotency_key=idempotency_key
-        )
-        assert first is not None
-        return _clean(first), False
-    org = organization or repo.fetch_one(conn, "org_contact", organization_id=organization_id) or {}
-    _enqueue_auto_reply(conn, organization_id, _clean(row), org)
-    return _clean(row), True
-
-
-def _enqueue_auto_reply(conn: psycopg.Connection, organization_id: str, lead: Row, org: Row) -> None:
-    channel, recipient = ("email", lead["email"]) if lead.get("email") else ("sms", lead["phone"])
-    reply = auto_reply(lead, org, channel)
-    params: dict[str, Any] = {
-        "organization_id": organization_id,
-        "channel": channel,
-        "kind": "lead_auto_reply",
-        "recipient": recipient,
-        "subject": reply.subject,
-        "body_text": reply.body_text,
-        "body_html": reply.body_html,
-        "dedupe_key": f"lead-auto-reply:{lead['id']}",
-        "lead_id": lead["id"],
-    }
-    try:
-        from pipelineos.notify.outbox import enqueue
-    except ImportError:
-        repo.fetch(conn, "insert_message_fallback", **params)
-        return
-    enqueue(conn, **params)
-
-
-def check_intake_rate(conn: psycopg.Connection, client_ip: str | None, per_minute: float, burst: int) -> None:
-    """RateLimited when ``client_ip`` sent ``burst`` stored leads within the last ``burst / per_minute`` minutes.
-
-    The count is read from the leads table, so the limit holds across every API instance sharing the database.
-    Concurrent requests from one address may overshoot it by the number in flight (no lock is taken, so the
-    intake of different addresses never waits on each other).
-    """
-    if client_ip is None or per_minute <= 0:
-        return
-    window = 60.0 * burst / per_minute
-    recent = repo.fetch_one(
-        conn, "recent_leads_from_address", client_ip=client_ip, window_seconds=window, max_leads=burst
-    )
-    if recent is not None and recent["n"] >= burst:
-        wait = max(1, math.ceil(window - (recent["now"] - recent["oldest"]).total_seconds()))
-        raise RateLimited(f"Too many requests from your address; try again in {wait} s.", extra={"retry_after": wait})
+_clean = repo.clean
 
 
 def get_lead(conn: psycopg.Connection, organization_id: str, lead_id: str) -> Row:

@@ -7,9 +7,10 @@ Protocol for one message (every numbered step is its own committed transaction):
    (``next_attempt_at = now + lease``) so no other dispatcher picks it up meanwhile.
 2. **Transmitting**: just before the content is handed to the SMTP server (``DATA``) or the SMS API,
    ``delivery_phase='transmitting'`` is committed.
-3. **Outcome**: ``sent``; or, when the provider did not accept it, ``queued`` again with exponential backoff
-   (``backoff × 2^(attempts-1)``), ``dead`` after ``max_attempts``, ``failed`` for a permanent refusal (bad
-   recipient, 5xx); or ``failed`` when the outcome is unknown (connection lost after the content was sent).
+3. **Outcome** (committed without waiting for the WAL flush, see :func:`_relaxed_commit`): ``sent``; or, when
+   the provider did not accept it, ``queued`` again with exponential backoff (``backoff × 2^(attempts-1)``),
+   ``dead`` after ``max_attempts``, ``failed`` for a permanent refusal (bad recipient, 5xx); or ``failed`` when
+   the outcome is unknown (connection lost after the content was sent).
 
 Why this is at most once: a message is only ever re-sent when we *know* the provider did not accept it. Before
 step 2 the server has not seen the content — an error there (connection refused, RCPT refused, AUTH failed) is
@@ -17,20 +18,28 @@ safe to retry. After step 2 the server may have queued it even if we never read 
 but mark it ``failed`` with "outcome unknown" and the Message-ID, so a person can check the mail log. A row
 found still in ``sending`` after its lease expired means the dispatcher died mid-send: in phase ``claimed`` it
 never reached the server and is retried; in phase ``transmitting`` it is marked failed, never re-sent.
+
+A pass claims its whole batch in one statement and sends it through one session per transport (one SMTP
+connection for all its emails, see :mod:`pipelineos.notify.smtp`; a large batch may be split over a few
+sessions sending side by side); the steps above stay per message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from email.utils import make_msgid, parseaddr
 from typing import Any
 
 import psycopg
 
 from pipelineos.db.queries import queries_beside
+from pipelineos.notify.delivery import DeliveryFailed, Transport
 from pipelineos.notify.models import InvalidRecipient, normalize_recipient
-from pipelineos.notify.transports import DeliveryFailed, LocalSmsSink, SmtpTransport, Transport, TwilioSms
+from pipelineos.notify.transports import LocalSmsSink, SmtpTransport, TwilioSms
 from pipelineos.pricing.repository import query_rows
 
 Q = queries_beside(__file__)
@@ -91,8 +100,9 @@ def _finish(conn: psycopg.Connection, row: dict[str, Any], status: str, error: s
     return status
 
 
-def _claim(conn: psycopg.Connection, row: dict[str, Any], now: dt.datetime, lease: float) -> dict[str, Any] | None:
-    """Step 1 for one locked row; None when the row was resolved without sending."""
+def _resolve_unsendable(conn: psycopg.Connection, row: dict[str, Any]) -> bool:
+    """Finish a locked row that must not be sent (outcome unknown, out of attempts, bad recipient); True if
+    it was finished, False when it can be claimed."""
     if row["status"] == "sending" and row["delivery_phase"] == "transmitting":
         _finish(
             conn,
@@ -102,25 +112,35 @@ def _claim(conn: psycopg.Connection, row: dict[str, Any], now: dt.datetime, leas
             f"Message-ID {row['provider_message_id']}; not re-sent so it is never delivered twice. Check "
             "the provider's log.",
         )
-        return None
+        return True
     if row["attempts"] >= row["max_attempts"]:
         _finish(conn, row, "dead", f"Gave up after {row['attempts']} attempts: {row['last_error'] or ''}")
-        return None
+        return True
     try:
-        recipient = normalize_recipient(row["channel"], row["recipient"])
+        row["recipient"] = normalize_recipient(row["channel"], row["recipient"])
     except InvalidRecipient as exc:
         _finish(conn, row, "failed", exc.message)
-        return None
+        return True
+    return False
+
+
+def _claim(
+    conn: psycopg.Connection, locked: list[dict[str, Any]], now: dt.datetime, lease: float
+) -> list[dict[str, Any]]:
+    """Step 1 for the locked rows, in one statement; rows resolved without sending are left out."""
+    sendable = [row for row in locked if not _resolve_unsendable(conn, row)]
+    if not sendable:
+        return []
     claimed = _exec(
         conn,
         "mark_claimed",
-        message_id=row["id"],
+        ids=[row["id"] for row in sendable],
+        provider_message_ids=[_message_id(row["channel"]) for row in sendable],
         now=now,
-        provider_message_id=_message_id(row["channel"]),
         lease_until=now + dt.timedelta(seconds=lease),
-    )[0]
-    claimed["recipient"] = recipient
-    return claimed
+    )
+    by_id = {row["id"]: row for row in claimed}
+    return [{**by_id[row["id"]], "recipient": row["recipient"]} for row in sendable]
 
 
 def _send(conn: psycopg.Connection, row: dict[str, Any], transports: dict[str, Transport], backoff: float) -> str:
@@ -156,14 +176,32 @@ def _send(conn: psycopg.Connection, row: dict[str, Any], transports: dict[str, T
     except Exception as exc:  # a bug or bad data must not leave the row leased forever
         log.exception("message %s could not be sent", row["id"])
         return _finish(conn, row, "failed", f"Internal error while sending: {type(exc).__name__}: {exc}")
-    _exec(conn, "mark_sent", message_id=row["id"], now=_utcnow(), provider_message_id=provider_id)
-    if row.get("proposal_id"):
-        _exec(conn, "proposal_sent", proposal_id=row["proposal_id"], status="sent", now=_utcnow())
+    with _relaxed_commit(conn):
+        _exec(conn, "mark_sent", message_id=row["id"], now=_utcnow(), provider_message_id=provider_id)
+        if row.get("proposal_id"):
+            _exec(conn, "proposal_sent", proposal_id=row["proposal_id"], status="sent", now=_utcnow())
     return "sent"
 
 
+@contextmanager
+def _relaxed_commit(conn: psycopg.Connection) -> Iterator[None]:
+    """One transaction (sent in one round trip) whose commit does not wait for the WAL flush.
+
+    Only for outcome marks: were one lost in a database crash, the row would still say ``transmitting`` and
+    the next pass would mark it failed (outcome unknown), never re-send it. The claim and the ``transmitting``
+    mark, which at most once rests on, always commit durably.
+    """
+    with conn.pipeline(), conn.transaction():
+        _exec(conn, "relax_commit")
+        yield
+
+
 def _run(
-    query: str, params: dict[str, Any], now: dt.datetime | None, transports: dict[str, Transport] | None
+    query: str,
+    params: dict[str, Any],
+    now: dt.datetime | None,
+    transports: dict[str, Transport] | None,
+    senders: int = 1,
 ) -> dict[str, Any]:
     from pipelineos.db.pool import connection
     from pipelineos.settings import get_settings
@@ -175,27 +213,60 @@ def _run(
     report: dict[str, Any] = {"claimed": 0, "sent": 0, "retry": 0, "failed": 0, "dead": 0, "ids": []}
     with connection() as conn:
         locked = _exec(conn, query, now=now, **params)
-        claimed = [c for c in (_claim(conn, row, now, lease) for row in locked) if c is not None]
-        resolved = len(locked) - len(claimed)
-        report["failed_or_dead_on_claim"] = resolved
+        claimed = _claim(conn, locked, now, lease)
+        report["failed_or_dead_on_claim"] = len(locked) - len(claimed)
     report["claimed"] = len(claimed)
-    with connection() as conn:
-        conn.autocommit = True
-        try:
-            for row in claimed:
-                outcome = _send(conn, row, transports, settings.outbox_backoff_seconds)
+    workers = max(1, min(senders, len(claimed) // PER_SENDER))
+    shares = [claimed[i::workers] for i in range(workers)] if claimed else []
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="outbox-send") as pool:
+        for outcomes in pool.map(lambda share: _send_share(share, transports, settings.outbox_backoff_seconds), shares):
+            for message_id, outcome in outcomes:
                 report[outcome] += 1
-                report["ids"].append(str(row["id"]))
-        finally:
-            conn.autocommit = False
+                report["ids"].append(message_id)
     return report
 
 
+PER_SENDER = 25
+"""A pass starts another sender (connection) only for every this many messages."""
+
+
+def _send_share(
+    claimed: list[dict[str, Any]], transports: dict[str, Transport], backoff: float
+) -> list[tuple[str, str]]:
+    """Steps 2–3 for some claimed rows over one database connection and one session per transport."""
+    from pipelineos.db.pool import connection
+
+    outcomes = []
+    with connection() as conn, ExitStack() as sessions:
+        conn.autocommit = True
+        try:
+            senders = {channel: _session(sessions, transport) for channel, transport in transports.items()}
+            for row in claimed:
+                outcomes.append((str(row["id"]), _send(conn, row, senders, backoff)))
+        finally:
+            conn.autocommit = False
+    return outcomes
+
+
+def _session(sessions: ExitStack, transport: Transport) -> Transport:
+    """The transport's batch session (one connection for the pass) when it has one, else the transport."""
+    session = getattr(transport, "session", None)
+    return sessions.enter_context(session()) if session is not None else transport
+
+
 def dispatch_due(
-    *, limit: int = 50, now: dt.datetime | None = None, transports: dict[str, Transport] | None = None
+    *,
+    limit: int = 50,
+    now: dt.datetime | None = None,
+    transports: dict[str, Transport] | None = None,
+    senders: int = 1,
 ) -> dict[str, Any]:
-    """Send up to ``limit`` due messages; returns counts per outcome (sent, retry, failed, dead)."""
-    return _run("claim_due", {"limit": limit}, now, transports)
+    """Send up to ``limit`` due messages; returns counts per outcome (sent, retry, failed, dead).
+
+    ``senders`` > 1 sends a large batch over that many connections at once (each message still follows the
+    protocol above), so the waits for the database's flush and the server's replies overlap.
+    """
+    return _run("claim_due", {"limit": limit}, now, transports, senders)
 
 
 def dispatch_message(message_id: str, *, transports: dict[str, Transport] | None = None) -> dict[str, Any]:

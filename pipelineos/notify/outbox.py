@@ -37,6 +37,57 @@ def _attachments(items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     return out
 
 
+def message_params(
+    *,
+    organization_id: str,
+    channel: str,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str | None = None,
+    attachments: Iterable[Mapping[str, Any]] = (),
+    dedupe_key: str | None = None,
+    lead_id: str | None = None,
+    bid_id: str | None = None,
+    proposal_id: str | None = None,
+    max_attempts: int | None = None,
+    send_at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The checked ``insert_message`` parameters of one message: a recipient that is not a valid address makes
+    it ``failed`` with the reason; other domains use them to write a message within a statement of their own
+    (e.g. a lead and its auto-reply in one round trip)."""
+    if channel not in CHANNELS:
+        raise ValidationError(f"Unknown channel {channel!r}: use one of {', '.join(CHANNELS)}.")
+    status, last_error = "queued", None
+    try:
+        recipient = normalize_recipient(channel, recipient)
+    except InvalidRecipient as exc:
+        status, last_error = "failed", exc.message
+    if max_attempts is None:
+        from pipelineos.settings import get_settings
+
+        max_attempts = get_settings().outbox_max_attempts
+    return {
+        "organization_id": organization_id,
+        "channel": channel,
+        "kind": kind,
+        "recipient": recipient,
+        "subject": subject,
+        "body_text": body_text,
+        "body_html": body_html,
+        "attachments": Jsonb(_attachments(attachments)),
+        "status": status,
+        "max_attempts": max_attempts,
+        "send_at": send_at,
+        "last_error": last_error,
+        "dedupe_key": dedupe_key,
+        "lead_id": lead_id,
+        "bid_id": bid_id,
+        "proposal_id": proposal_id,
+    }
+
+
 def enqueue(
     conn: psycopg.Connection,
     *,
@@ -56,35 +107,22 @@ def enqueue(
     send_at: dt.datetime | None = None,
 ) -> str:
     """Write one outgoing message in the caller's transaction; return its id (the existing one on a dupe)."""
-    if channel not in CHANNELS:
-        raise ValidationError(f"Unknown channel {channel!r}: use one of {', '.join(CHANNELS)}.")
-    status, last_error = "queued", None
-    try:
-        recipient = normalize_recipient(channel, recipient)
-    except InvalidRecipient as exc:
-        status, last_error = "failed", exc.message
-    if max_attempts is None:
-        from pipelineos.settings import get_settings
-
-        max_attempts = get_settings().outbox_max_attempts
-    params = {
-        "organization_id": organization_id,
-        "channel": channel,
-        "kind": kind,
-        "recipient": recipient,
-        "subject": subject,
-        "body_text": body_text,
-        "body_html": body_html,
-        "attachments": Jsonb(_attachments(attachments)),
-        "status": status,
-        "max_attempts": max_attempts,
-        "send_at": send_at,
-        "last_error": last_error,
-        "dedupe_key": dedupe_key,
-        "lead_id": lead_id,
-        "bid_id": bid_id,
-        "proposal_id": proposal_id,
-    }
+    params = message_params(
+        organization_id=organization_id,
+        channel=channel,
+        kind=kind,
+        recipient=recipient,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments,
+        dedupe_key=dedupe_key,
+        lead_id=lead_id,
+        bid_id=bid_id,
+        proposal_id=proposal_id,
+        max_attempts=max_attempts,
+        send_at=send_at,
+    )
     found = query_rows(Q, conn, "insert_message", **params) or query_rows(
         Q, conn, "message_by_dedupe_key", dedupe_key=dedupe_key
     )

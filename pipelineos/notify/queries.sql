@@ -24,14 +24,19 @@ for update skip locked;
 select * from messages where id = %(message_id)s and status in ('queued', 'sending') for update skip locked;
 
 -- name: mark_claimed --
-update messages set status = 'sending', attempts = attempts + 1, delivery_phase = 'claimed',
-    claimed_at = %(now)s, provider_message_id = coalesce(provider_message_id, %(provider_message_id)s),
+-- Claim a batch: each message keeps the Message-ID of its first claim, else gets the one generated for it.
+update messages m set status = 'sending', attempts = m.attempts + 1, delivery_phase = 'claimed',
+    claimed_at = %(now)s, provider_message_id = coalesce(m.provider_message_id, c.provider_message_id),
     next_attempt_at = %(lease_until)s
-where id = %(message_id)s
-returning *;
+from unnest(%(ids)s::uuid[], %(provider_message_ids)s::text[]) as c (id, provider_message_id)
+where m.id = c.id
+returning m.*;
 
 -- name: mark_transmitting --
 update messages set delivery_phase = 'transmitting' where id = %(message_id)s and status = 'sending';
+
+-- name: relax_commit --
+set local synchronous_commit = off;
 
 -- name: mark_sent --
 update messages set status = 'sent', sent_at = %(now)s, delivery_phase = null, last_error = null,

@@ -178,14 +178,27 @@ def compare_revisions(
     }
 
 
-def compare_with_previous(conn: psycopg.Connection, blueprint_id: str, storage: Any = None) -> dict[str, Any]:
-    """:func:`compare_revisions` against the previous version of the same project (NotFoundError if none)."""
+def compare_with_previous(
+    conn: psycopg.Connection, blueprint_id: str, storage: Any = None, *, organization_id: str | None = None
+) -> dict[str, Any]:
+    """:func:`compare_revisions` against the previous version of the same project (NotFoundError if none).
+
+    With ``organization_id`` both versions must belong to that organization (otherwise NotFoundError, as for a
+    blueprint that does not exist).
+    """
     found = repository.one(conn, "previous_revision", blueprint_id=blueprint_id)
-    if found is None:
+    if found is None or not _owned(conn, blueprint_id, organization_id):
         raise NotFoundError(f"Blueprint {blueprint_id} not found.")
-    if found["previous_id"] is None:
+    if found["previous_id"] is None or not _owned(conn, str(found["previous_id"]), organization_id):
         raise NotFoundError(
             f"Blueprint {blueprint_id} has no previous version: upload the revision with the same project name "
             "or link it to the earlier blueprint."
         )
     return compare_revisions(conn, blueprint_id, str(found["previous_id"]), storage)
+
+
+def _owned(conn: psycopg.Connection, blueprint_id: str, organization_id: str | None) -> bool:
+    if organization_id is None:
+        return True
+    row = repository.one(conn, "get_blueprint", blueprint_id=blueprint_id)
+    return row is not None and str(row["organization_id"]) == organization_id

@@ -151,6 +151,24 @@ def _price_rows(bid: Mapping[str, Any], summary: Mapping[str, Any], breakdown: b
     return rows
 
 
+def _proposal_text(settings: Mapping[str, Any], brand: Mapping[str, Any]) -> Row:
+    return {
+        "scope": settings.get("scope") or list(DEFAULT_SCOPE),
+        "exclusions": settings.get("exclusions") or brand.get("exclusions") or list(DEFAULT_EXCLUSIONS),
+        "terms": settings.get("terms") or brand.get("terms") or list(DEFAULT_TERMS),
+        "show_cost_breakdown": bool(settings.get("show_cost_breakdown", brand.get("show_cost_breakdown", False))),
+    }
+
+
+def proposal_text(conn: psycopg.Connection, bid_id: str) -> Row:
+    """The scope, exclusions, terms and cost-breakdown choice the bid's proposal shows: the bid's own (see
+    :func:`pipelineos.pricing.service.set_proposal_text`), else the organization's brand, else the defaults."""
+    found = query_rows(Q, conn, "bid_with_context", bid_id=bid_id)
+    if not found:
+        raise NotFoundError(f"Bid {bid_id} not found.")
+    return {"bid_id": str(found[0]["id"]), **_proposal_text(found[0]["settings"] or {}, found[0]["org_brand"] or {})}
+
+
 def build_context(
     conn: psycopg.Connection,
     bid_id: str,
@@ -174,7 +192,8 @@ def build_context(
                 sheets.append(sheet)
             sheet_totals[sheet] = sheet_totals.get(sheet, 0) + n
     issued = (bid["priced_at"] or bid["created_at"]).date()
-    breakdown = bool(settings.get("show_cost_breakdown", brand.get("show_cost_breakdown", False)))
+    text = _proposal_text(settings, brand)
+    breakdown = text["show_cost_breakdown"]
     return {
         "org": {
             "name": bid["org_name"],
@@ -196,7 +215,7 @@ def build_context(
             "catalog": f"{bid['catalog_name']} v{bid['catalog_version']}",
         },
         "dates": {"issued": issued.isoformat(), "valid_until": (issued + dt.timedelta(days=VALID_DAYS)).isoformat()},
-        "scope": settings.get("scope") or list(DEFAULT_SCOPE),
+        "scope": text["scope"],
         "lines": lines,
         "sheets": sheets,
         "sheet_totals": sheet_totals,
@@ -204,8 +223,8 @@ def build_context(
         "price_rows": _price_rows(bid, summary, breakdown),
         "total": money(bid["total"]),
         "options": [{**o, "amount": money(o["amount"])} for o in settings.get("priced_options", [])],
-        "exclusions": settings.get("exclusions") or brand.get("exclusions") or list(DEFAULT_EXCLUSIONS),
-        "terms": settings.get("terms") or brand.get("terms") or list(DEFAULT_TERMS),
+        "exclusions": text["exclusions"],
+        "terms": text["terms"],
         "fixture_units": _fixture_units(lines, settings, brand),
         "thumbnails": thumbnails or [],
     }

@@ -11,6 +11,7 @@ from pipelineos.auth import management, service, sessions
 from pipelineos.auth.tokens import Principal
 from pipelineos_api.auth.deps import Actor
 from pipelineos_api.auth.guards import admin, viewer
+from pipelineos_api.auth.revocation import SessionRevocations
 from pipelineos_api.auth.schemas import (
     ApiKey,
     ApiKeyCreate,
@@ -45,10 +46,11 @@ class AuthController(Controller):
         return to_struct(await tx(sessions.refresh, data.refresh_token, **config.tokens), TokenPair)
 
     @post("/logout", operation_id="logout", security=PUBLIC, status_code=204)
-    async def logout(self, data: RefreshRequest) -> None:
-        """Revoke the refresh token and every token rotated from the same login (access tokens expire on their
-        own within 15 minutes)."""
-        await tx(sessions.logout, data.refresh_token)
+    async def logout(self, data: RefreshRequest, revocations: SessionRevocations) -> None:
+        """End the login: its refresh tokens and its access tokens stop working (on other API instances within
+        a few seconds)."""
+        if family := await tx(sessions.logout, data.refresh_token):
+            revocations.revoke(family)
 
     @get("/me", operation_id="me", guards=[viewer])
     async def me(self, principal: Principal) -> Me:

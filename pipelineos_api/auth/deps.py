@@ -18,6 +18,7 @@ from pipelineos.auth import service
 from pipelineos.auth.tokens import Principal, decode_access_token
 from pipelineos.errors import AuthenticationFailed
 from pipelineos_api.auth.guards import principal_of
+from pipelineos_api.auth.revocation import SessionRevocations
 from pipelineos_api.config import ApiConfig
 from pipelineos_api.platform.db import tx
 
@@ -44,9 +45,10 @@ def _api_key_principal(conn: object, key: str) -> Principal | None:
 class CredentialsMiddleware:
     """Set ``scope['user']`` to a Principal or None and ``scope['auth']`` to an error message or None."""
 
-    def __init__(self, app: ASGIApp, secret: str) -> None:
+    def __init__(self, app: ASGIApp, secret: str, revocations: SessionRevocations) -> None:
         self.app = app
         self.secret = secret
+        self.revocations = revocations
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -61,9 +63,12 @@ class CredentialsMiddleware:
             if scheme.lower() != "bearer" or not token.strip():
                 return None, "Use 'Authorization: Bearer <access token>'."
             try:
-                return decode_access_token(token.strip(), self.secret), None
+                bearer = decode_access_token(token.strip(), self.secret)
             except AuthenticationFailed as exc:
                 return None, exc.message
+            if bearer.session_id and await self.revocations.is_revoked(bearer.session_id):
+                return None, "This session was logged out; log in again."
+            return bearer, None
         if api_key:
             principal = await tx(_api_key_principal, api_key.strip())
             return (principal, None) if principal else (None, "The API key is not valid or was revoked.")
@@ -107,6 +112,11 @@ def provide_config(request: Request[Any, Any, Any]) -> ApiConfig:
     return request.app.state.config  # type: ignore[no-any-return]
 
 
+def provide_revocations(request: Request[Any, Any, Any]) -> SessionRevocations:
+    """The app's cache of logged-out sessions."""
+    return request.app.state.revocations  # type: ignore[no-any-return]
+
+
 def provide_request_id(request: Request[Any, Any, Any]) -> str:
     """The X-Request-ID of this request (audit entries carry it)."""
     return str(request.scope.get("state", {}).get("request_id", ""))
@@ -117,4 +127,5 @@ DEPENDENCIES = {
     "actor": Provide(provide_actor, sync_to_thread=False),
     "config": Provide(provide_config, sync_to_thread=False),
     "request_id": Provide(provide_request_id, sync_to_thread=False),
+    "revocations": Provide(provide_revocations, sync_to_thread=False),
 }

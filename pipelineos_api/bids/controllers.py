@@ -1,16 +1,27 @@
-"""Bid routes: create from a takeoff, re-price, send, proposal PDF, CSV/XLSX export."""
+"""Bid routes: create from a takeoff, re-price, send, status and its history, proposal text and PDF, exports."""
 
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, post, put
 
 from pipelineos.auth.tokens import Principal
 from pipelineos.blueprints import bidding, exports
+from pipelineos.pricing import lifecycle
 from pipelineos_api.auth.deps import Actor
 from pipelineos_api.auth.guards import estimator, viewer
 from pipelineos_api.bids import proposals
-from pipelineos_api.bids.schemas import Bid, BidCreate, BidList, BidSend, BidStatus, BidStatusChange
+from pipelineos_api.bids.schemas import (
+    Bid,
+    BidCreate,
+    BidList,
+    BidSend,
+    BidStatus,
+    BidStatusChange,
+    BidStatusEvent,
+    ProposalText,
+    ProposalTextUpdate,
+)
 from pipelineos_api.platform.db import tx
 from pipelineos_api.platform.downloads import CSV, PDF, XLSX, attachment
 from pipelineos_api.platform.params import Limit, Offset, OptionalId, PathId
@@ -61,6 +72,26 @@ class BidsController(Controller):
     async def set_status(self, bid_id: PathId, data: BidStatusChange, actor: Actor) -> Bid:
         """Record the customer's answer: sent → accepted / declined (feeds the win rate)."""
         return to_struct(await tx(proposals.set_status, bid_id=bid_id, status=data.status, **actor.kwargs), Bid)
+
+    @get("/bids/{bid_id:str}/history", operation_id="getBidStatusHistory")
+    async def history(self, bid_id: PathId, principal: Principal) -> list[BidStatusEvent]:
+        """Every status change of the bid, oldest first: from, to, when and who (draft → sent → accepted …)."""
+        rows = await tx(lifecycle.history, organization_id=principal.organization_id, bid_id=bid_id)
+        return to_structs(rows, BidStatusEvent)
+
+    @get("/bids/{bid_id:str}/proposal-text", operation_id="getProposalText")
+    async def proposal_text(self, bid_id: PathId, principal: Principal) -> ProposalText:
+        """The scope, exclusions, terms and price-summary style the bid's proposal shows."""
+        row = await tx(proposals.proposal_text, organization_id=principal.organization_id, bid_id=bid_id)
+        return to_struct(row, ProposalText)
+
+    @put("/bids/{bid_id:str}/proposal-text", operation_id="setProposalText", guards=[estimator])
+    async def set_proposal_text(self, bid_id: PathId, data: ProposalTextUpdate, actor: Actor) -> ProposalText:
+        """Edit a draft bid's proposal text (409 once the bid was sent); the change is audit-logged."""
+        changes = msgspec.structs.asdict(data)
+        return to_struct(
+            await tx(proposals.set_proposal_text, bid_id=bid_id, changes=changes, **actor.kwargs), ProposalText
+        )
 
     @get("/bids/{bid_id:str}/proposal.pdf", operation_id="downloadProposal", media_type=PDF)
     async def proposal_pdf(self, bid_id: PathId, principal: Principal) -> Response[bytes]:

@@ -81,3 +81,39 @@ def set_status(
         details={"from": bid["status"], "to": status},
     )
     return bidding.get_bid(conn, organization_id, str(bid["id"]))
+
+
+def proposal_text(conn: psycopg.Connection, *, organization_id: str, bid_id: str) -> dict[str, Any]:
+    """The text the bid's proposal shows (its own, the organization's, or the default)."""
+    from pipelineos.proposals.context import proposal_text as current_text
+
+    bid = bidding.get_bid(conn, organization_id, bid_id)
+    return current_text(conn, str(bid["id"]))
+
+
+def set_proposal_text(
+    conn: psycopg.Connection,
+    *,
+    organization_id: str,
+    bid_id: str,
+    user_id: str | None,
+    request_id: str | None,
+    changes: dict[str, Any],
+) -> dict[str, Any]:
+    """Change a draft bid's proposal text (fields that are None are kept), audit it, return the new text."""
+    from pipelineos.pricing.service import set_proposal_text as store_text
+
+    bid = bidding.get_bid(conn, organization_id, bid_id)
+    sent = {key: value for key, value in changes.items() if value is not None}
+    store_text(conn, organization_id=organization_id, bid_id=str(bid["id"]), **sent)
+    record(
+        conn,
+        organization_id=organization_id,
+        actor_user_id=user_id,
+        action="proposal_text",
+        entity="bid",
+        entity_id=str(bid["id"]),
+        request_id=request_id,
+        details={"changed": sorted(sent)},
+    )
+    return proposal_text(conn, organization_id=organization_id, bid_id=str(bid["id"]))

@@ -13,7 +13,7 @@ from pipelineos.auth.tokens import Principal
 from pipelineos.blueprints import detail, exports, reviews, service
 from pipelineos_api.auth.deps import Actor
 from pipelineos_api.auth.guards import estimator, viewer
-from pipelineos_api.blueprints import workflow
+from pipelineos_api.blueprints import revisions, workflow
 from pipelineos_api.blueprints.schemas import (
     Blueprint,
     BlueprintDetail,
@@ -21,6 +21,7 @@ from pipelineos_api.blueprints.schemas import (
     Page,
     Review,
     ReviewCreate,
+    RevisionCompare,
     Status,
     UploadAccepted,
 )
@@ -84,6 +85,17 @@ class BlueprintsController(Controller):
         return to_struct(
             await tx(reviews.record_decision, blueprint_id=blueprint_id, **actor.kwargs, **decision), Review
         )
+
+    @get("/{blueprint_id:str}/revision-compare", operation_id="compareBlueprintRevision")
+    async def compare_revision(self, blueprint_id: PathId, principal: Principal) -> RevisionCompare:
+        """Fixture count deltas per type against the previous version of the same project (its linked
+        predecessor, else the latest earlier upload with the same project name), and what changed per sheet."""
+        return to_struct(await tx(revisions.compare, principal.organization_id, blueprint_id), RevisionCompare)
+
+    @get("/{blueprint_id:str}/revision-compare/overlay.png", operation_id="getRevisionOverlay", media_type="image/png")
+    async def revision_overlay(self, blueprint_id: PathId, principal: Principal) -> Response[bytes]:
+        """The changed regions drawn over the current sheets (orange), added fixtures green, removed red."""
+        return await tx(revisions.overlay, principal.organization_id, blueprint_id)
 
     @get("/{blueprint_id:str}/takeoff.csv", operation_id="exportTakeoffCsv", media_type=CSV)
     async def takeoff_csv(self, blueprint_id: PathId, principal: Principal) -> Response[bytes]:

@@ -86,10 +86,13 @@ class BidLine(msgspec.Struct):
 
 
 class Bid(msgspec.Struct):
+    """A priced bid. ``catalog_id``/``catalog_version`` and the lineage fields name what produced it: null
+    lineage means the bid was priced outside a pipeline run (e.g. created through this API)."""
+
     id: str
     blueprint_id: str
-    catalog_id: str
-    catalog_version: int
+    catalog_id: Annotated[str, msgspec.Meta(description="The price-catalog version (its id) the bid was priced with.")]
+    catalog_version: Annotated[int, msgspec.Meta(description="That catalog's version number.")]
     name: str
     status: str
     material_cost: float
@@ -106,6 +109,18 @@ class Bid(msgspec.Struct):
     customer_email: str | None = None
     priced_at: datetime | None = None
     sent_at: datetime | None = None
+    variant: Annotated[str | None, msgspec.Meta(description="The pipeline's bid variant (base, alt-1 …).")] = None
+    run_id: Annotated[str | None, msgspec.Meta(description="The Dagster run that priced the bid.")] = None
+    takeoff_run_id: Annotated[
+        str | None, msgspec.Meta(description="The Dagster run that computed the takeoff it priced.")
+    ] = None
+    detector_version: Annotated[
+        str | None, msgspec.Meta(description="The fixture detector version behind the takeoff.")
+    ] = None
+    code_version: Annotated[str | None, msgspec.Meta(description="The PipelineOS release that priced it.")] = None
+    data_version: Annotated[
+        str | None, msgspec.Meta(description="Digest of its inputs: drawing, reviewed takeoff and catalog version.")
+    ] = None
     lines: list[BidLine] = []
 
 
@@ -148,3 +163,30 @@ class Review(msgspec.Struct):
     x1: float | None = None
     y1: float | None = None
     user_id: str | None = None
+
+
+class CountDelta(msgspec.Struct):
+    fixture_class: str
+    previous: int
+    current: int
+    delta: int
+
+
+class SheetChanges(msgspec.Struct):
+    page_index: int
+    added: list[str]
+    removed: list[str]
+    changed_regions: Annotated[
+        list[list[int]], msgspec.Meta(description="Boxes [x, y, w, h] in overlay pixels whose drawing changed.")
+    ]
+    sheet_number: str | None = None
+
+
+class RevisionCompare(msgspec.Struct):
+    """This blueprint against the previous version of the same project."""
+
+    blueprint_id: str
+    previous_blueprint_id: str
+    deltas: list[CountDelta]
+    sheets: list[SheetChanges]
+    overlay_url: str | None = None

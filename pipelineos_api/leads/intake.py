@@ -1,4 +1,5 @@
-"""Public lead intake: honeypot, per-address limit, organization resolution, then one transaction."""
+"""Public lead intake: honeypot, validation, organization resolution, then one statement that applies the
+per-address limit and stores the lead with its auto-reply (:mod:`pipelineos.leads.intake`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import psycopg
 from litestar import Request, Response
 
 from pipelineos.audit.service import record
-from pipelineos.leads import service
-from pipelineos.leads.models import validate_lead
-from pipelineos_api.config import ApiConfig
+from pipelineos.leads import intake, service
+from pipelineos.leads.intake import IntakeLimit
+from pipelineos.leads.models import LeadInput, validate_lead
 from pipelineos_api.leads.schemas import LeadAccepted, LeadCreate
 from pipelineos_api.platform.clientip import client_ip, valid_ip_or_none
 from pipelineos_api.platform.db import tx
@@ -28,11 +29,16 @@ class OrganizationCache:
         self.ttl = ttl
         self._items: dict[str | None, tuple[float, dict[str, Any]]] = {}
 
-    def get(self, conn: psycopg.Connection, slug: str | None) -> dict[str, Any]:
-        now = time.monotonic()
+    def peek(self, slug: str | None) -> dict[str, Any] | None:
+        """The cached organization, or None when it is not cached (or too old)."""
         hit = self._items.get(slug)
-        if hit is not None and now - hit[0] < self.ttl:
-            return hit[1]
+        return hit[1] if hit is not None and time.monotonic() - hit[0] < self.ttl else None
+
+    def get(self, conn: psycopg.Connection, slug: str | None) -> dict[str, Any]:
+        """The organization, from the cache or the database."""
+        now = time.monotonic()
+        if (hit := self.peek(slug)) is not None:
+            return hit
         organization = service.intake_organization(conn, slug)
         if len(self._items) > 1000:
             self._items.clear()
@@ -40,34 +46,28 @@ class OrganizationCache:
         return organization
 
 
-def _store(
-    conn: psycopg.Connection,
-    config: ApiConfig,
-    cache: OrganizationCache,
-    data: LeadCreate,
-    org_slug: str | None,
-    ip: str | None,
-    key: str | None,
+async def _store(
+    request: Request[Any, Any, Any], lead: LeadInput, org_slug: str | None, ip: str | None, key: str | None
 ) -> tuple[dict[str, Any], bool]:
-    organization = cache.get(conn, org_slug)
-    service.check_intake_rate(conn, ip, config.lead_rate_limit_per_minute, config.lead_rate_limit_burst)
-    lead = validate_lead(
-        name=data.name,
-        email=data.email,
-        phone=data.phone,
-        company=data.company,
-        address=data.address,
-        message=data.message,
-        source=data.source,
-    )
-    return service.create_lead(
-        conn,
+    """The lead's one statement on the event loop (organization from the cache; a cache miss or a replayed
+    Idempotency-Key costs one more query, in a worker thread)."""
+    state = request.app.state
+    organization = state.org_cache.peek(org_slug) or await tx(state.org_cache.get, org_slug)
+    limit = IntakeLimit(state.config.lead_rate_limit_per_minute, state.config.lead_rate_limit_burst)
+    params = intake.intake_params(
         organization_id=organization["id"],
         lead=lead,
+        organization=organization,
         client_ip=ip,
         idempotency_key=key,
-        organization=organization,
+        limit=limit,
     )
+    row = await state.statements.fetch_one(intake.INTAKE_SQL, params)
+    assert row is not None, "the intake statement always returns one row"
+    stored = intake.intake_outcome(row, params, limit)
+    if stored is not None:
+        return stored, True
+    return await tx(intake.first_lead, organization["id"], key), False
 
 
 async def submit(
@@ -80,7 +80,16 @@ async def submit(
     if data.website.strip():
         fake = LeadAccepted(id=str(uuid.uuid4()), status="new", created_at=datetime.now(UTC), message=THANKS)
         return Response(fake, status_code=202)
-    row, created = await tx(_store, config, request.app.state.org_cache, data, org, valid_ip_or_none(ip), key)
+    lead = validate_lead(
+        name=data.name,
+        email=data.email,
+        phone=data.phone,
+        company=data.company,
+        address=data.address,
+        message=data.message,
+        source=data.source,
+    )
+    row, created = await _store(request, lead, org, valid_ip_or_none(ip), key)
     if created and getattr(request.app.state, "dispatcher", None) is not None:
         request.app.state.dispatcher.kick()
     accepted = LeadAccepted(id=row["id"], status=row["status"], created_at=row["created_at"], message=THANKS)

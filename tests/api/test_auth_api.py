@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import time
 
+import anyio
 import jwt
 import pytest
 from api_helpers import PASSWORD, assert_problem, bearer, login
+from litestar.testing import AsyncTestClient
 
 from pipelineos.auth.tokens import create_access_token
+from pipelineos_api.app import create_app
 
 pytestmark = pytest.mark.anyio
 
@@ -41,6 +45,7 @@ async def test_refresh_rotates_and_reuse_revokes_family(client) -> None:
     assert "already used" in assert_problem(reuse, 401)["detail"]
     after = await client.post("/api/auth/refresh", json={"refresh_token": rotated})
     assert_problem(after, 401)
+    assert_problem(await client.get("/api/auth/me", headers=bearer(first.json()["access_token"])), 401)
 
 
 async def test_logout_revokes_refresh(client) -> None:
@@ -48,6 +53,29 @@ async def test_logout_revokes_refresh(client) -> None:
     out = await client.post("/api/auth/logout", json={"refresh_token": pair["refresh_token"]})
     assert out.status_code == 204
     assert_problem(await client.post("/api/auth/refresh", json={"refresh_token": pair["refresh_token"]}), 401)
+
+
+async def test_logout_ends_the_access_token_on_every_instance(client, api_config) -> None:
+    pair = await login(client, "viewer@example.com", PASSWORD)
+    other_login = await login(client, "viewer@example.com", PASSWORD)
+    claims = jwt.decode(pair["access_token"], options={"verify_signature": False})
+    assert (
+        claims["sid"]
+        and claims["sid"] != jwt.decode(other_login["access_token"], options={"verify_signature": False})["sid"]
+    )
+    old = bearer(pair["access_token"])
+    second_instance = create_app(dataclasses.replace(api_config, session_check_seconds=0.2))
+    async with AsyncTestClient(app=second_instance) as second:
+        assert (await second.get("/api/auth/me", headers=old)).status_code == 200, "checked, and cached as active"
+        assert (await client.get("/api/auth/me", headers=old)).status_code == 200
+        assert (await client.post("/api/auth/logout", json={"refresh_token": pair["refresh_token"]})).status_code == 204
+        body = assert_problem(await client.get("/api/auth/me", headers=old), 401)
+        assert "logged out" in body["detail"]
+        await anyio.sleep(0.3)
+        assert "logged out" in assert_problem(await second.get("/api/auth/me", headers=old), 401)["detail"]
+    assert (await client.get("/api/auth/me", headers=bearer(other_login["access_token"]))).status_code == 200
+    again = await client.post("/api/auth/logout", json={"refresh_token": pair["refresh_token"]})
+    assert again.status_code == 204, "logout is idempotent"
 
 
 def _b64(data: dict) -> str:

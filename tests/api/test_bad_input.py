@@ -160,16 +160,19 @@ async def test_wrong_json_types_and_shapes(client, tokens, ids) -> None:
 
 
 async def test_lead_and_auto_reply_are_one_transaction(client, db_url, monkeypatch) -> None:
-    """When queueing the auto-reply fails, the lead is not kept either."""
-    from pipelineos.notify import outbox
+    """When storing the auto-reply fails (here: a channel the messages table refuses), the lead is not kept
+    either: both are one statement."""
+    from pipelineos.leads import intake
 
-    def broken(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("outbox unavailable")
+    real = intake.message_params
 
-    monkeypatch.setattr(outbox, "enqueue", broken)
+    def broken(**kwargs: Any) -> dict[str, Any]:
+        return {**real(**kwargs), "channel": "pigeon"}
+
+    monkeypatch.setattr(intake, "message_params", broken)
     before = _counts(db_url)
     name = f"Atomic {uuid.uuid4().hex[:6]}"
     response = await client.post("/api/leads?org=demo-plumbing", json={**LEAD, "name": name})
-    body = assert_problem(response, 500)
-    assert "outbox" not in response.text and body["request_id"] in body["detail"]
+    body = assert_problem(response, 422)
+    assert "pigeon" not in response.text and "database rule" in body["detail"]
     assert _counts(db_url) == before

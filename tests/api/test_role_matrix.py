@@ -17,6 +17,7 @@ ESTIMATOR_OPS = {
     "repriceBid",
     "sendBid",
     "setBidStatus",
+    "setProposalText",
     "updateLead",
     "addLeadNote",
 }
@@ -86,6 +87,7 @@ async def test_other_organization_ids_answer_404_everywhere(client, tokens, user
         "createBid": {},
         "sendBid": {"recipient_email": "x@example.com"},
         "setBidStatus": {"status": "accepted"},
+        "setProposalText": {"scope": ["Changed by another organization"]},
         "updateLead": {"status": "contacted"},
         "addLeadNote": {"body": "hello"},
         "updateCatalogItem": {"material_cost": 1},
