@@ -74,18 +74,22 @@ def create_bid(
     """Price the blueprint's reviewed takeoff into a new draft bid."""
     from pipelineos.pricing.service import price_bid
 
+    from pipelineos.blueprints.processing.bidding import stamp_lineage
+
     blueprint = get_blueprint(conn, organization_id, blueprint_id)
+    takeoff = takeoff_for(conn, blueprint["id"])
     bid = price_bid(
         conn,
         organization_id=organization_id,
         blueprint_id=blueprint["id"],
-        takeoff=takeoff_for(conn, blueprint["id"]),
+        takeoff=takeoff,
         catalog_id=parse_id(catalog_id, "catalog") if catalog_id else None,
         name=name,
         customer_name=customer_name or blueprint.get("customer_name"),
         customer_email=customer_email or blueprint.get("customer_email"),
         created_by=user_id,
     )
+    stamp_lineage(conn, {**bid, "blueprint_id": blueprint["id"]}, takeoff)
     record(
         conn,
         organization_id=organization_id,

@@ -12,6 +12,7 @@ Groups:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +29,8 @@ from pipelineos.samples.symbols import HELD_OUT_STYLES, LIBRARY_STYLES, STYLES
 
 SIZES = {"tiny": (2, 1, 1, 1), "small": (5, 5, 3, 2), "full": (30, 15, 12, 10)}
 """Sheets per group (vector, scan, zero_shot, held_out) for each corpus size."""
+MANIFEST = "corpus.json"
+"""Written beside a built corpus: what was built, from which generator, so the next run can reuse it."""
 
 
 @dataclass(frozen=True)
@@ -154,10 +157,67 @@ def _jobs(out_dir: Path, size: str, seed: int) -> list[_Job]:
     return jobs
 
 
-def build_corpus(out_dir: Path, *, size: str = "small", seed: int = 7, workers: int = 1) -> list[CorpusItem]:
-    """Generate the benchmark corpus under ``out_dir`` (deterministic for a seed), on ``workers`` processes."""
+def _fingerprint(size: str, seed: int) -> str:
+    """What a corpus depends on: its size, its seed and the generator's source code."""
+    digest = hashlib.sha256(f"{size}:{seed}".encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _reusable(out_dir: Path, fingerprint: str) -> list[CorpusItem] | None:
+    """The corpus already built under ``out_dir`` by the same generator, size and seed, with every file there."""
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+    if manifest.get("fingerprint") != fingerprint:
+        return None
+    items = [
+        CorpusItem(
+            Path(i["path"]),
+            Path(i["truth"]),
+            i["group"],
+            i["style"],
+            {cls: [Path(p) for p in paths] for cls, paths in i["exemplars"].items()},
+        )
+        for i in manifest["items"]
+    ]
+    files = [p for i in items for p in (i.path, i.truth, *(e for es in i.exemplars.values() for e in es))]
+    return items if all(p.exists() for p in files) else None
+
+
+def build_corpus(
+    out_dir: Path, *, size: str = "small", seed: int = 7, workers: int = 1, reuse: bool = True
+) -> list[CorpusItem]:
+    """Generate the benchmark corpus under ``out_dir`` (deterministic for a seed), on ``workers`` processes.
+
+    With ``reuse``, a corpus that the same generator code already built there for the same size and seed is
+    taken as it is (see MANIFEST).
+    """
+    fingerprint = _fingerprint(size, seed)
+    if reuse and (built := _reusable(out_dir, fingerprint)) is not None:
+        return built
     jobs = _jobs(out_dir, size, seed)
     if workers <= 1:
-        return [_build(job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_build, jobs))
+        items = [_build(job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            items = list(pool.map(_build, jobs))
+    manifest = {
+        "fingerprint": fingerprint,
+        "size": size,
+        "seed": seed,
+        "items": [
+            {
+                "path": str(i.path),
+                "truth": str(i.truth),
+                "group": i.group,
+                "style": i.style,
+                "exemplars": {cls: [str(p) for p in paths] for cls, paths in i.exemplars.items()},
+            }
+            for i in items
+        ],
+    }
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=1))
+    return items

@@ -28,6 +28,7 @@ from pipelineos.takeoff.scale import parse_plot_scale
 from pipelineos.takeoff.schedule import parse_schedule, reconcile
 from pipelineos.takeoff.symbols.exemplars import load_exemplars
 from pipelineos.takeoff.templates import TemplateSet
+from pipelineos.takeoff.threads import single_threaded_blas
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,7 @@ def analyze_page(
     ``max_pixels`` (default: the ``takeoff_max_pixels`` setting) bounds the decoded page image.
     """
     started = time.perf_counter()
+    single_threaded_blas()
     max_pixels = max_pixels or get_settings().takeoff_max_pixels
     user = templates if templates is not None else load_exemplars(exemplars)
     try:

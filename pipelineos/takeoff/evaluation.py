@@ -31,6 +31,8 @@ class SheetScore:
     fn: Counter[str] = field(default_factory=Counter)
     exact: bool = False
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    """Processor time of the sheet's process: what the sheet costs, whatever else loads the machine."""
     error: str | None = None
     convention: str = ""
     """How the sheet was drawn (walls, flush fixtures, leaders), from its truth."""
@@ -92,6 +94,7 @@ def summarize(scores: list[SheetScore]) -> dict:
         "overall": _prf(sum(tp.values()), sum(fp.values()), sum(fn.values())),
         "exact_count_share": round(sum(s.exact for s in scores) / len(scores), 4) if scores else 0.0,
         "seconds_per_sheet": round(sum(s.seconds for s in scores) / len(scores), 3) if scores else 0.0,
+        "cpu_seconds_per_sheet": round(sum(s.cpu_seconds for s in scores) / len(scores), 3) if scores else 0.0,
         "errors": [s.error for s in scores if s.error],
         "per_class": {c: _prf(tp[c], fp[c], fn[c]) for c in classes},
     }
@@ -119,7 +122,7 @@ def _run_one(args: tuple[str, str, str, str, dict[str, list[str]]]) -> SheetScor
 
     path, truth_file, group, style, exemplars = args
     truth = json.loads(Path(truth_file).read_text())
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     try:
         doc = analyze_document(Path(path), exemplars={k: [Path(p) for p in v] for k, v in exemplars.items()})
     except Exception as exc:
@@ -130,6 +133,7 @@ def _run_one(args: tuple[str, str, str, str, dict[str, list[str]]]) -> SheetScor
     classes = ZERO_SHOT_CLASSES if group in NO_EXEMPLAR_GROUPS else None
     score = score_sheet(page.fixtures, truth, classes, Path(path).name, group, style)
     score.seconds = time.perf_counter() - started
+    score.cpu_seconds = time.process_time() - cpu_started
     score.error = page.error
     score.convention = convention_label(truth)
     return score
@@ -176,6 +180,7 @@ def evaluate(items: list, *, workers: int = 2, progress: Callable[[int, int], No
             "fp": dict(s.fp),
             "fn": dict(s.fn),
             "seconds": round(s.seconds, 3),
+            "cpu_seconds": round(s.cpu_seconds, 3),
             "error": s.error,
         }
         for s in scores
@@ -186,14 +191,15 @@ def evaluate(items: list, *, workers: int = 2, progress: Callable[[int, int], No
 def markdown(report: dict) -> str:
     """The report as Markdown tables: a summary row per group, per-class figures, then by style and convention."""
     lines = [
-        "| group | sheets | precision | recall | F1 | exact counts | s/sheet |",
-        "|---|---|---|---|---|---|---|",
+        "| group | sheets | precision | recall | F1 | exact counts | s/sheet | CPU s/sheet |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for group, summary in report["groups"].items():
         o = summary["overall"]
         lines.append(
             f"| {group} | {summary['sheets']} | {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} "
-            f"| {summary['exact_count_share']:.0%} | {summary['seconds_per_sheet']:.2f} |"
+            f"| {summary['exact_count_share']:.0%} | {summary['seconds_per_sheet']:.2f} "
+            f"| {summary.get('cpu_seconds_per_sheet', 0.0):.2f} |"
         )
     lines += ["", "| group | class | P | R | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|---|"]
     for group, summary in report["groups"].items():

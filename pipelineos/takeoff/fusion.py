@@ -14,6 +14,7 @@ METHOD_WEIGHT: dict[str, float] = {
     "symbol_user": 1.5,
     "symbol_legend": 1.4,
     "symbol_tagged": 1.3,
+    "symbol_page": 1.3,
     "symbol_library": 1.0,
 }
 MIN_CONFIDENCE = 0.5

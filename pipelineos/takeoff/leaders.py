@@ -28,7 +28,7 @@ def _narrow_runs(extent: np.ndarray, min_run: int) -> list[tuple[int, int]]:
     return runs
 
 
-def _extent(crop: np.ndarray, axis: int) -> np.ndarray:
+def extent(crop: np.ndarray, axis: int) -> np.ndarray:
     """Per row (axis=1) or column (axis=0): the span of its ink in pixels (0 when empty)."""
     has = crop.any(axis=axis)
     idx = np.arange(crop.shape[axis])
@@ -40,14 +40,14 @@ def _extent(crop: np.ndarray, axis: int) -> np.ndarray:
 
 def _cut(crop: np.ndarray, axis: int, min_run: int) -> tuple[int, int]:
     """The [start, end) of rows (axis=1) or columns (axis=0) to keep: the inkier side of the longest tail."""
-    extent = _extent(crop, axis)
-    runs = [r for r in _narrow_runs(extent, min_run) if r[0] > 0 or r[1] < len(extent)]
+    span = extent(crop, axis)
+    runs = [r for r in _narrow_runs(span, min_run) if r[0] > 0 or r[1] < len(span)]
     if not runs:
-        return 0, len(extent)
+        return 0, len(span)
     start, end = max(runs, key=lambda r: r[1] - r[0])
     ink = crop.sum(axis=axis)
     before, after = ink[:start].sum(), ink[end:].sum()
-    return (0, start) if before >= after else (end, len(extent))
+    return (0, start) if before >= after else (end, len(span))
 
 
 def cut_tail(crop: np.ndarray, min_run: int) -> tuple[slice, slice]:

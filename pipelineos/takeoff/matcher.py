@@ -92,8 +92,11 @@ class Match:
     source: str
 
 
-TIERS: tuple[tuple[str, ...], ...] = (("user", "legend", "tagged"), ("library",))
-"""Template sources in order of authority: the drawing's own symbols decide first, the built-in library after."""
+TIERS: tuple[tuple[str, ...], ...] = (("user", "legend", "tagged", "page"), ("library",))
+"""Template sources in order of authority: the drawing's own symbols decide first, the built-in library after.
+
+``page`` templates are fixtures of the page itself that an earlier decision recognised beyond doubt (see
+:func:`pipelineos.takeoff.symbols.detect.page_exemplars`)."""
 
 
 def _decide(
@@ -140,7 +143,8 @@ class Matcher:
     """Decides which candidates are which fixtures; the expensive scores are computed once per page.
 
     Tier by tier (the drawing's own exemplars, then the library), classes compete on raw similarity: the best
-    fixture template must reach its source's threshold and beat the best template of every other fixture class
+    fixture template must reach its source's threshold (``thresholds[source]``, or ``thresholds["source:class"]``
+    where one class needs more) and beat the best template of every other fixture class
     of the tier by ``margin``, and must not be vetoed by a non-fixture symbol (see :func:`_decide`). A candidate
     the drawing's own exemplars claim is not reconsidered against the library.
     """
@@ -149,10 +153,31 @@ class Matcher:
         self, candidates: Candidates, templates: TemplateSet, thresholds: dict[str, float], margin: float = MARGIN
     ) -> None:
         self.candidates, self.templates, self.margin = candidates, templates, margin
+        self.thresholds = thresholds
         self.scores = score_matrix(candidates, templates)
-        self.sources = np.array(templates.sources)
-        self.negative = np.char.startswith(np.array(templates.classes).astype(str), NEGATIVE)
-        self.floors = np.array([thresholds[src] for src in templates.sources], dtype=np.float32)
+        self._index_templates()
+
+    def _index_templates(self) -> None:
+        self.sources = np.array(self.templates.sources)
+        self.negative = np.char.startswith(np.array(self.templates.classes).astype(str), NEGATIVE)
+        self.floors = np.array(
+            [
+                self.thresholds.get(f"{src}:{cls}", self.thresholds[src])
+                for src, cls in zip(self.templates.sources, self.templates.classes, strict=True)
+            ],
+            dtype=np.float32,
+        )
+
+    def extend(self, extra: TemplateSet) -> None:
+        """Add templates; only their own scores are computed, the existing ones are kept."""
+        if not len(extra):
+            return
+        combined = TemplateSet()
+        combined.extend(self.templates)
+        combined.extend(extra)
+        self.scores = np.concatenate([self.scores, score_matrix(self.candidates, extra)], axis=1)
+        self.templates = combined
+        self._index_templates()
 
     def decide(self, sizes_pt: np.ndarray | None = None, pt_per_in: float | None = None) -> list[Match]:
         """The matches; with the sheet's scale and the candidates' longer sides (points), a class competes only

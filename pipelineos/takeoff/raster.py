@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from pipelineos.takeoff.leaders import cut_tail
+from pipelineos.takeoff.thinning import thin
 
 Box = tuple[float, float, float, float]
 CANVAS = 40
@@ -81,11 +82,15 @@ def estimate_skew(ink: np.ndarray, limit: float = 3.0) -> float:
     return float(max(fine, key=sharpness))
 
 
-def rotate(image: np.ndarray, angle: float, border: int) -> np.ndarray:
-    """Rotate about the centre by ``angle`` degrees (counter-clockwise), keeping the size."""
+def rotate(image: np.ndarray, angle: float, border: int, smooth: bool = False) -> np.ndarray:
+    """Rotate about the centre by ``angle`` degrees (counter-clockwise), keeping the size.
+
+    ``smooth`` interpolates (for grayscale); otherwise pixels are copied as they are (binary masks).
+    """
     h, w = image.shape
     rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(image, rot, (w, h), flags=cv2.INTER_NEAREST, borderValue=border)
+    flags = cv2.INTER_LINEAR if smooth else cv2.INTER_NEAREST
+    return cv2.warpAffine(image, rot, (w, h), flags=flags, borderValue=border)
 
 
 def unrotate_box(box: Box, angle: float, shape: tuple[int, int]) -> Box:
@@ -253,16 +258,20 @@ def extract_candidates(
     out_boxes: list[tuple[int, int, int, int]] = []
     crops: list[np.ndarray] = []
     masks: list[np.ndarray] = []
-    for root in np.unique(parent):
-        members = keep[np.flatnonzero(parent == root)]
-        group = boxes[parent == root]
+    is_member = np.zeros(count, dtype=bool)
+    order = np.argsort(parent, kind="stable")
+    roots, starts = np.unique(parent[order], return_index=True)
+    for group_rows in np.split(order, starts[1:]) if len(roots) else []:
+        members = keep[group_rows]
+        group = boxes[group_rows]
         bx0, by0, bx1, by1 = group[:, 0].min(), group[:, 1].min(), group[:, 2].max(), group[:, 3].max()
         size = max(bx1 - bx0, by1 - by0)
         if size < min_px or size > max_px or min(bx1 - bx0, by1 - by0) < 0.12 * size:
             continue
         ix0, iy0, ix1, iy1 = int(bx0), int(by0), int(bx1), int(by1)
-        window = labels[iy0:iy1, ix0:ix1]
-        crop = np.isin(window, members + 1) & (ink[iy0:iy1, ix0:ix1] > 0)
+        is_member[members + 1] = True
+        crop = is_member[labels[iy0:iy1, ix0:ix1]] & (ink[iy0:iy1, ix0:ix1] > 0)
+        is_member[members + 1] = False
         ys, xs = np.nonzero(crop)
         if len(xs) < 8:
             continue
@@ -285,52 +294,3 @@ def extract_candidates(
     if erased is not None:
         erased_masks = np.stack([erased_canvas(erased, box) for box in out_boxes])
     return Candidates(np.array(out_boxes, dtype=np.float64), thin(np.stack(masks)), crops, erased_masks)
-
-
-def _thinning_tables() -> np.ndarray:
-    """Zhang-Suen removal decision for each of the 256 neighbourhoods, for both sub-iterations."""
-    tables = np.zeros((2, 256), dtype=bool)
-    for code in range(256):
-        p = [(code >> k) & 1 for k in range(8)]
-        p2, p4, p6, p8 = p[0], p[2], p[4], p[6]
-        ring = [*p, p[0]]
-        transitions = sum(1 for k in range(8) if ring[k] == 0 and ring[k + 1] == 1)
-        base = 2 <= sum(p) <= 6 and transitions == 1
-        tables[0, code] = base and p2 * p4 * p6 == 0 and p4 * p6 * p8 == 0
-        tables[1, code] = base and p2 * p4 * p8 == 0 and p2 * p6 * p8 == 0
-    return tables
-
-
-_THINNING = _thinning_tables()
-
-
-def thin(masks: np.ndarray, max_iter: int = 20) -> np.ndarray:
-    """Zhang-Suen thinning of binary masks (N×H×W) to one-pixel skeletons: evens out line weight.
-
-    Each pixel's 8 neighbours are packed into one byte and looked up in a precomputed removal table.
-    """
-    img = np.pad(masks.astype(np.uint8), ((0, 0), (1, 1), (1, 1)))
-    for _ in range(max_iter):
-        changed = False
-        for step in (0, 1):
-            neighbours = (
-                img[:, :-2, 1:-1],
-                img[:, :-2, 2:],
-                img[:, 1:-1, 2:],
-                img[:, 2:, 2:],
-                img[:, 2:, 1:-1],
-                img[:, 2:, :-2],
-                img[:, 1:-1, :-2],
-                img[:, :-2, :-2],
-            )
-            code = np.zeros(img[:, 1:-1, 1:-1].shape, np.uint8)
-            for bit, plane in enumerate(neighbours):
-                code |= plane << bit
-            core = img[:, 1:-1, 1:-1]
-            remove = (core == 1) & _THINNING[step][code]
-            if remove.any():
-                core[remove] = 0
-                changed = True
-        if not changed:
-            break
-    return img[:, 1:-1, 1:-1]

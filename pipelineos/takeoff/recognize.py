@@ -17,7 +17,7 @@ from pipelineos.takeoff.layout import Box, in_regions
 from pipelineos.takeoff.models import Detection, ScheduleRow
 from pipelineos.takeoff.symbols.detect import detect_symbols
 from pipelineos.takeoff.symbols.library import builtin_templates
-from pipelineos.takeoff.symbols.search import PreparedPage, legend_templates, prepare, symbol_limits
+from pipelineos.takeoff.symbols.search import PageInk, PreparedPage, legend_templates, page_ink, prepare, symbol_limits
 from pipelineos.takeoff.tags import associate, find_tags
 from pipelineos.takeoff.templates import TemplateSet
 
@@ -25,8 +25,12 @@ MAX_TAGGED_EXEMPLARS = 6
 EXEMPLARS_PER_TAG = 2
 """Tagged symbols kept as exemplars: a couple per tag (one tag, one symbol), a few per class."""
 LIBRARY_THRESHOLD_WITH_VOCABULARY = 0.78
-"""A drawing whose legend or tags show its own symbols needs stronger evidence for library-only classes."""
-THRESHOLDS = {"user": 0.7, "legend": 0.72, "tagged": 0.76, "library": 0.62}
+"""A drawing whose exemplars, legend or tags show its own symbols needs stronger evidence for library-only
+classes."""
+LIBRARY_THRESHOLD_FOR_SHOWN = 0.86
+"""The classes the drawing shows its own symbol for are found in the library only when nearly identical: one
+office draws one block per fixture, and the drawing's own exemplar already covers it."""
+THRESHOLDS = {"user": 0.7, "legend": 0.72, "tagged": 0.76, "page": 0.76, "library": 0.62}
 RESCAN_RATIO = 1.3
 """Read a page again when the scale its fixtures show moves the wall threshold by more than this factor."""
 
@@ -84,16 +88,19 @@ def _recognize_at(
     schedule: list[ScheduleRow],
     regions: dict[str, list[Box]],
     scale: float | None,
+    cleaned: PageInk,
 ) -> Recognition:
-    prepared = prepare(page, scale)
+    prepared = prepare(page, scale, cleaned)
     legend, legend_used = legend_templates(page, regions.get("legend", []) + regions.get("info_column", []), prepared)
     tagged = _tag_pass(page, prepared, schedule, regions)
     templates = TemplateSet()
     for source_set in (user, legend, tagged.templates, builtin_templates()):
         templates.extend(source_set)
     thresholds = dict(THRESHOLDS)
-    if len(legend) or len(tagged.templates):
+    vocabulary = {*user.fixture_classes, *legend.fixture_classes, *tagged.templates.fixture_classes}
+    if vocabulary:
         thresholds["library"] = LIBRARY_THRESHOLD_WITH_VOCABULARY
+        thresholds.update({f"library:{cls}": LIBRARY_THRESHOLD_FOR_SHOWN for cls in vocabulary})
     symbols = detect_symbols(
         page, prepared, templates, thresholds, regions, skip=legend_used, noted_scale=scale, tagged_sizes=tagged.sizes
     )
@@ -108,10 +115,11 @@ def recognize(
     noted_scale: float | None,
 ) -> Recognition:
     """Tag and symbol detections of a page, read at its noted scale, or again at the scale its fixtures show."""
-    first = _recognize_at(page, user, schedule, regions, noted_scale)
+    cleaned = page_ink(page)
+    first = _recognize_at(page, user, schedule, regions, noted_scale, cleaned)
     if noted_scale is not None or first.pt_per_in is None:
         return first
     wall_now, wall_then = symbol_limits(None)[0], symbol_limits(first.pt_per_in)[0]
     if max(wall_now, wall_then) / min(wall_now, wall_then) <= RESCAN_RATIO:
         return first
-    return _recognize_at(page, user, schedule, regions, first.pt_per_in)
+    return _recognize_at(page, user, schedule, regions, first.pt_per_in, cleaned)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from pipelineos.takeoff.raster import CANVAS, crop_to_ink, normalize_mask, thin
+from pipelineos.takeoff.raster import CANVAS, crop_to_ink, normalize_mask
+from pipelineos.takeoff.thinning import thin
 
 BANDS: tuple[int, ...] = (18, 24, 32, 44, 64)
 """Longer side in pixels of the sizes templates are drawn at; candidates use the nearest band."""

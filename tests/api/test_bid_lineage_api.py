@@ -46,7 +46,10 @@ async def test_bid_priced_by_a_pipeline_run_names_its_lineage(client, tokens, us
 
     by_api = await client.post(f"/api/blueprints/{bp}/bids", headers=bearer(tokens["estimator"]), json={})
     assert by_api.status_code == 201, by_api.text
-    assert by_api.json()["run_id"] is None and by_api.json()["catalog_version"] == catalog[1]
+    made = by_api.json()
+    assert made["run_id"] is None and made["catalog_version"] == catalog[1]
+    assert made["takeoff_run_id"] == "takeoff-run-7", "a bid created through the API names the takeoff it priced"
+    assert made["detector_version"] and made["code_version"] and made["data_version"]
 
 
 async def test_status_history_with_who_and_when(client, tokens, users, db_url) -> None:

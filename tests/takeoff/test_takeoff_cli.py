@@ -53,6 +53,9 @@ def test_detect_bad_input_exits_2(tmp_path: Path) -> None:
 
 def test_eval_slice_meets_floors(tmp_path: Path) -> None:
     items = build_corpus(tmp_path / "corpus", size="tiny")
+    drawn = items[0].path.stat().st_mtime_ns
+    assert build_corpus(tmp_path / "corpus", size="tiny") == items
+    assert items[0].path.stat().st_mtime_ns == drawn, "an unchanged corpus is reused, not drawn again"
     report = evaluate(items, workers=2)
     groups = report["groups"]
     assert groups["vector"]["overall"]["f1"] >= 0.97

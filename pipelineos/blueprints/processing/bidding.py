@@ -137,6 +137,29 @@ def price(blueprint_id: str, variant: str, takeoff: pl.DataFrame, run_id: str | 
         return {**bid, "id": bid_id, "kept": False, "variant": variant, "data_version": stamp["data_version"]}
 
 
+def stamp_lineage(conn: psycopg.Connection, bid: dict[str, Any], takeoff: pl.DataFrame) -> None:
+    """Record on a bid priced outside a Dagster run (API, dashboard) the takeoff run, detector and versions."""
+    bid_id, blueprint_id = str(bid["id"]), str(bid["blueprint_id"])
+    blueprint = repo.blueprint(conn, blueprint_id)
+    version = data_version(
+        blueprint["sha256"],
+        *sorted(takeoff["detection_id"].to_list()),
+        *takeoff.sort("detection_id")["fixture_class"].to_list(),
+        f"catalog-{bid.get('catalog_id')}-v{bid.get('catalog_version')}",
+    )
+    stamp = {"run_id": None, "code_version": code_version(), "data_version": version}
+    repo.rows(
+        conn,
+        "stamp_bid_lineage",
+        bid_id=bid_id,
+        takeoff_run_id=takeoff_run(conn, blueprint_id, takeoff),
+        detector_version=detector_version(),
+        code_version=stamp["code_version"],
+        data_version=version,
+    )
+    repo.rows(conn, "stamp_bid_lines", bid_id=bid_id, **stamp)
+
+
 def takeoff_run(conn: psycopg.Connection, blueprint_id: str, takeoff: pl.DataFrame) -> str | None:
     """The run that wrote the detections ``takeoff`` holds: the takeoff a bid priced (None: only added fixtures).
 

@@ -110,6 +110,13 @@ set variant = %(variant)s, run_id = %(run_id)s, takeoff_run_id = %(takeoff_run_i
     updated_at = now()
 where id = %(bid_id)s;
 
+-- name: stamp_bid_lineage --
+-- A bid priced outside a Dagster run (API, dashboard): what it priced, without a run id or variant.
+update bids
+set takeoff_run_id = %(takeoff_run_id)s, detector_version = %(detector_version)s,
+    code_version = %(code_version)s, data_version = %(data_version)s, updated_at = now()
+where id = %(bid_id)s;
+
 -- name: stamp_bid_lines --
 update bid_lines
 set run_id = %(run_id)s, code_version = %(code_version)s, data_version = %(data_version)s

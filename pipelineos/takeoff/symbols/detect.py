@@ -2,7 +2,9 @@
 
 Matching runs once without size knowledge; the scale then comes from the sheet's scale note, or from the
 fixtures recognised with confidence (tagged ones included), and the decision is taken again with each class
-limited to candidates of a plausible size. The expensive score matrix is computed once.
+limited to candidates of a plausible size. The matches beyond doubt then lend their ink as exemplars of the
+page's own drawing style (:func:`page_exemplars`) and the decision is taken a last time. The expensive score
+matrix is computed once; the page's own exemplars only add their columns.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ CONFIDENT_MARGIN = 0.08
 """A match this far ahead of every rival is trusted to measure the sheet's scale."""
 SCALE_DISAGREEMENT = 1.6
 """A scale note this far from what the fixtures measure is taken to belong to another drawing on the sheet."""
+PAGE_EXEMPLAR_MARGIN = 0.1
+"""A match this far ahead of every rival lends its ink as an exemplar of the page's own drawing style."""
+PAGE_EXEMPLARS_PER_CLASS = 3
 
 
 @dataclass
@@ -39,6 +44,31 @@ def _long_sides(boxes_pt: np.ndarray) -> np.ndarray:
     if not len(boxes_pt):
         return np.zeros(0)
     return np.maximum(boxes_pt[:, 2] - boxes_pt[:, 0], boxes_pt[:, 3] - boxes_pt[:, 1])
+
+
+def _center(box: np.ndarray) -> tuple[float, float]:
+    return (float(box[0]) + float(box[2])) / 2, (float(box[1]) + float(box[3])) / 2
+
+
+def page_exemplars(hits: list[Match], prepared: PreparedPage) -> TemplateSet:
+    """The page's own drawings of the fixtures it shows beyond doubt, as ``page`` templates.
+
+    Every instance of a fixture on one sheet is the same block, drawn with the same pen and scanned with the
+    same noise; an exemplar from the user (cut at another resolution) or the library (another office's
+    convention) matches it less well than one of its twins does. So the few matches furthest ahead of every
+    rival lend their ink, and the page is matched again against itself.
+
+    Tagged symbols lend their ink too: the few tagged exemplars per class miss poses and pen weights that the
+    page's clearest matches show.
+    """
+    own = TemplateSet()
+    taken: dict[str, int] = {}
+    for hit in sorted(hits, key=lambda h: -h.margin):
+        if hit.margin < PAGE_EXEMPLAR_MARGIN or taken.get(hit.fixture_class, 0) >= PAGE_EXEMPLARS_PER_CLASS:
+            continue
+        if own.add_drawing(hit.fixture_class, prepared.candidates.crops[hit.index], "page"):
+            taken[hit.fixture_class] = taken.get(hit.fixture_class, 0) + 1
+    return own
 
 
 def _choose_scale(noted: float | None, measured: float | None) -> float | None:
@@ -73,10 +103,15 @@ def detect_symbols(
     scale = _choose_scale(noted_scale, measured)
     if scale is not None:
         hits = matcher.decide(sizes, scale)
+    counted = [h for h in hits if h.index not in skip and not in_regions(_center(prepared.boxes_pt[h.index]), regions)]
+    own = page_exemplars(counted, prepared)
+    if len(own):
+        matcher.extend(own)
+        hits = matcher.decide(sizes if scale is not None else None, scale)
     found: list[Detection] = []
     for hit in hits:
         x0, y0, x1, y1 = (float(v) for v in prepared.boxes_pt[hit.index])
-        if hit.index in skip or in_regions(((x0 + x1) / 2, (y0 + y1) / 2), regions):
+        if hit.index in skip or in_regions(_center(prepared.boxes_pt[hit.index]), regions):
             continue
         box = (x0 / page.width_pt, y0 / page.height_pt, x1 / page.width_pt, y1 / page.height_pt)
         found.append(

@@ -9,8 +9,9 @@ import numpy as np
 import pymupdf
 from PIL import Image
 
+from pipelineos.takeoff.leaders import NARROW_PX, extent
 from pipelineos.takeoff.models import FIXTURE_CLASSES, TakeoffInputError
-from pipelineos.takeoff.raster import SCAN_WALL_MARGIN_PX, binarize, extract_candidates
+from pipelineos.takeoff.raster import SCAN_WALL_MARGIN_PX, binarize, crop_to_ink, extract_candidates
 from pipelineos.takeoff.templates import TemplateSet
 
 MIN_EXEMPLAR_PX = 8
@@ -52,6 +53,25 @@ def _strip_cut_lines(ink: np.ndarray, margin: int) -> np.ndarray:
     return ink & (1 - lines)
 
 
+def _trim_cut_tails(crop: np.ndarray, box: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Cut off thin lines the user's box cut through (a tag leader, a pipe): ink that runs out of the box is
+    not the symbol. Only sides where the symbol's ink reaches the edge of the crop are trimmed, and only the
+    rows (columns) there that hold nothing but a narrow line."""
+    h, w = shape[:2]
+    x0, y0, x1, y1 = (int(v) for v in box)
+    for axis, first, last in ((1, y0 <= 1, y1 >= h - 1), (0, x0 <= 1, x1 >= w - 1)):
+        narrow = extent(crop, axis) <= NARROW_PX
+        start, end = 0, len(narrow)
+        while first and start < end and narrow[start]:
+            start += 1
+        while last and end > start and narrow[end - 1]:
+            end -= 1
+        if end - start < 0.5 * len(narrow):
+            continue
+        crop = crop[start:end] if axis == 1 else crop[:, start:end]
+    return crop
+
+
 def exemplar_ink(path: Path) -> np.ndarray:
     """The binary ink of the main symbol in an exemplar file (the largest one near the middle)."""
     gray = _exemplar_gray(path)
@@ -71,7 +91,9 @@ def exemplar_ink(path: Path) -> np.ndarray:
     central = (np.abs(cx - w / 2) <= 0.25 * w) & (np.abs(cy - h / 2) <= 0.25 * h)
     sizes = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
     sizes = np.where(central, sizes, -1.0) if central.any() else sizes
-    return found.crops[int(np.argmax(sizes))]
+    pick = int(np.argmax(sizes))
+    trimmed = crop_to_ink(_trim_cut_tails(found.crops[pick], boxes[pick], ink.shape))
+    return trimmed if trimmed is not None else found.crops[pick]
 
 
 def load_exemplars(exemplars: dict[str, list[Path]] | None) -> TemplateSet:

@@ -19,12 +19,12 @@ from pipelineos.takeoff.raster import (
     normalize_mask,
     remove_long_lines,
     rotate,
-    thin,
     unrotate_box,
 )
 from pipelineos.takeoff.schedule import class_from_text
 from pipelineos.takeoff.symbols.annotations import erase_annotations
 from pipelineos.takeoff.templates import TemplateSet
+from pipelineos.takeoff.thinning import thin
 
 MIN_SYMBOL_PT = 8.0
 MAX_SYMBOL_PT = 200.0
@@ -60,19 +60,39 @@ def symbol_limits(pt_per_in: float | None) -> tuple[float, float]:
     return largest, largest
 
 
-def prepare(page: LoadedPage, pt_per_in: float | None = None) -> PreparedPage:
-    """Binarize (and deskew scans), strip walls and long lines, and cut the page into candidates.
+@dataclass
+class PageInk:
+    """A page's ink without its annotations, deskewed (scans), and the skew removed (degrees)."""
 
-    ``pt_per_in`` (the sheet's scale, when known) sets what counts as a wall (see :func:`symbol_limits`).
+    ink: np.ndarray
+    skew: float
+
+
+def page_ink(page: LoadedPage) -> PageInk:
+    """Binarize, erase words and tag leaders (vector pages), and deskew (scans): what any scale starts from.
+
+    A scan is deskewed in gray and binarized again: a thin line of a 1-bit page turned pixel by pixel becomes
+    a staircase that no longer reads as one straight wall.
     """
     ink = erase_annotations(binarize(page.gray, page.is_vector), page)
     skew = 0.0
     if not page.is_vector:
         skew = estimate_skew(ink)
         if abs(skew) >= 0.1:
-            ink = rotate(ink, skew, 0)
+            ink = binarize(rotate(page.gray, skew, 255, smooth=True), False)
         else:
             skew = 0.0
+    return PageInk(ink, skew)
+
+
+def prepare(page: LoadedPage, pt_per_in: float | None = None, cleaned: PageInk | None = None) -> PreparedPage:
+    """Strip walls and long lines from the page's ink and cut it into candidates.
+
+    ``pt_per_in`` (the sheet's scale, when known) sets what counts as a wall (see :func:`symbol_limits`);
+    ``cleaned`` is the page's :func:`page_ink`, when already computed (a page read at a second scale).
+    """
+    cleaned = cleaned if cleaned is not None else page_ink(page)
+    ink, skew = cleaned.ink, cleaned.skew
     p = page.px_per_pt
     long_line, largest = symbol_limits(pt_per_in)
     kept = remove_long_lines(ink, max(20, int(long_line * p)), 0 if page.is_vector else SCAN_WALL_MARGIN_PX)
