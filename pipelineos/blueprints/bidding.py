@@ -72,9 +72,8 @@ def create_bid(
     request_id: str | None = None,
 ) -> Row:
     """Price the blueprint's reviewed takeoff into a new draft bid."""
-    from pipelineos.pricing.service import price_bid
-
     from pipelineos.blueprints.processing.bidding import stamp_lineage
+    from pipelineos.pricing.service import price_bid
 
     blueprint = get_blueprint(conn, organization_id, blueprint_id)
     takeoff = takeoff_for(conn, blueprint["id"])

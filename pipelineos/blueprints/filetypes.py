@@ -19,8 +19,8 @@ SNIFF_BYTES = 2048
 def sniff_content_type(head: bytes) -> str | None:
     """The MIME type of a file from its first bytes, or None when it is not an accepted type.
 
-    Same rules as ``pipelineos.takeoff.inputs.sniff_content_type`` (a test keeps them in step); kept here so
-    the API does not import the takeoff engine (PyMuPDF, NumPy, Pillow: ~190 MB resident) to accept an upload.
+    The takeoff reader uses it too; it lives here, free of heavy imports, so the API can accept an upload
+    without loading the takeoff engine (PyMuPDF, NumPy, Pillow: ~190 MB resident).
     """
     if head.startswith(b"%PDF-"):
         return "application/pdf"

@@ -58,7 +58,9 @@ def _summary(results: list[dict]) -> Table:
         table.add_column(column, overflow="fold")
     for r in results:
         fixtures = ", ".join(f"{k} {v}" for k, v in r.get("fixtures", {}).items())
-        detail = r.get("error") or (f"message {r['message_status']}" if r.get("message_status") else "")
+        detail = (
+            "see below" if r.get("error") else (f"message {r['message_status']}" if r.get("message_status") else "")
+        )
         table.add_row(
             Path(r["file"]).name if r.get("file") else "",
             r["blueprint_id"][:8],
@@ -171,6 +173,9 @@ def _report(results: list[dict], as_json: bool) -> None:
         typer.echo(json.dumps(results, indent=2, default=str))
     else:
         Console().print(_summary(results))
+        for r in results:
+            if r.get("error"):
+                console.print(f"[red]error:[/red] {r['error']}", soft_wrap=True)
     if any(r["status"] != "completed" for r in results):
         raise typer.Exit(1)
 

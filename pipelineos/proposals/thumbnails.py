@@ -46,9 +46,13 @@ def mark_fixtures(
 
     Returns JPEG bytes.
     """
-    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image: Image.Image = Image.open(io.BytesIO(png))
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGB")
     if image.width > max_width:
-        image = image.resize((max_width, round(image.height * max_width / image.width)), Image.Resampling.BILINEAR)
+        size = (max_width, round(image.height * max_width / image.width))
+        image = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    image = image.convert("RGB")
     boxes = list(boxes)
     colors = colors or class_colors(b["fixture_class"] for b in boxes)
     draw = ImageDraw.Draw(image)

@@ -14,6 +14,7 @@ import numpy as np
 import pymupdf
 from PIL import Image, ImageSequence
 
+from pipelineos.blueprints.filetypes import sniff_content_type
 from pipelineos.takeoff.models import TakeoffInputError
 
 DEFAULT_MAX_PIXELS = 200_000_000
@@ -28,25 +29,6 @@ Segment = tuple[float, float, float, float]
 
 Word = tuple[float, float, float, float, str, int, int]
 """x0, y0, x1, y1 (points), text, block number, line number."""
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The content type of a drawing from its first bytes, or None when it is not one we read."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
-        return "image/tiff"
-    if head.startswith(b"AutoCAD Binary DXF"):
-        return "image/vnd.dxf"
-    text = head.lstrip(b" \t\r\n\xef\xbb\xbf")
-    lines = text.replace(b"\r\n", b"\n").split(b"\n")
-    if len(lines) >= 2 and lines[0].strip() == b"0" and lines[1].strip() == b"SECTION":
-        return "image/vnd.dxf"
-    return None
 
 
 def _kind(path: Path) -> str:

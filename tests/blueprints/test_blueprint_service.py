@@ -103,25 +103,3 @@ def test_other_organization_gets_not_found(db, seeded, tmp_path: Path) -> None:
         service.get_blueprint(db, str(other_org), row["id"])
     with pytest.raises(NotFoundError):
         service.get_blueprint(db, seeded["organization_id"], "not-a-uuid")
-
-
-@pytest.mark.parametrize(
-    "head",
-    [
-        b"%PDF-1.7\n",
-        b"\x89PNG\r\n\x1a\n",
-        b"\xff\xd8\xff\xe1",
-        b"II*\x00",
-        b"MM\x00*",
-        b"AutoCAD Binary DXF\r\n",
-        b"  0\r\nSECTION\r\n",
-        b"\xef\xbb\xbf0\nSECTION\n",
-        b"x%PDF-1.7",
-        b"0\nSECTIONS",
-        b"GIF89a",
-        b"",
-    ],
-)
-def test_sniff_agrees_with_takeoff_engine(head: bytes) -> None:
-    engine = pytest.importorskip("pipelineos.takeoff.inputs")
-    assert sniff_content_type(head) == engine.sniff_content_type(head)

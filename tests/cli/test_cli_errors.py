@@ -29,7 +29,8 @@ def test_file_that_is_not_a_drawing_is_named(app_env: dict[str, str], tmp_path: 
     notes = tmp_path / "notes.txt"
     notes.write_text("not a drawing")
     result = run(app_env, "ingest", str(notes))
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 1, result.stderr
+    assert "failed" in result.stdout
     assert "notes.txt" in result.stderr and "PDF, PNG, JPEG, TIFF" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 

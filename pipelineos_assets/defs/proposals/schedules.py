@@ -14,7 +14,7 @@ def dispatch_due_messages(context: dg.OpExecutionContext) -> dict:
     """Send due outbox messages (email and SMS); report counts per outcome."""
     from pipelineos.notify.dispatcher import dispatch_due
 
-    report = dispatch_due(limit=200)
+    report = dispatch_due(limit=200, senders=3)
     context.add_output_metadata({k: dg.MetadataValue.text(str(v)) for k, v in report.items()})
     return report
 
