@@ -105,10 +105,6 @@ where status = 'sent' and sent_at < now() - make_interval(days => %(days)s)
 order by sent_at
 for update skip locked;
 
--- name: blueprint_counts --
-select fixture_class, count(*)::int as n from fixture_detections
-where blueprint_id = %(blueprint_id)s group by fixture_class order by fixture_class;
-
 -- name: blueprint_detections --
 select id, page_index, fixture_class, x0, y0, x1, y1 from fixture_detections
 where blueprint_id = %(blueprint_id)s order by page_index, fixture_class, x0, y0;

@@ -11,6 +11,7 @@ drawn on a blank sheet from the detections alone.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import cv2
@@ -100,6 +101,13 @@ def _overlay(
     return canvas, regions
 
 
+def _reviewed_counts(conn: psycopg.Connection, blueprint_id: str) -> dict[str, int]:
+    """Fixtures per class after the estimator's review (rejected dropped, relabels and additions applied)."""
+    from pipelineos.blueprints.processing.review import reviewed_takeoff
+
+    return dict(Counter(reviewed_takeoff(conn, blueprint_id)["fixture_class"].to_list()))
+
+
 def compare_revisions(
     conn: psycopg.Connection, blueprint_id: str, previous_blueprint_id: str, storage: Any = None
 ) -> dict[str, Any]:
@@ -111,11 +119,7 @@ def compare_revisions(
         from pipelineos.storage import get_storage
 
         storage = get_storage()
-    now = {r["fixture_class"]: r["n"] for r in repository.rows(conn, "blueprint_counts", blueprint_id=blueprint_id)}
-    before = {
-        r["fixture_class"]: r["n"]
-        for r in repository.rows(conn, "blueprint_counts", blueprint_id=previous_blueprint_id)
-    }
+    now, before = _reviewed_counts(conn, blueprint_id), _reviewed_counts(conn, previous_blueprint_id)
     deltas = [
         {
             "fixture_class": c,

@@ -151,6 +151,28 @@ def test_compare_revisions_deltas_and_overlay(seeded: dict[str, str], db: psycop
     assert green[380:450, 580:650].any(), "the added lavatory is outlined in green"
 
 
+def test_compare_counts_what_the_estimator_reviewed(seeded: dict[str, str], db: psycopg.Connection, app_env) -> None:  # type: ignore[no-untyped-def]
+    org = seeded["organization_id"]
+    old = _revision(db, org, [("water_closet", 100, 100), ("water_closet", 200, 100)], None)
+    new = _revision(db, org, [("water_closet", 100, 100), ("water_closet", 200, 100)], old)
+    wrong = db.execute(
+        "select id from fixture_detections where blueprint_id = %s order by x0 limit 1", (old,)
+    ).fetchone()["id"]
+    db.execute(
+        "insert into review_decisions (organization_id, blueprint_id, detection_id, action, reason) "
+        "values (%s, %s, %s, 'reject', 'a legend symbol')",
+        (org, old, wrong),
+    )
+    db.execute(
+        "insert into review_decisions (organization_id, blueprint_id, action, fixture_class, page_index, "
+        "x0, y0, x1, y1, reason) values (%s, %s, 'add', 'floor_drain', 0, 0.5, 0.5, 0.52, 0.52, 'missed')",
+        (org, new),
+    )
+    db.commit()
+    deltas = {d["fixture_class"]: (d["previous"], d["current"]) for d in compare_revisions(db, new, old)["deltas"]}
+    assert deltas == {"water_closet": (1, 2), "floor_drain": (0, 1)}
+
+
 def test_compare_with_previous_finds_the_earlier_upload_of_the_same_project(
     seeded: dict[str, str], db: psycopg.Connection, app_env
 ) -> None:  # type: ignore[no-untyped-def]
