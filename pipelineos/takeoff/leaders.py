@@ -7,10 +7,13 @@ of rows (or columns) holding nothing but a narrow line, between the symbol and t
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 NARROW_PX = 4
 """A row (column) whose ink spans at most this many pixels holds only a line running across it."""
+SPECK_PX = 6
+"""Scan noise: a blob of at most this many pixels is a speck, and does not widen a row beside a leader."""
 
 
 def _narrow_runs(extent: np.ndarray, min_run: int) -> list[tuple[int, int]]:
@@ -38,20 +41,53 @@ def extent(crop: np.ndarray, axis: int) -> np.ndarray:
     return np.where(has, last - first + 1, 0)
 
 
+def _on_border(crop: np.ndarray, axis: int, run: tuple[int, int]) -> bool:
+    """Whether the ink of a run of narrow rows (axis=1) or columns (axis=0) lies along the crop's own border."""
+    part = crop[run[0] : run[1]] if axis == 1 else crop[:, run[0] : run[1]]
+    where = np.flatnonzero(part.any(axis=1 - axis))
+    whole = np.flatnonzero(crop.any(axis=1 - axis))
+    if not len(where):
+        return False
+    return bool(where.max() <= whole.min() + NARROW_PX or where.min() >= whole.max() - NARROW_PX)
+
+
 def _cut(crop: np.ndarray, axis: int, min_run: int) -> tuple[int, int]:
-    """The [start, end) of rows (axis=1) or columns (axis=0) to keep: the inkier side of the longest tail."""
+    """The [start, end) of rows (axis=1) or columns (axis=0) to keep: the inkier side of the longest tail.
+
+    A leader leaves a symbol from within its outline and joins two blobs (symbol and tag). A narrow run whose
+    line lies along the crop's border, or that ends at a side no wider than a line, is a symbol's own edge
+    instead: a box open towards the wall it was drawn against (its wall side erased with the wall) leaves two
+    sides and the edge joining them. It is not cut.
+    """
     span = extent(crop, axis)
-    runs = [r for r in _narrow_runs(span, min_run) if r[0] > 0 or r[1] < len(span)]
+    runs = [r for r in _narrow_runs(span, min_run) if (r[0] > 0 or r[1] < len(span)) and not _on_border(crop, axis, r)]
     if not runs:
         return 0, len(span)
     start, end = max(runs, key=lambda r: r[1] - r[0])
+    if 0 < start <= NARROW_PX or 0 < len(span) - end <= NARROW_PX:
+        return 0, len(span)
     ink = crop.sum(axis=axis)
     before, after = ink[:start].sum(), ink[end:].sum()
     return (0, start) if before >= after else (end, len(span))
 
 
+def despeckle(crop: np.ndarray) -> np.ndarray:
+    """The crop without specks (blobs of at most SPECK_PX pixels): noise that lands beside a leader would
+    otherwise break its run of narrow rows in pieces too short to read as a tail."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(crop.astype(np.uint8), connectivity=8)
+    if count <= 2:
+        return crop
+    keep = stats[:, cv2.CC_STAT_AREA] > SPECK_PX
+    keep[0] = False
+    return (keep[labels] & (crop > 0)).astype(crop.dtype)
+
+
 def cut_tail(crop: np.ndarray, min_run: int) -> tuple[slice, slice]:
-    """Rows and columns of a candidate's crop to keep once a leader tail of ``min_run`` px or more is cut off."""
-    r0, r1 = _cut(crop, 1, min_run)
-    c0, c1 = _cut(crop[r0:r1], 0, min_run)
+    """Rows and columns of a candidate's crop to keep once a leader tail of ``min_run`` px or more is cut off.
+
+    Specks are left out when the rows are measured (see :func:`despeckle`), not from the rows kept.
+    """
+    clean = despeckle(crop)
+    r0, r1 = _cut(clean, 1, min_run)
+    c0, c1 = _cut(clean[r0:r1], 0, min_run)
     return slice(r0, r1), slice(c0, c1)

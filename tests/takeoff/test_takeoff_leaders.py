@@ -1,0 +1,57 @@
+"""Leader tails on scans: cut from their symbol, but not confused with a symbol's own edges or with noise."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipelineos.takeoff.leaders import cut_tail
+
+TAIL = 17
+
+
+def _box(h: int = 40, w: int = 60) -> np.ndarray:
+    crop = np.zeros((h, w), np.uint8)
+    crop[:2, :] = crop[-2:, :] = 1
+    crop[:, :2] = crop[:, -2:] = 1
+    return crop
+
+
+def _with_leader(box: np.ndarray, length: int = 30) -> np.ndarray:
+    """A box with a vertical leader rising from its top to a blob of tag text."""
+    h, w = box.shape
+    crop = np.zeros((h + length + 10, w), np.uint8)
+    crop[length + 10 :] = box
+    crop[:10, w // 2 - 12 : w // 2 + 12] = 1
+    crop[10 : length + 10, w // 2 : w // 2 + 2] = 1
+    return crop
+
+
+def test_leader_and_tag_are_cut_off() -> None:
+    rows, cols = cut_tail(_with_leader(_box()), TAIL)
+    assert (rows.start, rows.stop) == (40, 80)
+    assert (cols.start, cols.stop) == (0, 60)
+
+
+def test_specks_beside_a_leader_do_not_hide_it() -> None:
+    crop = _with_leader(_box())
+    crop[20, 10] = crop[30, 50] = 1
+    rows, _ = cut_tail(crop, TAIL)
+    assert rows.start == 40
+
+
+def test_box_open_towards_its_wall_is_kept_whole() -> None:
+    """A box drawn against a wall loses its wall side with the wall: its sides are not a leader and a tag."""
+    open_box = _box()[2:]
+    rows, cols = cut_tail(open_box, TAIL)
+    assert (rows.start, rows.stop) == (0, open_box.shape[0])
+    assert (cols.start, cols.stop) == (0, open_box.shape[1])
+
+
+def test_open_box_with_details_and_leader_keeps_the_box() -> None:
+    """A fountain's box open at the bottom, two bowls inside: the leader goes, the box edge between bowls stays."""
+    box = _box(40, 120)[:-2]
+    box[12:26, 15:30] = 1
+    box[12:26, 90:105] = 1
+    rows, cols = cut_tail(_with_leader(box), TAIL)
+    assert rows.start == 40
+    assert (cols.start, cols.stop) == (0, 120)
