@@ -97,11 +97,6 @@ def price(blueprint_id: str, variant: str, takeoff: pl.DataFrame, run_id: str | 
             bid = get_bid(conn, blueprint["organization_id"], existing["id"])
             return {**bid, "kept": True, "variant": variant}
         takeoff_run_id = takeoff_run(conn, blueprint_id, takeoff)
-        version = data_version(
-            blueprint["sha256"],
-            *sorted(takeoff["detection_id"].to_list()),
-            *takeoff.sort("detection_id")["fixture_class"].to_list(),
-        )
         name = "Base bid" if variant == BASE else f"Bid {variant}"
         bid = price_bid(
             conn,
@@ -118,11 +113,10 @@ def price(blueprint_id: str, variant: str, takeoff: pl.DataFrame, run_id: str | 
             code_version=code_version(),
         )
         bid_id = str(bid["id"])
-        catalog_version = f"catalog-{bid.get('catalog_id')}-v{bid.get('catalog_version')}"
         stamp = {
             "run_id": run_id,
             "code_version": code_version(),
-            "data_version": data_version(version, catalog_version),
+            "data_version": bid_data_version(blueprint["sha256"], takeoff, bid),
         }
         repo.rows(
             conn,
@@ -137,16 +131,20 @@ def price(blueprint_id: str, variant: str, takeoff: pl.DataFrame, run_id: str | 
         return {**bid, "id": bid_id, "kept": False, "variant": variant, "data_version": stamp["data_version"]}
 
 
+def bid_data_version(sha256: str, takeoff: pl.DataFrame, bid: dict[str, Any]) -> str:
+    """The data version of a priced bid: the drawing, the takeoff it priced and the catalog version it used."""
+    detections = data_version(
+        sha256,
+        *sorted(takeoff["detection_id"].to_list()),
+        *takeoff.sort("detection_id")["fixture_class"].to_list(),
+    )
+    return data_version(detections, f"catalog-{bid.get('catalog_id')}-v{bid.get('catalog_version')}")
+
+
 def stamp_lineage(conn: psycopg.Connection, bid: dict[str, Any], takeoff: pl.DataFrame) -> None:
     """Record on a bid priced outside a Dagster run (API, dashboard) the takeoff run, detector and versions."""
     bid_id, blueprint_id = str(bid["id"]), str(bid["blueprint_id"])
-    blueprint = repo.blueprint(conn, blueprint_id)
-    version = data_version(
-        blueprint["sha256"],
-        *sorted(takeoff["detection_id"].to_list()),
-        *takeoff.sort("detection_id")["fixture_class"].to_list(),
-        f"catalog-{bid.get('catalog_id')}-v{bid.get('catalog_version')}",
-    )
+    version = bid_data_version(repo.blueprint(conn, blueprint_id)["sha256"], takeoff, bid)
     stamp = {"run_id": None, "code_version": code_version(), "data_version": version}
     repo.rows(
         conn,
