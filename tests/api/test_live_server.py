@@ -27,7 +27,8 @@ from pipelineos.testing import SmtpSink
 
 SERVER_ENV = {
     "PIPELINEOS_TRUSTED_PROXIES": '["127.0.0.1"]',
-    "PIPELINEOS_RATE_LIMIT_PER_SECOND": "20",
+    # a burst of 20, refilled slowly: a loaded CI machine must not refill the bucket between two requests
+    "PIPELINEOS_RATE_LIMIT_PER_SECOND": "1",
     "PIPELINEOS_RATE_LIMIT_BURST": "20",
     "PIPELINEOS_LEAD_RATE_LIMIT_PER_MINUTE": "3",
     "PIPELINEOS_LEAD_RATE_LIMIT_BURST": "3",
