@@ -3,8 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages: WeasyPrint's Pango, Chromium + fonts for the dashboard's browser test.
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-noto-color-emoji fonts-dejavu-core
+# Debian packages: WeasyPrint's Pango, Chromium + fonts for the dashboard's browser test, Tesseract for scanned legends.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-noto-color-emoji fonts-dejavu-core tesseract-ocr
 PYTEST_ARGS ?=
 
 .PHONY: setup system-deps demo test lint up clean

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     ai_redact_title_block: bool = True
     takeoff_max_pixels: int = 200_000_000
     """Largest page image the takeoff decodes (pixels); bigger ones are refused as possible decompression bombs."""
+    takeoff_ocr: bool = True
+    """Read scanned sheets' title block, legend and schedule with Tesseract (when installed)."""
 
     follow_up_hours: list[int] = Field(default_factory=lambda: [24, 72, 168])
     stale_bid_days: int = 14

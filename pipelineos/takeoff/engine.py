@@ -1,8 +1,9 @@
 """The takeoff engine: every method on every page, fused into one count per fixture class.
 
-Per page: classify the sheet and find its reference regions, parse the fixture schedule, read fixture tags
-(vector pages), search symbols with exemplars from the user, the legend, the tagged fixtures and the built-in
-library, add CAD blocks (DXF) and an optional vision provider, fuse, drop references, and reconcile.
+Per page: read a scan's information strip (OCR), classify the sheet and find its reference regions, parse the
+fixture schedule, read fixture tags (vector pages), search symbols with exemplars from the user, the legend, the
+tagged fixtures and the built-in library, add CAD blocks (DXF) and an optional vision provider, fuse, drop
+references, and reconcile.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pipelineos.takeoff.fusion import fuse
 from pipelineos.takeoff.inputs import LoadedPage, load_page
 from pipelineos.takeoff.layout import Box, analyze_layout, in_regions
 from pipelineos.takeoff.models import Detection, DocumentTakeoff, PageTakeoff, TakeoffInputError
+from pipelineos.takeoff.ocr import scan_words
 from pipelineos.takeoff.recognize import recognize
 from pipelineos.takeoff.scale import parse_plot_scale
 from pipelineos.takeoff.schedule import parse_schedule, reconcile
@@ -72,6 +74,10 @@ def _vision_pass(
 
 
 def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: PageTakeoff) -> None:
+    if not page.is_vector and not page.words and get_settings().takeoff_ocr:
+        page.words, note = scan_words(page)
+        if note:
+            result.notes.append(note)
     layout = analyze_layout(page)
     schedule, schedule_boxes = parse_schedule(page.words)
     if schedule_boxes:

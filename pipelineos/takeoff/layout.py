@@ -183,6 +183,31 @@ def keyword_regions(page: LoadedPage) -> dict[str, list[Box]]:
     return regions
 
 
+def heading_regions(lines: list[tuple[Box, str]], column: Box) -> dict[str, list[Box]]:
+    """Legend, schedule and detail areas of an information strip, each from its heading to the next (points).
+
+    A scan has no frame rectangles to enclose them; its OCR'd headings (PLUMBING LEGEND, FIXTURE SCHEDULE …)
+    split the strip instead.
+    """
+    cx0, cy0, cx1, cy1 = column
+    heads: list[tuple[float, str]] = []
+    for (x0, y0, _x1, _y1), text in lines:
+        upper = text.upper()
+        if not cx0 - 2 <= x0 <= cx1 or len(upper) >= 60:
+            continue
+        name = next(
+            (n for n, keys in REGION_KEYWORDS.items() if any(re.search(rf"\b{k}\b", upper) for k in keys)), None
+        )
+        if name is not None:
+            heads.append((y0, name))
+    heads.sort()
+    regions: dict[str, list[Box]] = {}
+    for i, (top, name) in enumerate(heads):
+        bottom = heads[i + 1][0] - 1.0 if i + 1 < len(heads) else cy1
+        regions.setdefault(name, []).append((cx0, max(cy0, top - 2.0), cx1, bottom))
+    return regions
+
+
 def analyze_layout(page: LoadedPage) -> Layout:
     """Classify the sheet and find its reference regions (points)."""
     layout = Layout()
@@ -194,6 +219,8 @@ def analyze_layout(page: LoadedPage) -> Layout:
     if column is not None:
         x0, y0, x1, y1 = (v / page.px_per_pt for v in column[1])
         layout.regions["info_column"] = [(x0, y0, x1, y1)]
+        if not page.is_vector:
+            layout.regions.update(heading_regions(lines, (x0, y0, x1, y1)))
     for name, boxes in keyword_regions(page).items():
         layout.regions.setdefault(name, []).extend(boxes)
     if layout.sheet_number:

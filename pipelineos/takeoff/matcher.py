@@ -146,7 +146,8 @@ class Matcher:
     fixture template must reach its source's threshold (``thresholds[source]``, or ``thresholds["source:class"]``
     where one class needs more) and beat the best template of every other fixture class
     of the tier by ``margin``, and must not be vetoed by a non-fixture symbol (see :func:`_decide`). A candidate
-    the drawing's own exemplars claim is not reconsidered against the library.
+    the drawing's own exemplars claim is not reconsidered against the library. A threshold may also be given
+    for one size band, as ``thresholds["source:class:band"]``.
     """
 
     def __init__(
@@ -162,11 +163,21 @@ class Matcher:
         self.negative = np.char.startswith(np.array(self.templates.classes).astype(str), NEGATIVE)
         self.floors = np.array(
             [
-                self.thresholds.get(f"{src}:{cls}", self.thresholds[src])
-                for src, cls in zip(self.templates.sources, self.templates.classes, strict=True)
+                self._floor(src, cls, bands)
+                for src, cls, bands in zip(
+                    self.templates.sources, self.templates.classes, self.templates.bands, strict=True
+                )
             ],
             dtype=np.float32,
         )
+
+    def _floor(self, source: str, fixture_class: str, bands: int) -> float:
+        """A template's threshold: ``source:class:band`` (its smallest band), else ``source:class``, else ``source``."""
+        band = (bands & -bands).bit_length() - 1
+        for key in (f"{source}:{fixture_class}:{band}", f"{source}:{fixture_class}", source):
+            if key in self.thresholds:
+                return self.thresholds[key]
+        raise KeyError(source)
 
     def extend(self, extra: TemplateSet) -> None:
         """Add templates; only their own scores are computed, the existing ones are kept."""
@@ -210,6 +221,41 @@ class Matcher:
                 index = int(rows[row])
                 found[index] = Match(index, hit.fixture_class, hit.score, hit.margin, hit.source)
         return [found[i] for i in sorted(found)]
+
+
+def _leaders(scores: np.ndarray, classes: np.ndarray, names: list[str], columns: np.ndarray, rival: np.ndarray):
+    """Best class (index into ``names``), its score and its lead over the next class and ``rival``, per row."""
+    per_class = np.stack([np.where((classes == n) & columns, scores, -9.0).max(axis=1) for n in names], axis=1)
+    order = np.argsort(-per_class, axis=1)
+    rows = np.arange(len(scores))
+    top = per_class[rows, order[:, 0]]
+    second = per_class[rows, order[:, 1]] if len(names) > 1 else np.full(len(scores), -9.0)
+    return order[:, 0], top, top - np.maximum(second, rival)
+
+
+def agreements(matcher: Matcher, exclude: set[int], margin: float, floor: float) -> list[Match]:
+    """Candidates that the drawing's own symbols and the library both give the same class, clearly.
+
+    In each of the two tiers the class must score at least ``floor`` and lead every other fixture class and every
+    non-fixture symbol by ``margin``. Such a candidate is too faint for either tier alone (a scan's small legend
+    symbol, a library drawn in another convention) yet two independent drawings agree on it; it is not counted
+    for that, but may lend its ink as a page exemplar (see :func:`pipelineos.takeoff.symbols.detect.page_exemplars`).
+    """
+    fixture = ~matcher.negative
+    drawing, library = np.isin(matcher.sources, TIERS[0]) & fixture, np.isin(matcher.sources, TIERS[1]) & fixture
+    if not drawing.any() or not library.any() or not len(matcher.candidates):
+        return []
+    classes = np.array(matcher.templates.classes)
+    names = sorted({str(c) for c in classes[fixture]})
+    rival = np.where(matcher.negative[None, :], matcher.scores, -9.0).max(axis=1)
+    best_d, top_d, lead_d = _leaders(matcher.scores, classes, names, drawing[None, :], rival)
+    best_l, top_l, lead_l = _leaders(matcher.scores, classes, names, library[None, :], rival)
+    ok = (best_d == best_l) & (np.minimum(lead_d, lead_l) >= margin) & (np.minimum(top_d, top_l) >= floor)
+    return [
+        Match(int(i), names[best_d[i]], float((top_d[i] + top_l[i]) / 2), float(min(lead_d[i], lead_l[i])), "agreement")
+        for i in np.flatnonzero(ok)
+        if int(i) not in exclude
+    ]
 
 
 def match(candidates: Candidates, templates: TemplateSet, thresholds: dict[str, float]) -> list[Match]:

@@ -19,7 +19,7 @@ from pipelineos.takeoff.symbols.detect import detect_symbols
 from pipelineos.takeoff.symbols.library import builtin_templates
 from pipelineos.takeoff.symbols.search import PageInk, PreparedPage, legend_templates, page_ink, prepare, symbol_limits
 from pipelineos.takeoff.tags import associate, find_tags
-from pipelineos.takeoff.templates import TemplateSet
+from pipelineos.takeoff.templates import BANDS, TemplateSet
 
 MAX_TAGGED_EXEMPLARS = 6
 EXEMPLARS_PER_TAG = 2
@@ -33,6 +33,24 @@ office draws one block per fixture, and the drawing's own exemplar already cover
 THRESHOLDS = {"user": 0.7, "legend": 0.72, "tagged": 0.76, "page": 0.76, "library": 0.62}
 RESCAN_RATIO = 1.3
 """Read a page again when the scale its fixtures show moves the wall threshold by more than this factor."""
+
+
+def _beyond_detail(vocabulary: set[str], shown: tuple[TemplateSet, ...]) -> dict[str, float]:
+    """Library thresholds for the sizes at which none of the drawing's own symbols of a class shows its detail.
+
+    A scanned legend draws its symbols smaller than the plan may: at larger sizes its symbol has lost the inner
+    lines the plan's fixtures show, so it neither matches them nor vouches against the library there. At those
+    sizes the class the drawing does show is found in the library at its usual threshold.
+    """
+    out: dict[str, float] = {}
+    for cls in vocabulary:
+        detailed = 0
+        for templates in shown:
+            detailed |= templates.detail.get(cls, 0)
+        for band in range(len(BANDS)):
+            if not detailed >> band & 1:
+                out[f"library:{cls}:{band}"] = THRESHOLDS["library"]
+    return out
 
 
 def _center(box: Box) -> tuple[float, float]:
@@ -91,7 +109,7 @@ def _recognize_at(
     cleaned: PageInk,
 ) -> Recognition:
     prepared = prepare(page, scale, cleaned)
-    legend, legend_used = legend_templates(page, regions.get("legend", []) + regions.get("info_column", []), prepared)
+    legend, legend_used = legend_templates(page, regions.get("legend") or regions.get("info_column", []), prepared)
     tagged = _tag_pass(page, prepared, schedule, regions)
     templates = TemplateSet()
     for source_set in (user, legend, tagged.templates, builtin_templates()):
@@ -101,6 +119,7 @@ def _recognize_at(
     if vocabulary:
         thresholds["library"] = LIBRARY_THRESHOLD_WITH_VOCABULARY
         thresholds.update({f"library:{cls}": LIBRARY_THRESHOLD_FOR_SHOWN for cls in vocabulary})
+        thresholds.update(_beyond_detail(vocabulary, (user, legend, tagged.templates)))
     symbols = detect_symbols(
         page, prepared, templates, thresholds, regions, skip=legend_used, noted_scale=scale, tagged_sizes=tagged.sizes
     )

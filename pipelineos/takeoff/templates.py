@@ -20,6 +20,9 @@ from pipelineos.takeoff.thinning import thin
 BANDS: tuple[int, ...] = (18, 24, 32, 44, 64)
 """Longer side in pixels of the sizes templates are drawn at; candidates use the nearest band."""
 ALL_BANDS = (1 << len(BANDS)) - 1
+DETAIL_RATIO = 1.3
+"""A drawing keeps its detail at bands up to this many times its own size; beyond, it is only enlarged (a scanned
+legend symbol smaller than the plan's fixtures has lost the inner lines they still show)."""
 NEGATIVE = "_negative"
 """Class-name prefix of non-fixture symbols (doors, beds, ranges …) kept to reject look-alikes."""
 
@@ -57,6 +60,8 @@ class TemplateSet:
     masks: list[np.ndarray] = field(default_factory=list)
     bands: list[int] = field(default_factory=list)
     """Bit ``i`` set: the template is compared with candidates of band ``i``."""
+    detail: dict[str, int] = field(default_factory=dict)
+    """Per class, the bands (bit mask) at which one of its drawings is shown in full detail."""
     _seen: set[tuple[str, int, bytes]] = field(default_factory=set, repr=False)
 
     def add(
@@ -65,6 +70,7 @@ class TemplateSet:
         """Add a normalized mask (thinned here unless it already is) and its other 7 dihedral variants."""
         if not thinned:
             mask = thin(mask[None])[0]
+            self.detail[fixture_class] = self.detail.get(fixture_class, 0) | bands
         for flip in (False, True):
             base = mask[:, ::-1] if flip else mask
             for k in range(4):
@@ -91,6 +97,7 @@ class TemplateSet:
         native = max(crop.shape)
         skeleton = thin(crop[None])[0]
         drawn: dict[bytes, tuple[np.ndarray, int]] = {}
+        detailed = sum(1 << i for i, size in enumerate(BANDS) if size <= DETAIL_RATIO * native)
         for i, size in enumerate(BANDS):
             band_ink = crop if size >= 0.9 * native else crop_to_ink(redraw(skeleton, size))
             if band_ink is not None:
@@ -99,6 +106,7 @@ class TemplateSet:
                 drawn[key] = (canvas, drawn.get(key, (canvas, 0))[1] | (1 << i))
         if not drawn:
             return False
+        self.detail[fixture_class] = self.detail.get(fixture_class, 0) | detailed
         thinned = thin(np.stack([canvas for canvas, _ in drawn.values()]))
         for mask, (_, bands) in zip(thinned, drawn.values(), strict=True):
             self.add(fixture_class, mask, source, thinned=True, bands=bands)
@@ -106,6 +114,9 @@ class TemplateSet:
 
     def extend(self, other: TemplateSet, skip: set[str] | None = None) -> None:
         """Copy another set's templates, leaving out the classes in ``skip``."""
+        for cls, bands in other.detail.items():
+            if not skip or cls not in skip:
+                self.detail[cls] = self.detail.get(cls, 0) | bands
         rows = zip(other.classes, other.sources, other.masks, other.bands, strict=True)
         for cls, src, mask, bands in rows:
             if not skip or cls not in skip:

@@ -17,7 +17,7 @@ import numpy as np
 from pipelineos.takeoff.fusion import nms
 from pipelineos.takeoff.inputs import LoadedPage
 from pipelineos.takeoff.layout import Box, in_regions
-from pipelineos.takeoff.matcher import Match, Matcher
+from pipelineos.takeoff.matcher import Match, Matcher, agreements
 from pipelineos.takeoff.models import Detection
 from pipelineos.takeoff.scale import estimate_scale
 from pipelineos.takeoff.symbols.search import PreparedPage
@@ -30,6 +30,8 @@ SCALE_DISAGREEMENT = 1.6
 PAGE_EXEMPLAR_MARGIN = 0.1
 """A match this far ahead of every rival lends its ink as an exemplar of the page's own drawing style."""
 PAGE_EXEMPLARS_PER_CLASS = 3
+AGREEMENT_FLOOR = 0.55
+"""Least score in both the drawing's and the library's templates for an agreed candidate to lend its ink."""
 
 
 @dataclass
@@ -103,7 +105,12 @@ def detect_symbols(
     scale = _choose_scale(noted_scale, measured)
     if scale is not None:
         hits = matcher.decide(sizes, scale)
-    counted = [h for h in hits if h.index not in skip and not in_regions(_center(prepared.boxes_pt[h.index]), regions)]
+    matched = {h.index for h in hits}
+    counted = [
+        h
+        for h in [*hits, *agreements(matcher, matched, PAGE_EXEMPLAR_MARGIN, AGREEMENT_FLOOR)]
+        if h.index not in skip and not in_regions(_center(prepared.boxes_pt[h.index]), regions)
+    ]
     own = page_exemplars(counted, prepared)
     if len(own):
         matcher.extend(own)
