@@ -109,7 +109,10 @@ def _recognize_at(
     cleaned: PageInk,
 ) -> Recognition:
     prepared = prepare(page, scale, cleaned)
-    legend, legend_used = legend_templates(page, regions.get("legend") or regions.get("info_column", []), prepared)
+    others = [box for boxes in regions.values() for box in boxes]
+    legend, legend_used = legend_templates(
+        page, regions.get("legend") or regions.get("info_column", []), prepared, others
+    )
     tagged = _tag_pass(page, prepared, schedule, regions)
     templates = TemplateSet()
     for source_set in (user, legend, tagged.templates, builtin_templates()):

@@ -42,3 +42,36 @@ def test_generated_sheet_layout(plan_set: list[Path]) -> None:
     assert layout.sheet_title == "PLUMBING FLOOR PLAN - LEVEL 2"
     assert (layout.discipline, layout.kind) == ("plumbing", "plan")
     assert layout.regions["legend"] and layout.regions["title_block"] and layout.regions["details"]
+
+
+def _sheet_with_loose_legend(path: Path) -> Path:
+    """A vector plan whose legend is a bare column of labelled symbols in the drawing area (no frame, no title)."""
+    import pymupdf
+
+    from pipelineos.samples.draw import Placement, draw_symbol
+    from pipelineos.samples.symbols import FIXTURE_SYMBOLS
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=1728, height=1296)
+    scale = 1.5  # points per building inch: 1/4" per foot
+    for i in range(4):
+        draw_symbol(page, FIXTURE_SYMBOLS["water_closet"]("classic"), Placement(200 + 80 * i, 300, scale), 0.8)
+        draw_symbol(page, FIXTURE_SYMBOLS["lavatory"]("classic"), Placement(200 + 80 * i, 500, scale), 0.8)
+    draw_symbol(page, FIXTURE_SYMBOLS["floor_drain"]("classic"), Placement(300, 700, scale), 0.8)
+    for row, cls in enumerate(("water_closet", "lavatory", "floor_drain", "urinal")):
+        y = 300 + 60 * row
+        draw_symbol(page, FIXTURE_SYMBOLS[cls]("classic"), Placement(900, y, 0.9), 0.8)
+        page.insert_text((950, y + 14), cls.replace("_", " ").upper(), fontsize=7)
+    doc.save(path)
+    return path
+
+
+def test_a_legend_column_anywhere_is_a_reference_not_fixtures(tmp_path: Path) -> None:
+    from collections import Counter
+
+    from pipelineos.takeoff.engine import analyze_page
+
+    page = analyze_page(_sheet_with_loose_legend(tmp_path / "loose.pdf"), 0)
+    counts = Counter(f.fixture_class for f in page.fixtures)
+    assert counts == {"water_closet": 4, "lavatory": 4, "floor_drain": 1}, page.fixtures
+    assert all(f.bbox[0] < 850 / 1728 for f in page.fixtures), "nothing counted in the legend column"

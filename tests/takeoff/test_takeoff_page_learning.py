@@ -37,14 +37,25 @@ def _ring(size: int) -> np.ndarray:
 
 
 def test_page_exemplars_come_only_from_clear_matches() -> None:
-    prepared = _prepared([_ring(30) for _ in range(6)])
+    prepared = _prepared([_ring(30) for _ in range(7)])
     hits = [Match(i, "floor_drain", 0.9, margin, "library") for i, margin in enumerate((0.3, 0.2, 0.15, 0.12, 0.05))]
-    hits.append(Match(5, "water_heater", 0.9, 0.09, "user"))
+    hits.append(Match(5, "water_heater", 0.9, 0.03, "user"))
+    hits.append(Match(6, "urinal", 0.9, 0.09, "agreement"))
     own = page_exemplars(hits, prepared)
     assert own.fixture_classes == {"floor_drain"}
     assert set(own.sources) == {"page"}
     unique_drawings = {m.tobytes() for m, c in zip(own.masks, own.classes, strict=True) if c == "floor_drain"}
     assert len(unique_drawings) >= 1
+
+
+def test_the_drawings_own_exemplars_lend_at_the_decision_margin() -> None:
+    """A match with the legend's or the user's symbol is the drawing's symbol already: a lead as large as any
+    decision needs (not the library's wide one) lets it teach the page its pen and noise."""
+    prepared = _prepared([_ring(30) for _ in range(2)])
+    own = page_exemplars(
+        [Match(0, "water_heater", 0.8, 0.05, "legend"), Match(1, "urinal", 0.8, 0.05, "library")], prepared
+    )
+    assert own.fixture_classes == {"water_heater"}
 
 
 def test_skewed_one_bit_scan_keeps_walls_straight(tmp_path: Path) -> None:

@@ -28,7 +28,11 @@ CONFIDENT_MARGIN = 0.08
 SCALE_DISAGREEMENT = 1.6
 """A scale note this far from what the fixtures measure is taken to belong to another drawing on the sheet."""
 PAGE_EXEMPLAR_MARGIN = 0.1
-"""A match this far ahead of every rival lends its ink as an exemplar of the page's own drawing style."""
+"""A library (or agreed) match this far ahead of every rival lends its ink as an exemplar of the page's own
+drawing style."""
+DRAWN_EXEMPLAR_MARGIN = 0.04
+"""The same for a match with the drawing's own exemplars (user, legend, tags): already the drawing's symbol, it
+need only lead as far as any decision must (the matcher's margin)."""
 PAGE_EXEMPLARS_PER_CLASS = 3
 AGREEMENT_FLOOR = 0.55
 """Least score in both the drawing's and the library's templates for an agreed candidate to lend its ink."""
@@ -66,7 +70,8 @@ def page_exemplars(hits: list[Match], prepared: PreparedPage) -> TemplateSet:
     own = TemplateSet()
     taken: dict[str, int] = {}
     for hit in sorted(hits, key=lambda h: -h.margin):
-        if hit.margin < PAGE_EXEMPLAR_MARGIN or taken.get(hit.fixture_class, 0) >= PAGE_EXEMPLARS_PER_CLASS:
+        needed = PAGE_EXEMPLAR_MARGIN if hit.source in ("library", "agreement") else DRAWN_EXEMPLAR_MARGIN
+        if hit.margin < needed or taken.get(hit.fixture_class, 0) >= PAGE_EXEMPLARS_PER_CLASS:
             continue
         if own.add_drawing(hit.fixture_class, prepared.candidates.crops[hit.index], "page"):
             taken[hit.fixture_class] = taken.get(hit.fixture_class, 0) + 1

@@ -37,6 +37,12 @@ LARGEST_FIXTURE_IN = 84.0
 SHARPEN_BELOW_PX = 72
 """Vector candidates smaller than this on the page are re-rendered sharp for matching."""
 SHARP_PX = 72
+LEGEND_COLUMN_MIN = 3
+"""Labelled symbols in one column that make a legend anywhere on the sheet."""
+LABEL_GAP_PT = 72.0
+"""Outside legend regions, a label at most this far (or two symbol widths) right of its symbol (points)."""
+LABEL_ALIGN_PT = 3.0
+"""How far apart the left edges of one legend column's labels may be."""
 
 
 @dataclass
@@ -158,25 +164,63 @@ def _sharp_ink(gray: np.ndarray) -> np.ndarray | None:
     return found.crops[int(np.argmax(sizes))]
 
 
-def _legend_entries(page: LoadedPage, regions: list[Box], boxes: np.ndarray) -> dict[int, str]:
-    """Candidate index → fixture class for each symbol drawn left of a legend label that names a fixture."""
-    entries: dict[int, str] = {}
-    centers = np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2], axis=1)
+def _labelled(page: LoadedPage, boxes: np.ndarray, area: Box | None) -> list[tuple[int, str, float, float]]:
+    """(candidate, class, label left, label top) for each label naming a fixture with a symbol just left of it.
+
+    Only labels starting inside ``area`` count (anywhere on the sheet when it is None).
+    """
+    centers_y = (boxes[:, 1] + boxes[:, 3]) / 2
     half = np.maximum((boxes[:, 3] - boxes[:, 1]) / 2, 8.0)
-    for rx0, ry0, rx1, ry1 in regions:
-        inside = (centers[:, 0] >= rx0) & (centers[:, 0] <= rx1) & (centers[:, 1] >= ry0) & (centers[:, 1] <= ry1)
-        for (lx0, ly0, _lx1, ly1), text in text_lines(page.words):
-            cls = class_from_text(text)
-            if cls is None or not (rx0 <= lx0 <= rx1 and ry0 <= ly0 <= ry1):
-                continue
-            ok = inside & (boxes[:, 2] <= lx0 + 2) & (np.abs(centers[:, 1] - (ly0 + ly1) / 2) <= half)
-            if ok.any():
-                entries[int(np.flatnonzero(ok)[np.argmax(boxes[ok, 2])])] = cls
+    inside = np.ones(len(boxes), dtype=bool)
+    if area is not None:
+        cx = (boxes[:, 0] + boxes[:, 2]) / 2
+        inside = (cx >= area[0]) & (cx <= area[2]) & (centers_y >= area[1]) & (centers_y <= area[3])
+    pairs = []
+    for (lx0, ly0, _lx1, ly1), text in text_lines(page.words):
+        cls = class_from_text(text)
+        if cls is None or (area is not None and not (area[0] <= lx0 <= area[2] and area[1] <= ly0 <= area[3])):
+            continue
+        ok = inside & (boxes[:, 2] <= lx0 + 2) & (np.abs(centers_y - (ly0 + ly1) / 2) <= half)
+        if area is None:
+            ok &= boxes[:, 2] >= lx0 - np.maximum(2 * (boxes[:, 2] - boxes[:, 0]), LABEL_GAP_PT)
+        if ok.any():
+            pairs.append((int(np.flatnonzero(ok)[np.argmax(boxes[ok, 2])]), cls, float(lx0), float(ly0)))
+    return pairs
+
+
+def _legend_entries(page: LoadedPage, regions: list[Box], boxes: np.ndarray, others: list[Box]) -> dict[int, str]:
+    """Candidate index → fixture class for each symbol drawn left of a legend label that names a fixture.
+
+    Inside the legend regions one such pair is enough. Elsewhere on the sheet (a legend without a frame or
+    heading the layout found) it takes a column of them: at least LEGEND_COLUMN_MIN labels starting at one
+    left edge, naming at least two different fixtures. A plan does not label its fixtures that way; a schedule
+    does (tag, then description), so labels inside ``others`` (the page's other reference regions) are left out.
+    """
+    entries: dict[int, str] = {}
+    for region in regions:
+        entries.update((pick, cls) for pick, cls, _, _ in _labelled(page, boxes, region))
+    outside = [
+        p
+        for p in _labelled(page, boxes, None)
+        if p[0] not in entries and not any(b[0] <= p[2] <= b[2] and b[1] <= p[3] <= b[3] for b in others)
+    ]
+    loose = sorted(((pick, cls, x) for pick, cls, x, _ in outside), key=lambda p: p[2])
+    column: list[tuple[int, str, float]] = []
+    for pair in [*loose, None]:
+        if pair is None or (column and pair[2] - column[0][2] > LABEL_ALIGN_PT):
+            if len(column) >= LEGEND_COLUMN_MIN and len({cls for _, cls, _ in column}) >= 2:
+                entries.update((pick, cls) for pick, cls, _ in column)
+            column = []
+        if pair is not None:
+            column.append(pair)
     return entries
 
 
-def legend_templates(page: LoadedPage, regions: list[Box], prepared: PreparedPage) -> tuple[TemplateSet, set[int]]:
-    """Exemplars read from the legend, and the candidates they came from.
+def legend_templates(
+    page: LoadedPage, regions: list[Box], prepared: PreparedPage, others: list[Box] | None = None
+) -> tuple[TemplateSet, set[int]]:
+    """Exemplars read from the legend (``regions``, or a labelled column outside ``others``), and the
+    candidates they came from.
 
     On vector pages each legend symbol is re-rendered sharp; on scans its ink at page resolution is used.
     """
@@ -184,7 +228,7 @@ def legend_templates(page: LoadedPage, regions: list[Box], prepared: PreparedPag
     boxes = prepared.boxes_pt
     if not len(boxes):
         return templates, set()
-    entries = _legend_entries(page, regions, boxes)
+    entries = _legend_entries(page, regions, boxes, others or [])
     pad = 1.0
     clips = [(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad) for b in (boxes[i] for i in entries)]
     renders = render_clips(page, clips)
