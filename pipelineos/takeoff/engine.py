@@ -28,6 +28,7 @@ from pipelineos.takeoff.ocr import scan_words
 from pipelineos.takeoff.recognize import recognize
 from pipelineos.takeoff.scale import parse_plot_scale
 from pipelineos.takeoff.schedule import parse_schedule, reconcile
+from pipelineos.takeoff.set_legend import lend_legend
 from pipelineos.takeoff.symbols.exemplars import load_exemplars
 from pipelineos.takeoff.templates import TemplateSet
 from pipelineos.takeoff.threads import single_threaded_blas
@@ -88,6 +89,7 @@ def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: 
     result.regions = {k: [page.normalized(b) for b in v] for k, v in regions.items()}
     found = recognize(page, user, schedule, regions, parse_plot_scale(page.words))
     result.plot_scale = found.pt_per_in
+    result.legend = found.legend if len(found.legend) else None
     dets = list(found.detections)
     dets += [
         Detection(cls, page.normalized(box), 0.99, "cad_block", page.index, name)
@@ -135,6 +137,14 @@ def _pooled_page(path: str, index: int, max_pixels: int, templates: TemplateSet)
     return analyze_page(Path(path), index, max_pixels=max_pixels, templates=templates)
 
 
+def combined(*sets: TemplateSet) -> TemplateSet:
+    """One template set holding all of ``sets`` (each keeps its sources)."""
+    out = TemplateSet()
+    for templates in sets:
+        out.extend(templates)
+    return out
+
+
 def analyze_document(
     path: Path,
     *,
@@ -147,13 +157,13 @@ def analyze_document(
     """Takeoff of a whole file, pages spread over ``workers`` processes (default: every core).
 
     Raises TakeoffInputError when the file itself is unusable; a bad page only gets its own ``error``. With a
-    vision provider the pages run in this process (the provider already works on tiles concurrently).
+    vision provider the pages run in this process (the provider already works on tiles concurrently), and
+    sheets without a legend are not read again with the set's legend (that would pay for vision twice).
     """
     path = Path(path)
     max_pixels = max_pixels or get_settings().takeoff_max_pixels
     total = inputs.page_count(path)
     user = load_exemplars(exemplars)
-    doc = DocumentTakeoff(source=str(path))
     done = 0
 
     def tick(_: int) -> None:
@@ -162,15 +172,25 @@ def analyze_document(
         if progress is not None:
             progress(done, total)
 
-    if provider is None and total > 1 and worker_count(workers) > 1:
-        calls = [(str(path), index, max_pixels, user) for index in range(total)]
-        try:
-            doc.pages = map_pages(_pooled_page, calls, workers=workers, on_done=tick)
-            return doc
-        except (BrokenProcessPool, OSError) as exc:
-            log.warning("page pool failed on %s (%s); analysing pages one by one", path, exc)
-            done = 0
-    for index in range(total):
-        doc.pages.append(analyze_page(path, index, provider=provider, max_pixels=max_pixels, templates=user))
-        tick(index)
-    return doc
+    def read(indexes: list[int], templates: TemplateSet, on_done: Callable[[int], None] | None) -> list[PageTakeoff]:
+        nonlocal done
+        if provider is None and len(indexes) > 1 and worker_count(workers) > 1:
+            calls = [(str(path), index, max_pixels, templates) for index in indexes]
+            try:
+                return map_pages(_pooled_page, calls, workers=workers, on_done=on_done)
+            except (BrokenProcessPool, OSError) as exc:
+                log.warning("page pool failed on %s (%s); analysing pages one by one", path, exc)
+                done = 0
+        pages = []
+        for k, index in enumerate(indexes):
+            pages.append(analyze_page(path, index, provider=provider, max_pixels=max_pixels, templates=templates))
+            if on_done is not None:
+                on_done(k)
+        return pages
+
+    pages = read(list(range(total)), user, tick)
+    if provider is None:
+        pages = lend_legend(
+            pages, lambda todo, legend: read([pages[i].index for i in todo], combined(user, legend), None)
+        )
+    return DocumentTakeoff(source=str(path), pages=pages)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 DETECTOR_VERSION = "takeoff-0.1.0"
 
@@ -79,6 +80,9 @@ class PageTakeoff:
     seconds: float = 0.0
     plot_scale: float | None = None
     """Points of paper per building inch the symbols were judged at (from the scale note or the fixtures)."""
+    legend: Any = field(default=None, repr=False, compare=False)
+    """The page's own legend exemplars (a :class:`~pipelineos.takeoff.templates.TemplateSet`), or None: lent to
+    the set's sheets that have no legend (see :mod:`pipelineos.takeoff.set_legend`)."""
 
 
 @dataclass

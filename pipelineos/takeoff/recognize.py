@@ -98,6 +98,8 @@ class Recognition:
 
     detections: list[Detection]
     pt_per_in: float | None
+    legend: TemplateSet = field(default_factory=TemplateSet)
+    """The exemplars the page's own legend gave (empty when it has none)."""
 
 
 def _recognize_at(
@@ -126,7 +128,7 @@ def _recognize_at(
     symbols = detect_symbols(
         page, prepared, templates, thresholds, regions, skip=legend_used, noted_scale=scale, tagged_sizes=tagged.sizes
     )
-    return Recognition(tagged.detections + symbols.detections, symbols.pt_per_in)
+    return Recognition(tagged.detections + symbols.detections, symbols.pt_per_in, legend)
 
 
 def recognize(

@@ -37,16 +37,17 @@ DETECTION_SCHEMA: dict[str, Any] = {
 }
 
 
-def analyze_one(path: str, index: int, provider_name: str | None = None) -> PageTakeoff:
+def analyze_one(path: str, index: int, provider_name: str | None = None, legend: Any = None) -> PageTakeoff:
     """Run the engine on one page; an error is kept on the page instead of sinking the set.
 
-    ``provider_name`` selects the vision provider (``offline``, ``auto``, ``claude``; None = the setting).
+    ``provider_name`` selects the vision provider (``offline``, ``auto``, ``claude``; None = the setting);
+    ``legend`` is the set's legend (a ``TemplateSet``) for a sheet that has none of its own.
     """
     from pipelineos.ai.selection import get_vision_provider
     from pipelineos.takeoff.engine import analyze_page
 
     try:
-        return analyze_page(Path(path), index, provider=get_vision_provider(provider_name))
+        return analyze_page(Path(path), index, provider=get_vision_provider(provider_name), templates=legend)
     except Exception as exc:
         return PageTakeoff(
             index=index,
@@ -65,7 +66,13 @@ def analyze_pages(
     provider_name: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[PageTakeoff]:
-    """The engine's takeoff of each page, pages spread over every core, in page order."""
+    """The engine's takeoff of each page, pages spread over every core, in page order.
+
+    Offline, sheets without a legend of their own are then read again with the legend of the set's sheets
+    that have one (see :mod:`pipelineos.takeoff.set_legend`).
+    """
+    from pipelineos.takeoff.set_legend import lend_legend
+
     done = 0
 
     def tick(_: int) -> None:
@@ -74,7 +81,25 @@ def analyze_pages(
         if progress:
             progress(done, len(page_indexes))
 
-    return map_pages(analyze_one, [(str(path), i, provider_name) for i in page_indexes], workers=workers, on_done=tick)
+    pages = map_pages(analyze_one, [(str(path), i, provider_name) for i in page_indexes], workers=workers, on_done=tick)
+    if _vision_on(provider_name):
+        return pages
+    return lend_legend(
+        pages,
+        lambda todo, legend: map_pages(
+            analyze_one, [(str(path), pages[i].index, provider_name, legend) for i in todo], workers=workers
+        ),
+    )
+
+
+def _vision_on(provider_name: str | None) -> bool:
+    """Whether pages are also sent to a vision provider (then they are not read a second time)."""
+    from pipelineos.ai.selection import VisionConfigError, get_vision_provider
+
+    try:
+        return get_vision_provider(provider_name) is not None
+    except VisionConfigError:
+        return True
 
 
 def _clamp(value: float) -> float:
