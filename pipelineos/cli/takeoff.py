@@ -132,6 +132,8 @@ def detect(
     for page in doc.pages:
         for note in page.mismatches:
             console.print(f"[yellow]page {page.index + 1}:[/yellow] {note}")
+        for note in page.notes:
+            console.print(f"[dim]page {page.index + 1}: {note}[/dim]")
 
 
 def evaluate_cmd(

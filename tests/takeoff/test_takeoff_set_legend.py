@@ -78,3 +78,16 @@ def test_the_pipeline_lends_the_legend_too(legend_sheet_set: tuple[Path, dict]) 
     assert legend_page.fixtures == []
     assert any("legend symbols taken from P-001" in note for note in plan.notes)
     assert f1(score_sheet(plan.fixtures, truth, ZERO_SHOT_CLASSES)) >= 0.9
+
+
+def test_detect_says_where_the_legend_came_from(legend_sheet_set: tuple[Path, dict]) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from pipelineos.cli.takeoff import register
+
+    app = typer.Typer()
+    register(app)
+    result = CliRunner().invoke(app, ["detect", str(legend_sheet_set[0]), "--provider", "offline"])
+    assert result.exit_code == 0, result.output
+    assert "page 2: legend symbols taken from P-001" in result.output
