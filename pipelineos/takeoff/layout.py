@@ -95,13 +95,18 @@ def find_sheet_number(words: list[Word], width: float, height: float) -> str | N
     return best[1] if best and best[0] >= 9 else None
 
 
-def find_title(lines: list[tuple[Box, str]]) -> str | None:
-    """The sheet title: the tallest text line that names a drawing type (PLAN, SCHEDULE, RISER …)."""
+def find_title(lines: list[tuple[Box, str]], height: float | None = None) -> str | None:
+    """The sheet title: the tallest text line that names a drawing type (PLAN, SCHEDULE, RISER …).
+
+    With the page ``height``, lines in the lower half (where title blocks are) count half as tall again, so a
+    legend or schedule heading of similar size at the top of the sheet does not pass for its title (OCR'd word
+    heights vary by a few points).
+    """
     best: tuple[float, str] | None = None
     for (_x0, y0, _x1, y1), text in lines:
         upper = text.upper()
         if any(word in upper for word in TITLE_WORDS) and len(upper) >= 8 and not upper.startswith(("1 ", "NOTE")):
-            score = y1 - y0
+            score = (y1 - y0) * (1.5 if height is not None and y0 > 0.5 * height else 1.0)
             if best is None or score > best[0]:
                 best = (score, text.strip())
     return best[1] if best else None
@@ -213,7 +218,7 @@ def analyze_layout(page: LoadedPage) -> Layout:
     layout = Layout()
     lines = text_lines(page.words)
     layout.sheet_number = find_sheet_number(page.words, page.width_pt, page.height_pt)
-    layout.sheet_title = find_title(lines)
+    layout.sheet_title = find_title(lines, page.height_pt)
     layout.discipline, layout.kind = classify(layout.sheet_number, layout.sheet_title)
     column = info_column(page.gray)
     if column is not None:

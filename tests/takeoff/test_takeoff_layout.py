@@ -75,3 +75,13 @@ def test_a_legend_column_anywhere_is_a_reference_not_fixtures(tmp_path: Path) ->
     counts = Counter(f.fixture_class for f in page.fixtures)
     assert counts == {"water_closet": 4, "lavatory": 4, "floor_drain": 1}, page.fixtures
     assert all(f.bbox[0] < 850 / 1728 for f in page.fixtures), "nothing counted in the legend column"
+
+
+def test_title_block_title_beats_a_heading_of_similar_size() -> None:
+    from pipelineos.takeoff.layout import find_title
+
+    lines = [
+        ((2140.0, 250.0, 2215.0, 260.0), "PLUMBING LEGEND"),
+        ((2140.0, 1600.0, 2260.0, 1608.0), "PLUMBING FLOOR PLAN - LEVEL 1"),
+    ]
+    assert find_title(lines, 1728.0) == "PLUMBING FLOOR PLAN - LEVEL 1"
