@@ -25,7 +25,13 @@ from pipelineos.takeoff.layout import SHEET_RE, info_column
 log = logging.getLogger(__name__)
 
 MIN_CONFIDENCE = 30.0
-"""Tesseract word confidence (0–100) below which a word is dropped: mostly symbol strokes read as letters."""
+"""Tesseract word confidence (0–100) below which a short word is dropped: mostly symbol strokes read as letters."""
+MIN_CONFIDENCE_LONG = 5.0
+"""The same for words of LONG_WORD letters or more: strokes are not read as long words, while real words in a
+title block (``FLOOR``, ``PLAN``) often come with a low confidence."""
+LONG_WORD = 4
+STRAY = "'‘’`\"|[]{}"
+"""Characters a scan's specks and frame lines add at the ends of words."""
 SYMBOL_HEIGHT_RATIO = 1.6
 """A "word" of at most three letters or digits, this many times taller than the page's typical word and not a
 sheet number, is a symbol Tesseract read as letters (a water closet as ``Oo`` or ``io)``): it is dropped, so the
@@ -58,9 +64,11 @@ def read_words(gray: np.ndarray, box_px: tuple[float, float, float, float], px_p
     data = pytesseract.image_to_data(crop, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
     words: list[Word] = []
     ox, oy = max(0, x0), max(0, y0)
-    for i, text in enumerate(data["text"]):
-        text = text.strip()
-        if not text or float(data["conf"][i]) < MIN_CONFIDENCE:
+    for i, raw in enumerate(data["text"]):
+        text = raw.strip().strip(STRAY)
+        confidence = float(data["conf"][i])
+        long_word = sum(c.isalpha() for c in text) >= LONG_WORD
+        if not text or confidence < (MIN_CONFIDENCE_LONG if long_word else MIN_CONFIDENCE):
             continue
         left, top = (ox + data["left"][i]) / px_per_pt, (oy + data["top"][i]) / px_per_pt
         right = left + data["width"][i] / px_per_pt
