@@ -21,6 +21,8 @@ DEFAULT_MAX_PIXELS = 200_000_000
 MAX_PAGE_PT = 200 * 72.0
 MIN_PAGE_PT = 72.0 * 0.5
 RASTER_DEFAULT_DPI = 150.0
+NATIVE_MAX_DPI = 300.0
+"""Finest resolution a scan's own pixels are kept at for re-cutting small symbols."""
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/tiff")
 MIN_FRAME_PT = 40.0
 LEADER_MIN_PT = 4.0
@@ -62,6 +64,8 @@ class LoadedPage:
     """Short straight lines of a vector page, (x0, y0, x1, y1) in points: candidate tag leaders."""
     cad_fixtures: list[tuple[str, tuple[float, float, float, float], str]] = field(default_factory=list)
     source: Path | None = None
+    native: np.ndarray | None = None
+    """A scan's own pixels (up to NATIVE_MAX_DPI) when finer than ``gray``: small symbols are cut from them."""
 
     def normalized(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         """A box in points as fractions of the page (0..1, origin top-left), clamped to the page."""
@@ -156,6 +160,22 @@ def _pdf_page_is_scan(page: pymupdf.Page) -> bool:
     return covered > 0.5 and len(page.get_text("words")) < 20
 
 
+def _scan_native(page: pymupdf.Page, dpi: float) -> np.ndarray | None:
+    """A scanned PDF page rendered at its image's own resolution (at most NATIVE_MAX_DPI), when that is finer
+    than ``dpi`` by a useful margin; else None."""
+    images = page.get_image_info()
+    if not images:
+        return None
+    info = max(images, key=lambda i: (i["bbox"][2] - i["bbox"][0]) * (i["bbox"][3] - i["bbox"][1]))
+    width_in = (info["bbox"][2] - info["bbox"][0]) / 72.0
+    own = min(NATIVE_MAX_DPI, info["width"] / width_in) if width_in > 0 else 0.0
+    if own < 1.25 * dpi:
+        return None
+    zoom = own / 72.0
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
+    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+
+
 def _vector_items(page: pymupdf.Page) -> tuple[list[Segment], list[Segment]]:
     """Rectangles big enough to frame a legend or schedule, and short straight lines (possible leaders)."""
     frames: list[Segment] = []
@@ -181,10 +201,19 @@ def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = D
         width_pt, height_pt = frame.width / native * 72, frame.height / native * 72
         _check_size(path, index, width_pt, height_pt)
         factor = min(1.0, dpi / native)
+        fine = None
+        if factor < 0.8:
+            keep = min(1.0, NATIVE_MAX_DPI / native)
+            kept = (
+                frame
+                if keep > 0.99
+                else frame.resize((round(frame.width * keep), round(frame.height * keep)), Image.Resampling.BOX)
+            )
+            fine = np.asarray(kept, dtype=np.uint8)
         if factor < 0.99:
             frame = frame.resize((round(frame.width * factor), round(frame.height * factor)), Image.Resampling.BOX)
         gray = np.asarray(frame, dtype=np.uint8)
-        return LoadedPage(index, width_pt, height_pt, False, gray, gray.shape[1] / width_pt)
+        return LoadedPage(index, width_pt, height_pt, False, gray, gray.shape[1] / width_pt, native=fine)
     doc = _open_pdf_like(path, kind)
     try:
         if not 0 <= index < doc.page_count:
@@ -206,6 +235,8 @@ def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = D
             loaded.source = path
         if not scan:
             loaded.frames, loaded.lines = _vector_items(page)
+        else:
+            loaded.native = _scan_native(page, dpi)
         if kind == "image/vnd.dxf":
             from pipelineos.takeoff.cad import dxf_fixtures
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from pipelineos.takeoff.inputs import LoadedPage, render_clips
@@ -13,18 +12,16 @@ from pipelineos.takeoff.raster import (
     SCAN_WALL_MARGIN_PX,
     Candidates,
     binarize,
-    crop_to_ink,
     estimate_skew,
     extract_candidates,
-    normalize_mask,
     remove_long_lines,
     rotate,
     unrotate_box,
 )
 from pipelineos.takeoff.schedule import class_from_text
 from pipelineos.takeoff.symbols.annotations import erase_annotations
+from pipelineos.takeoff.symbols.sharpen import sharpen, sharpen_scan
 from pipelineos.takeoff.templates import TemplateSet
-from pipelineos.takeoff.thinning import thin
 
 MIN_SYMBOL_PT = 8.0
 MAX_SYMBOL_PT = 200.0
@@ -34,9 +31,6 @@ LEADER_TAIL_PT = 8.0
 """On scans, a run of rows holding only a thin line this long (points) is a tag leader, cut off its symbol."""
 LARGEST_FIXTURE_IN = 84.0
 """Longer side of the largest plan symbol worth finding (a 7 ft tub or bed), in building inches."""
-SHARPEN_BELOW_PX = 72
-"""Vector candidates smaller than this on the page are re-rendered sharp for matching."""
-SHARP_PX = 72
 LEGEND_COLUMN_MIN = 3
 """Labelled symbols in one column that make a legend anywhere on the sheet."""
 LABEL_GAP_PT = 72.0
@@ -106,53 +100,12 @@ def prepare(page: LoadedPage, pt_per_in: float | None = None, cleaned: PageInk |
     candidates = extract_candidates(kept, MIN_SYMBOL_PT * p, largest * p, gap=1, erased=ink - kept, tail_px=tail)
     if page.is_vector:
         sharpen(page, candidates)
+    else:
+        sharpen_scan(page, candidates, skew)
     boxes = candidates.boxes
     if skew and len(boxes):
         boxes = np.array([unrotate_box(tuple(b), skew, kept.shape) for b in boxes])
     return PreparedPage(candidates, boxes / p if len(boxes) else boxes, skew)
-
-
-def sharpen(page: LoadedPage, candidates: Candidates) -> None:
-    """Re-render small candidates of a vector page at SHARP_PX, so their details survive (in place).
-
-    Only the ink near the candidate's own page-resolution ink is kept, so walls and text in the clip stay out.
-    """
-    p = page.px_per_pt
-    small = np.flatnonzero(candidates.long_px < SHARPEN_BELOW_PX)
-    clips = [
-        (float(b[0]) / p - 1, float(b[1]) / p - 1, float(b[2]) / p + 1, float(b[3]) / p + 1)
-        for b in candidates.boxes[small]
-    ]
-    renders = render_clips(page, clips, SHARP_PX)
-    if not renders:
-        return
-    drawn = candidates.long_px.astype(np.float64).copy()
-    canvases: list[np.ndarray] = []
-    changed: list[int] = []
-    for i, gray in zip(small, renders, strict=True):
-        crop = candidates.crops[i]
-        zoom = gray.shape[1] / (crop.shape[1] + 2 * p)
-        guide = cv2.resize(
-            crop,
-            (max(1, round(crop.shape[1] * zoom)), max(1, round(crop.shape[0] * zoom))),
-            interpolation=cv2.INTER_NEAREST,
-        )
-        reach = max(3, round(1.5 * zoom))
-        guide = cv2.dilate(guide, np.ones((reach, reach), np.uint8))
-        frame = np.zeros_like(gray, dtype=np.uint8)
-        off = round(p * zoom)
-        h, w = min(guide.shape[0], frame.shape[0] - off), min(guide.shape[1], frame.shape[1] - off)
-        frame[off : off + h, off : off + w] = guide[:h, :w]
-        sharp = crop_to_ink(binarize(gray, True) & frame)
-        if sharp is None or sharp.sum() < 8:
-            continue
-        candidates.crops[i] = sharp
-        drawn[i] = max(sharp.shape)
-        canvases.append(normalize_mask(sharp))
-        changed.append(int(i))
-    if changed:
-        candidates.masks[changed] = thin(np.stack(canvases))
-        candidates.drawn_px = drawn
 
 
 def _sharp_ink(gray: np.ndarray) -> np.ndarray | None:
