@@ -15,8 +15,11 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
 from functools import cache
+from pathlib import Path
 
+import cv2
 import numpy as np
 
 from pipelineos.takeoff.inputs import LoadedPage, Word
@@ -53,7 +56,11 @@ def tesseract_available() -> bool:
 
 
 def read_words(gray: np.ndarray, box_px: tuple[float, float, float, float], px_per_pt: float) -> list[Word]:
-    """Words inside ``box_px`` of a grayscale page image, in page points with block and line numbers."""
+    """Words inside ``box_px`` of a grayscale page image, in page points with block and line numbers.
+
+    The crop goes to Tesseract as an uncompressed BMP: pytesseract would PNG-encode it, which takes about as
+    long as the recognition itself.
+    """
     import pytesseract
 
     x0, y0, x1, y1 = (round(v) for v in box_px)
@@ -61,7 +68,10 @@ def read_words(gray: np.ndarray, box_px: tuple[float, float, float, float], px_p
     if crop.size == 0:
         return []
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    data = pytesseract.image_to_data(crop, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
+    with tempfile.TemporaryDirectory(prefix="pipelineos-ocr-") as tmp:
+        image = str(Path(tmp) / "strip.bmp")
+        cv2.imwrite(image, crop)
+        data = pytesseract.image_to_data(image, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT)
     words: list[Word] = []
     ox, oy = max(0, x0), max(0, y0)
     for i, raw in enumerate(data["text"]):
