@@ -12,9 +12,13 @@ Box = tuple[float, float, float, float]
 CLASS_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("WATER CLOSET", "water_closet"),
     ("TOILET", "water_closet"),
+    ("COMMODE", "water_closet"),
+    ("W.C.", "water_closet"),
     ("URINAL", "urinal"),
     ("LAVATORY", "lavatory"),
     ("WASH BASIN", "lavatory"),
+    ("LAV.", "lavatory"),
+    ("LAV", "lavatory"),
     ("KITCHEN SINK", "kitchen_sink"),
     ("BAR SINK", "kitchen_sink"),
     ("SERVICE SINK", "service_sink"),
@@ -36,6 +40,7 @@ CLASS_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("WASHER BOX", "clothes_washer"),
     ("CLOTHES WASHER", "clothes_washer"),
     ("WASHING MACHINE", "clothes_washer"),
+    ("LAUNDRY BOX", "clothes_washer"),
     ("DISHWASHER", "dishwasher"),
     ("SINK", "kitchen_sink"),
 )
@@ -85,7 +90,7 @@ def class_from_text(text: str) -> str | None:
     """The fixture class a description names (WATER CLOSET → water_closet), or None."""
     upper = f" {text.upper()} "
     for keyword, cls in CLASS_KEYWORDS:
-        if re.search(rf"\b{keyword}\b", upper):
+        if re.search(rf"(?<![A-Z0-9]){re.escape(keyword)}(?![A-Z0-9])", upper):
             return cls
     return None
 

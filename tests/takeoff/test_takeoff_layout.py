@@ -85,3 +85,28 @@ def test_title_block_title_beats_a_heading_of_similar_size() -> None:
         ((2140.0, 1600.0, 2260.0, 1608.0), "PLUMBING FLOOR PLAN - LEVEL 1"),
     ]
     assert find_title(lines, 1728.0) == "PLUMBING FLOOR PLAN - LEVEL 1"
+
+
+def test_tags_stacked_beside_their_fixtures_are_not_a_legend(tmp_path: Path) -> None:
+    """LAV-1 / TUB-1 tags name fixtures too, but a column of tags is a plan, not a legend."""
+    from collections import Counter
+
+    import pymupdf
+
+    from pipelineos.samples.draw import Placement, draw_symbol
+    from pipelineos.samples.symbols import FIXTURE_SYMBOLS
+    from pipelineos.takeoff.engine import analyze_page
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=1728, height=1296)
+    boxes = [
+        draw_symbol(page, FIXTURE_SYMBOLS[cls]("classic"), Placement(400, 300 + 90 * row, 1.5), 0.8)
+        for row, cls in enumerate(("lavatory", "lavatory", "lavatory", "bathtub"))
+    ]
+    column = max(b[2] for b in boxes) + 3  # one left edge for every tag, as a legend's labels have
+    for box, tag in zip(boxes, ("LAV-1", "LAV-1", "LAV-1", "TUB-1"), strict=True):
+        page.insert_text((column, (box[1] + box[3]) / 2 + 3), tag, fontsize=7)
+    doc.save(tmp_path / "tags.pdf")
+    found = analyze_page(tmp_path / "tags.pdf", 0).fixtures
+    symbols = Counter(f.fixture_class for f in found if any(m.startswith("symbol") for m in (f.methods or (f.method,))))
+    assert symbols == {"lavatory": 3, "bathtub": 1}, "the symbols beside the tags are counted, not taken as a legend"

@@ -24,6 +24,12 @@ from pipelineos.takeoff.schedule import class_from_text, normalize_tag, parse_sc
         ("BAR SINK", "kitchen_sink"),
         ("WASHER BOX", "clothes_washer"),
         ("GAS WATER HEATER", "water_heater"),
+        ("W.C. - FLOOR MOUNTED", "water_closet"),
+        ("LAV. (ADA)", "lavatory"),
+        ("TUB/SHOWER", "bathtub"),
+        ("LAUNDRY BOX", "clothes_washer"),
+        ("LAVENDER", None),
+        ("WCO", None),
         ("DOOR", None),
     ],
 )

@@ -18,7 +18,7 @@ from pipelineos.takeoff.raster import (
     rotate,
     unrotate_box,
 )
-from pipelineos.takeoff.schedule import class_from_text
+from pipelineos.takeoff.schedule import class_from_text, normalize_tag
 from pipelineos.takeoff.symbols.annotations import erase_annotations
 from pipelineos.takeoff.symbols.sharpen import sharpen, sharpen_scan
 from pipelineos.takeoff.templates import TemplateSet
@@ -130,7 +130,7 @@ def _labelled(page: LoadedPage, boxes: np.ndarray, area: Box | None) -> list[tup
         inside = (cx >= area[0]) & (cx <= area[2]) & (centers_y >= area[1]) & (centers_y <= area[3])
     pairs = []
     for (lx0, ly0, _lx1, ly1), text in text_lines(page.words):
-        cls = class_from_text(text)
+        cls = None if normalize_tag(text) is not None else class_from_text(text)
         if cls is None or (area is not None and not (area[0] <= lx0 <= area[2] and area[1] <= ly0 <= area[3])):
             continue
         ok = inside & (boxes[:, 2] <= lx0 + 2) & (np.abs(centers_y - (ly0 + ly1) / 2) <= half)
