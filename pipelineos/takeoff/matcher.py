@@ -223,7 +223,9 @@ class Matcher:
         return [found[i] for i in sorted(found)]
 
 
-def _leaders(scores: np.ndarray, classes: np.ndarray, names: list[str], columns: np.ndarray, rival: np.ndarray):
+def _leaders(
+    scores: np.ndarray, classes: np.ndarray, names: list[str], columns: np.ndarray, rival: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Best class (index into ``names``), its score and its lead over the next class and ``rival``, per row."""
     per_class = np.stack([np.where((classes == n) & columns, scores, -9.0).max(axis=1) for n in names], axis=1)
     order = np.argsort(-per_class, axis=1)
