@@ -176,6 +176,9 @@ def crop_to_ink(mask: np.ndarray) -> np.ndarray | None:
     return mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
 
 
+MERGE_BLOCK = 256
+
+
 def _release_enclosures(boxes: np.ndarray, parent: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Undo the merge into boxes holding ENCLOSURE_CHILDREN or more solid shapes: rooms, not symbols.
 
@@ -195,7 +198,8 @@ def _release_enclosures(boxes: np.ndarray, parent: np.ndarray, sizes: np.ndarray
 
 
 def _merge_contained(boxes: np.ndarray, max_px: float) -> np.ndarray:
-    """Parent index per box: a box inside a larger symbol-sized box joins it (drain inside a tub …)."""
+    """Parent index per box: a box inside a larger symbol-sized box joins the smallest one (drain inside a tub
+    …); boxes are compared with every container in blocks of MERGE_BLOCK rows."""
     n = len(boxes)
     parent = np.arange(n)
     area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
@@ -203,19 +207,22 @@ def _merge_contained(boxes: np.ndarray, max_px: float) -> np.ndarray:
     containers = np.flatnonzero(sizes <= max_px)
     if len(containers) == 0:
         return parent
-    cb = boxes[containers]
-    for i in np.argsort(area):
+    cb, c_area = boxes[containers], area[containers]
+    for start in range(0, n, MERGE_BLOCK):
+        rows = np.arange(start, min(n, start + MERGE_BLOCK))
+        b = boxes[rows]
         inside = (
-            (cb[:, 0] <= boxes[i, 0] + 2)
-            & (cb[:, 1] <= boxes[i, 1] + 2)
-            & (cb[:, 2] >= boxes[i, 2] - 2)
-            & (cb[:, 3] >= boxes[i, 3] - 2)
-            & (containers != i)
-            & (area[containers] > area[i])
+            (cb[None, :, 0] <= b[:, None, 0] + 2)
+            & (cb[None, :, 1] <= b[:, None, 1] + 2)
+            & (cb[None, :, 2] >= b[:, None, 2] - 2)
+            & (cb[None, :, 3] >= b[:, None, 3] - 2)
+            & (containers[None, :] != rows[:, None])
+            & (c_area[None, :] > area[rows, None])
         )
-        if inside.any():
-            hits = containers[inside]
-            parent[i] = hits[np.argmin(area[hits])]
+        has = inside.any(axis=1)
+        if has.any():
+            smallest = np.where(inside[has], c_area[None, :], np.inf).argmin(axis=1)
+            parent[rows[has]] = containers[smallest]
     parent = _release_enclosures(boxes, parent, sizes)
     for i in range(n):
         root = i
