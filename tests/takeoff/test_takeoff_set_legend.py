@@ -91,3 +91,10 @@ def test_detect_says_where_the_legend_came_from(legend_sheet_set: tuple[Path, di
     result = CliRunner().invoke(app, ["detect", str(legend_sheet_set[0]), "--provider", "offline"])
     assert result.exit_code == 0, result.output
     assert "page 2: legend symbols taken from P-001" in result.output
+
+
+def test_page_notes_reach_the_pipelines_metadata(legend_sheet_set: tuple[Path, dict]) -> None:
+    from pipelineos.blueprints.processing.detections import analyze_pages, page_notes
+
+    pages = analyze_pages(legend_sheet_set[0], [0, 1], workers=1, provider_name="offline")
+    assert page_notes(pages) == {"page 2": ["legend symbols taken from P-001"]}

@@ -92,6 +92,11 @@ def analyze_pages(
     )
 
 
+def page_notes(takeoffs: Sequence[PageTakeoff]) -> dict[str, list[str]]:
+    """What the engine noted per page ("legend symbols taken from P-001", "OCR unavailable …"), for pages with notes."""
+    return {f"page {t.index + 1}": list(t.notes) for t in takeoffs if t.notes}
+
+
 def _vision_on(provider_name: str | None) -> bool:
     """Whether pages are also sent to a vision provider (then they are not read a second time)."""
     from pipelineos.ai.selection import VisionConfigError, get_vision_provider

@@ -6,6 +6,7 @@ import dagster as dg
 import polars as pl
 
 from pipelineos.blueprints.processing import bidding, schedule_check, steps
+from pipelineos.blueprints.processing.detections import page_notes
 from pipelineos_assets.defs.blueprints.partitions import blueprint_partitions
 from pipelineos_assets.defs.takeoff.resources import TakeoffEngine
 from pipelineos_assets.guard import TAGS_REASON, run_id_of, run_step
@@ -49,6 +50,7 @@ def fixture_detections(context: dg.AssetExecutionContext, takeoff_engine: Takeof
             "pages": len(takeoffs),
             "counts": dg.MetadataValue.json(dict(counts.iter_rows())),
             "page_errors": dg.MetadataValue.json([t.error for t in takeoffs if t.error]),
+            "page_notes": dg.MetadataValue.json(page_notes(takeoffs)),
         },
     )
     result = schedule_check.reconcile(takeoffs)
