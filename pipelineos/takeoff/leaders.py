@@ -68,7 +68,20 @@ def _cut(crop: np.ndarray, axis: int, min_run: int) -> tuple[int, int]:
         return 0, len(span)
     ink = crop.sum(axis=axis)
     before, after = ink[:start].sum(), ink[end:].sum()
-    return (0, start) if before >= after else (end, len(span))
+    keep, drop = ((0, start), (end, len(span))) if before >= after else ((end, len(span)), (0, start))
+    if _is_edge(crop[drop[0] : drop[1]] if axis == 1 else crop[:, drop[0] : drop[1]], axis, min_run):
+        return 0, len(span)
+    return keep
+
+
+def _is_edge(part: np.ndarray, axis: int, min_run: int) -> bool:
+    """Whether the ink a cut would drop is one straight stroke across the cut (a U's side beyond its rounded
+    corner), not a tag: as thin as a line across the cut direction and at least ``min_run`` long the other way."""
+    rows, cols = np.flatnonzero(part.any(axis=1)), np.flatnonzero(part.any(axis=0))
+    if not len(rows):
+        return False
+    across, along = (rows, cols) if axis == 1 else (cols, rows)
+    return bool(across[-1] - across[0] + 1 <= NARROW_PX + 2 and along[-1] - along[0] + 1 >= min_run)
 
 
 def despeckle(crop: np.ndarray) -> np.ndarray:

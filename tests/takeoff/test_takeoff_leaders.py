@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from pipelineos.takeoff.leaders import cut_tail
@@ -55,3 +57,18 @@ def test_open_box_with_details_and_leader_keeps_the_box() -> None:
     rows, cols = cut_tail(_with_leader(box), TAIL)
     assert rows.start == 40
     assert (cols.start, cols.stop) == (0, 120)
+
+
+def test_side_of_an_open_lavatory_beyond_its_rounded_corner_is_kept() -> None:
+    """A lavatory drawn flush against a solid wall, from a generated 200 DPI scan (scan-014 of the benchmark),
+    its wall side erased with the wall: between its straight left side and its bowl, the columns hold only the
+    rounded corner, narrow like a leader's. The side is one thin stroke, not a tag, and stays (it was cut, and
+    the lavatory lost, before). A leader and tag added above still go."""
+    import cv2
+
+    crop = cv2.imread(str(Path(__file__).parent / "data" / "open-lavatory-scan.png"), cv2.IMREAD_GRAYSCALE) < 128
+    crop = crop.astype(np.uint8)
+    rows, cols = cut_tail(crop, TAIL)
+    assert (cols.start, cols.stop) == (0, crop.shape[1]) and (rows.start, rows.stop) == (0, crop.shape[0])
+    rows, cols = cut_tail(_with_leader(crop), TAIL)
+    assert rows.start >= 40 and (cols.start, cols.stop) == (0, crop.shape[1])
