@@ -9,6 +9,7 @@ schema, invalid data refused with a 4xx, documented headers present.
 Business rules JSON Schema cannot express (a lead needs an email or a phone; a phone number must exist; an
 upload's bytes must be a drawing; a transition must be allowed from the current status) answer 4xx to some
 schema-valid bodies by design, so "positive data acceptance" is checked only for operations without a body.
+Multipart uploads skip "negative data rejection": their text parts are strings whatever schemathesis meant.
 
 The schema object is built at import (``schemathesis.pytest.from_fixture`` breaks on pytest 9); the app only
 touches the database per request, after the fixtures have pointed the pool at this module's database.
@@ -26,7 +27,7 @@ from api_helpers import seed_blueprint
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from psycopg.rows import dict_row
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from pipelineos.auth.service import authenticate, create_api_key
 from pipelineos.auth.tokens import create_access_token
@@ -135,6 +136,10 @@ def world(seeded: dict[str, str], db_url: str) -> dict[str, str]:
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms(case: Any, world: dict[str, str]) -> None:
     excluded = [positive_data_acceptance] if case.method.upper() in ("POST", "PUT", "PATCH") else []
+    if case.media_type == "multipart/form-data":
+        # Every text part of a multipart body is a string on the wire: an "object" schemathesis writes into
+        # ``project_name`` arrives as the string '{"": null}', a valid project name, not invalid data.
+        excluded.append(negative_data_rejection)
     case.call_and_validate(headers=world, excluded_checks=excluded)
 
 
