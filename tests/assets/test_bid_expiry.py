@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from asset_helpers import insert_sent_bids
 
 from pipelineos.proposals.context import VALID_DAYS
 from pipelineos_assets.defs.leads.schedules import stale_bid_reminder_job, stale_bid_reminder_schedule
@@ -19,26 +20,7 @@ AGES = {
 @pytest.fixture(scope="module")
 def bids(seeded, db_url: str) -> dict[str, str]:
     """One bid per case in :data:`AGES`: a status and how long ago it was sent."""
-    org = seeded["organization_id"]
-    with psycopg.connect(db_url) as conn:
-        bp = conn.execute(
-            "insert into blueprints (organization_id, original_name, content_type, size_bytes, sha256, "
-            "project_name) values (%s, 'x.pdf', 'application/pdf', 1, repeat('e', 64), 'Quay Street') "
-            "returning id",
-            (org,),
-        ).fetchone()[0]
-        catalog = conn.execute("select id from price_catalogs where organization_id = %s", (org,)).fetchone()[0]
-        ids = {}
-        for name, (status, age) in AGES.items():
-            ids[name] = str(
-                conn.execute(
-                    "insert into bids (organization_id, blueprint_id, catalog_id, catalog_version, status, total, "
-                    "customer_email, sent_at) values (%s, %s, %s, 1, %s, 900, %s, now() - %s::interval) "
-                    "returning id",
-                    (org, bp, catalog, status, f"{name}@example.com", age),
-                ).fetchone()[0]
-            )
-    return ids
+    return insert_sent_bids(db_url, seeded["organization_id"], AGES, project="Quay Street", total=900, sha_char="e")
 
 
 def _state(db: psycopg.Connection, bids: dict[str, str]) -> dict[str, tuple[str, int, int]]:

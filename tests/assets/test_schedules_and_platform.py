@@ -8,6 +8,7 @@ import dagster as dg
 import psycopg
 import pytest
 import yaml
+from asset_helpers import insert_sent_bids
 
 from pipelineos.platform.dagster_home import ensure_dagster_home
 from pipelineos_assets.defs.leads.schedules import lead_follow_up_job, stale_bid_reminder_job
@@ -17,26 +18,10 @@ from pipelineos_assets.defs.proposals.schedules import outbox_retry_job, outbox_
 @pytest.fixture(scope="module")
 def sent_bids(seeded, db_url: str) -> dict[str, str]:
     """A bid sent 2 hours ago and one sent 20 days ago, both to customers, both unanswered."""
-    org = seeded["organization_id"]
-    with psycopg.connect(db_url) as conn:
-        bp = conn.execute(
-            "insert into blueprints (organization_id, original_name, content_type, size_bytes, sha256, "
-            "project_name) values (%s, 'x.pdf', 'application/pdf', 1, repeat('c', 64), 'Harbor Lofts') "
-            "returning id",
-            (org,),
-        ).fetchone()[0]
-        catalog = conn.execute("select id from price_catalogs where organization_id = %s", (org,)).fetchone()[0]
-        ids = {}
-        for name, age in (("fresh", "2 hours"), ("stale", "20 days")):
-            ids[name] = str(
-                conn.execute(
-                    "insert into bids (organization_id, blueprint_id, catalog_id, catalog_version, status, total, "
-                    "customer_email, sent_at) values (%s, %s, %s, 1, 'sent', 1234.5, %s, now() - %s::interval) "
-                    "returning id",
-                    (org, bp, catalog, f"{name}@example.com", age),
-                ).fetchone()[0]
-            )
-    return ids
+    cases = {"fresh": ("sent", "2 hours"), "stale": ("sent", "20 days")}
+    return insert_sent_bids(
+        db_url, seeded["organization_id"], cases, project="Harbor Lofts", total=1234.5, sha_char="c"
+    )
 
 
 def _messages(db: psycopg.Connection, bid_id: str) -> list[dict]:

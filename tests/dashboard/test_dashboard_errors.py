@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import psycopg
 import pytest
@@ -62,25 +62,30 @@ def test_sign_in_with_the_users_table_gone_is_a_readable_error(seeded, missing_t
 
 
 @contextmanager
-def table_gone(db_url: str, table: str) -> Iterator[None]:
+def _altered(db_url: str, change: str, undo: str) -> Iterator[None]:
+    """Run ``change`` on the database for the block and ``undo`` after it, whatever happens inside."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute(change)
+        try:
+            yield
+        finally:
+            conn.execute(undo)
+
+
+def table_gone(db_url: str, table: str) -> AbstractContextManager[None]:
     """Rename ``table`` inside the block, so every query on it fails in PostgreSQL."""
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute(f"alter table {table} rename to {table}_gone")
-        try:
-            yield
-        finally:
-            conn.execute(f"alter table {table}_gone rename to {table}")
+    return _altered(
+        db_url, f"alter table {table} rename to {table}_gone", f"alter table {table}_gone rename to {table}"
+    )
 
 
-@contextmanager
-def writes_refused(db_url: str, table: str) -> Iterator[None]:
+def writes_refused(db_url: str, table: str) -> AbstractContextManager[None]:
     """Inside the block PostgreSQL refuses new rows in ``table`` (reads still work): a NOT VALID check."""
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute(f"alter table {table} add constraint refuse_writes check (false) not valid")
-        try:
-            yield
-        finally:
-            conn.execute(f"alter table {table} drop constraint refuse_writes")
+    return _altered(
+        db_url,
+        f"alter table {table} add constraint refuse_writes check (false) not valid",
+        f"alter table {table} drop constraint refuse_writes",
+    )
 
 
 def test_a_failed_save_keeps_the_unsaved_review_decisions(signed_in, demo, db_url):
