@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pymupdf
 from PIL import Image, ImageSequence
@@ -160,19 +161,24 @@ def _pdf_page_is_scan(page: pymupdf.Page) -> bool:
     return covered > 0.5 and len(page.get_text("words")) < 20
 
 
-def _scan_native(page: pymupdf.Page, dpi: float) -> np.ndarray | None:
-    """A scanned PDF page rendered at its image's own resolution (at most NATIVE_MAX_DPI), when that is finer
-    than ``dpi`` by a useful margin; else None."""
+def _native_dpi(page: pymupdf.Page, dpi: float) -> float | None:
+    """The resolution of a scanned PDF page's image (at most NATIVE_MAX_DPI) when finer than ``dpi`` by a useful
+    margin; else None."""
     images = page.get_image_info()
     if not images:
         return None
     info = max(images, key=lambda i: (i["bbox"][2] - i["bbox"][0]) * (i["bbox"][3] - i["bbox"][1]))
     width_in = (info["bbox"][2] - info["bbox"][0]) / 72.0
     own = min(NATIVE_MAX_DPI, info["width"] / width_in) if width_in > 0 else 0.0
-    if own < 1.25 * dpi:
-        return None
-    zoom = own / 72.0
-    pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
+    return own if own >= 1.25 * dpi else None
+
+
+def _render(path: Path, page: pymupdf.Page, dpi: float) -> np.ndarray:
+    zoom = dpi / 72.0
+    try:
+        pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
+    except Exception as exc:
+        raise TakeoffInputError(f"{path}, page {page.number + 1}: cannot be rendered ({exc}).") from exc
     return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
 
 
@@ -224,19 +230,22 @@ def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = D
         scan = kind == "application/pdf" and _pdf_page_is_scan(page)
         zoom = dpi / 72.0
         _check_pixels(path, index, int(width_pt * zoom), int(height_pt * zoom), max_pixels)
-        try:
-            pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
-        except Exception as exc:
-            raise TakeoffInputError(f"{path}, page {index + 1}: cannot be rendered ({exc}).") from exc
-        gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+        own = _native_dpi(page, dpi) if scan else None
+        if own is not None and (width_pt * own / 72) * (height_pt * own / 72) > max_pixels:
+            own = None
+        fine = _render(path, page, own) if own is not None else None
+        if fine is None:
+            gray = _render(path, page, dpi)
+        else:  # one render at the scan's own resolution serves both images
+            size = (round(width_pt * zoom), round(height_pt * zoom))
+            gray = np.asarray(cv2.resize(fine, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
         words = [] if scan else [(w[0], w[1], w[2], w[3], w[4], w[5], w[6]) for w in page.get_text("words")]
-        loaded = LoadedPage(index, width_pt, height_pt, not scan, gray, pix.width / width_pt, words)
+        loaded = LoadedPage(index, width_pt, height_pt, not scan, gray, gray.shape[1] / width_pt, words)
+        loaded.native = fine
         if kind in ("application/pdf", "image/svg+xml"):
             loaded.source = path
         if not scan:
             loaded.frames, loaded.lines = _vector_items(page)
-        else:
-            loaded.native = _scan_native(page, dpi)
         if kind == "image/vnd.dxf":
             from pipelineos.takeoff.cad import dxf_fixtures
 
