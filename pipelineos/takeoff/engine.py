@@ -30,7 +30,7 @@ from pipelineos.takeoff.scale import parse_plot_scale
 from pipelineos.takeoff.schedule import parse_schedule, reconcile
 from pipelineos.takeoff.set_legend import lend_legend
 from pipelineos.takeoff.symbols.exemplars import load_exemplars
-from pipelineos.takeoff.templates import TemplateSet
+from pipelineos.takeoff.templates import TemplateSet, combined
 from pipelineos.takeoff.threads import single_threaded_blas
 
 log = logging.getLogger(__name__)
@@ -135,14 +135,6 @@ def analyze_page(
 def _pooled_page(path: str, index: int, max_pixels: int, templates: TemplateSet) -> PageTakeoff:
     """One page in a worker process (module level, so the pool can pickle it)."""
     return analyze_page(Path(path), index, max_pixels=max_pixels, templates=templates)
-
-
-def combined(*sets: TemplateSet) -> TemplateSet:
-    """One template set holding all of ``sets`` (each keeps its sources)."""
-    out = TemplateSet()
-    for templates in sets:
-        out.extend(templates)
-    return out
 
 
 def analyze_document(

@@ -15,7 +15,7 @@ import numpy as np
 
 from pipelineos.takeoff.raster import Candidates
 from pipelineos.takeoff.scale import plausible
-from pipelineos.takeoff.templates import NEGATIVE, TemplateSet, band_index
+from pipelineos.takeoff.templates import NEGATIVE, TemplateSet, band_index, combined
 
 TAU = 3.0
 NEAR = 1.5
@@ -183,11 +183,8 @@ class Matcher:
         """Add templates; only their own scores are computed, the existing ones are kept."""
         if not len(extra):
             return
-        combined = TemplateSet()
-        combined.extend(self.templates)
-        combined.extend(extra)
         self.scores = np.concatenate([self.scores, score_matrix(self.candidates, extra)], axis=1)
-        self.templates = combined
+        self.templates = combined(self.templates, extra)
         self._index_templates()
 
     def decide(self, sizes_pt: np.ndarray | None = None, pt_per_in: float | None = None) -> list[Match]:

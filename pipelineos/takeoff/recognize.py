@@ -19,7 +19,7 @@ from pipelineos.takeoff.symbols.detect import detect_symbols
 from pipelineos.takeoff.symbols.library import builtin_templates
 from pipelineos.takeoff.symbols.search import PageInk, PreparedPage, legend_templates, page_ink, prepare, symbol_limits
 from pipelineos.takeoff.tags import associate, find_tags
-from pipelineos.takeoff.templates import BANDS, TemplateSet
+from pipelineos.takeoff.templates import BANDS, TemplateSet, combined
 
 MAX_TAGGED_EXEMPLARS = 6
 EXEMPLARS_PER_TAG = 2
@@ -116,9 +116,7 @@ def _recognize_at(
         page, regions.get("legend") or regions.get("info_column", []), prepared, others
     )
     tagged = _tag_pass(page, prepared, schedule, regions)
-    templates = TemplateSet()
-    for source_set in (user, legend, tagged.templates, builtin_templates()):
-        templates.extend(source_set)
+    templates = combined(user, legend, tagged.templates, builtin_templates())
     thresholds = dict(THRESHOLDS)
     vocabulary = {*user.fixture_classes, *legend.fixture_classes, *tagged.templates.fixture_classes}
     if vocabulary:

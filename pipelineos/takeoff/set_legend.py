@@ -11,18 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from pipelineos.takeoff.models import PageTakeoff
-from pipelineos.takeoff.templates import TemplateSet
+from pipelineos.takeoff.templates import TemplateSet, combined
 
 
 def shared_legend(pages: Sequence[PageTakeoff]) -> TemplateSet | None:
     """The legend exemplars of every page that has a legend, together; None when no page has one."""
     own = [page.legend for page in pages if page.legend is not None]
-    if not own:
-        return None
-    shared = TemplateSet()
-    for legend in own:
-        shared.extend(legend)
-    return shared
+    return combined(*own) if own else None
 
 
 def lend_legend(

@@ -130,3 +130,11 @@ class TemplateSet:
 
     def __len__(self) -> int:
         return len(self.masks)
+
+
+def combined(*sets: TemplateSet) -> TemplateSet:
+    """One template set holding all of ``sets`` in order (each template keeps its source)."""
+    out = TemplateSet()
+    for templates in sets:
+        out.extend(templates)
+    return out
