@@ -10,75 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from pipelineos.takeoff.raster import Candidates
 from pipelineos.takeoff.scale import plausible
-from pipelineos.takeoff.templates import NEGATIVE, TemplateSet, band_index, combined
+from pipelineos.takeoff.similarity import contested, rescore_fine, score_matrix
+from pipelineos.takeoff.templates import NEGATIVE, TemplateSet, combined
 
-TAU = 3.0
-NEAR = 1.5
 MARGIN = 0.04
 """How much better than any other fixture class or non-fixture symbol a candidate's best class must score."""
-MAX_FORGIVEN = 0.3
-"""At most this share of a template's ink may be excused for lying where walls were erased."""
-
-
-def distance_maps(masks: np.ndarray) -> np.ndarray:
-    """Distance (px, clipped at TAU) from every canvas pixel to the nearest ink of each mask."""
-    out = np.empty(masks.shape, np.float32)
-    for i, mask in enumerate(masks):
-        if mask.any():
-            out[i] = cv2.distanceTransform((1 - mask).astype(np.uint8), cv2.DIST_L2, 3)
-        else:
-            out[i] = TAU
-    return np.minimum(out, TAU)
-
-
-def similarity(candidates: np.ndarray, templates: np.ndarray, erased: np.ndarray | None = None) -> np.ndarray:
-    """Similarity in 0..1 for every (candidate, template) pair.
-
-    The mean of a symmetric chamfer score (tolerant: distances clipped at TAU) and a strict coverage score (the
-    smaller of the shares of each drawing's ink lying within NEAR px of the other's), so that inner details
-    close to an outline, which the chamfer alone forgives, still count. Template ink falling where ``erased``
-    marks removed wall ink is excused (up to MAX_FORGIVEN of it).
-    """
-    n = len(candidates)
-    c = candidates.reshape(n, -1).astype(np.float32)
-    t = templates.reshape(len(templates), -1).astype(np.float32)
-    dc = distance_maps(candidates).reshape(n, -1)
-    dt = distance_maps(templates).reshape(len(templates), -1)
-    c_count = np.maximum(c.sum(axis=1), 1)[:, None]
-    t_count = np.maximum(t.sum(axis=1), 1)[None, :]
-    near_c = (dc <= NEAR).astype(np.float32)
-    covered = near_c @ t.T
-    if erased is not None and erased.any():
-        excused = (erased.reshape(n, -1) > 0).astype(np.float32) * (1 - near_c)
-        covered += np.minimum(excused @ t.T, MAX_FORGIVEN * t_count)
-        dc = np.where(excused > 0, 0.0, dc).astype(np.float32)
-    chamfer = 1.0 - np.maximum((c @ dt.T) / c_count, (dc @ t.T) / t_count) / TAU
-    precision = (c @ (dt <= NEAR).T.astype(np.float32)) / c_count
-    recall = covered / t_count
-    return 0.5 * chamfer + 0.5 * np.minimum(precision, recall)
-
-
-def score_matrix(candidates: Candidates, templates: TemplateSet) -> np.ndarray:
-    """(candidate × template) similarity, -9 where the template is not drawn at the candidate's size band."""
-    scores = np.full((len(candidates), len(templates)), -9.0, np.float32)
-    if not len(candidates) or not len(templates):
-        return scores
-    bands = band_index(candidates.band_px)
-    usable = np.array(templates.bands, dtype=np.int64)
-    stack = np.stack(templates.masks)
-    for band in np.unique(bands):
-        rows = np.flatnonzero(bands == band)
-        cols = np.flatnonzero((usable >> int(band)) & 1)
-        if not len(cols):
-            continue
-        erased = candidates.erased[rows] if candidates.erased is not None else None
-        scores[np.ix_(rows, cols)] = similarity(candidates.masks[rows], stack[cols], erased)
-    return scores
 
 
 @dataclass(frozen=True)
@@ -156,6 +96,8 @@ class Matcher:
         self.candidates, self.templates, self.margin = candidates, templates, margin
         self.thresholds = thresholds
         self.scores = score_matrix(candidates, templates)
+        self.fine_rows = contested(self.scores, templates, candidates)
+        rescore_fine(self.scores, candidates, templates, self.fine_rows)
         self._index_templates()
 
     def _index_templates(self) -> None:
@@ -183,7 +125,9 @@ class Matcher:
         """Add templates; only their own scores are computed, the existing ones are kept."""
         if not len(extra):
             return
-        self.scores = np.concatenate([self.scores, score_matrix(self.candidates, extra)], axis=1)
+        scores = score_matrix(self.candidates, extra)
+        rescore_fine(scores, self.candidates, extra, self.fine_rows)
+        self.scores = np.concatenate([self.scores, scores], axis=1)
         self.templates = combined(self.templates, extra)
         self._index_templates()
 

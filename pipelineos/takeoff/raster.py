@@ -1,4 +1,4 @@
-"""Pixel preparation: binarize, deskew, strip walls and long lines, cut the page into symbol candidates."""
+"""Pixel preparation: binarize, strip walls and long lines, cut the page into symbol candidates."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import numpy as np
 from pipelineos.takeoff.leaders import cut_tail
 from pipelineos.takeoff.thinning import thin
 
-Box = tuple[float, float, float, float]
 CANVAS = 40
+FINE_CANVAS = 80
+"""Canvas of the second, finer comparison of symbols that the matching canvas shrinks more than twofold."""
 ENCLOSURE_CHILDREN = 5
 SCAN_WALL_MARGIN_PX = 2
 """Pixels next to an erased wall that go with it on scans (its ragged edge), on the page and in exemplars."""
@@ -29,6 +30,8 @@ class Candidates:
     """Per candidate, canvas pixels where erased long-line ink touched it (see :func:`erased_canvas`)."""
     drawn_px: np.ndarray | None = None
     """Longer side in pixels of the drawing each mask was made from, when it was re-rendered sharper."""
+    fine: bool = False
+    """Compare the large ones on the fine canvas too (clean vector ink; a scan's detail is partly noise)."""
 
     def __len__(self) -> int:
         return len(self.boxes)
@@ -63,45 +66,6 @@ def binarize(gray: np.ndarray, vector: bool) -> np.ndarray:
     step = 7 if min(gray.shape) > 200 else 1
     paper = float(np.percentile(gray[::step, ::step], 90))
     return (gray < min(200.0, paper - 45.0)).astype(np.uint8)
-
-
-def estimate_skew(ink: np.ndarray, limit: float = 3.0) -> float:
-    """Skew angle in degrees (projection-profile search), positive = counter-clockwise."""
-    step = max(1, ink.shape[1] // 900)
-    small = cv2.resize(ink * 255, (ink.shape[1] // step, ink.shape[0] // step), interpolation=cv2.INTER_AREA)
-    h, w = small.shape
-    center = (w / 2, h / 2)
-
-    def sharpness(angle: float) -> float:
-        rot = cv2.getRotationMatrix2D(center, angle, 1.0)
-        turned = cv2.warpAffine(small, rot, (w, h), flags=cv2.INTER_LINEAR).astype(np.float32)
-        return float(np.var(turned.sum(axis=1)) + np.var(turned.sum(axis=0)))
-
-    best = max(np.arange(-limit, limit + 1e-6, 0.25), key=sharpness)
-    fine = np.arange(best - 0.25, best + 0.25 + 1e-6, 0.05)
-    return float(max(fine, key=sharpness))
-
-
-def rotate(image: np.ndarray, angle: float, border: int, smooth: bool = False) -> np.ndarray:
-    """Rotate about the centre by ``angle`` degrees (counter-clockwise), keeping the size.
-
-    ``smooth`` interpolates (for grayscale); otherwise pixels are copied as they are (binary masks).
-    """
-    h, w = image.shape
-    rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    flags = cv2.INTER_LINEAR if smooth else cv2.INTER_NEAREST
-    return cv2.warpAffine(image, rot, (w, h), flags=flags, borderValue=border)
-
-
-def unrotate_box(box: Box, angle: float, shape: tuple[int, int]) -> Box:
-    """Map a box found on the deskewed image back to the original image (centre rotated, size kept)."""
-    h, w = shape
-    rot = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    nx = rot[0, 0] * cx + rot[0, 1] * cy + rot[0, 2]
-    ny = rot[1, 0] * cx + rot[1, 1] * cy + rot[1, 2]
-    hw, hh = (box[2] - box[0]) / 2, (box[3] - box[1]) / 2
-    return (nx - hw, ny - hh, nx + hw, ny + hh)
 
 
 def remove_long_lines(ink: np.ndarray, length: int, margin: int = 0) -> np.ndarray:

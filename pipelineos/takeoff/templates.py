@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from pipelineos.takeoff.raster import CANVAS, crop_to_ink, normalize_mask
+from pipelineos.takeoff.raster import CANVAS, FINE_CANVAS, crop_to_ink, normalize_mask
 from pipelineos.takeoff.thinning import thin
 
 BANDS: tuple[int, ...] = (18, 24, 32, 44, 64)
@@ -25,6 +25,15 @@ DETAIL_RATIO = 1.3
 legend symbol smaller than the plan's fixtures has lost the inner lines they still show)."""
 NEGATIVE = "_negative"
 """Class-name prefix of non-fixture symbols (doors, beds, ranges …) kept to reject look-alikes."""
+
+
+def fine_masks(crops: list[np.ndarray]) -> np.ndarray:
+    """Crops drawn on the fine canvas and thinned: how the top band's large symbols are compared.
+
+    A symbol several times the matching canvas loses, shrunk into it, the gaps of a few percent of its size
+    (a tub's rim inside its outline, a sofa's arms), which are what tells such look-alikes apart.
+    """
+    return thin(np.stack([normalize_mask(crop, FINE_CANVAS) for crop in crops]))
 
 
 def band_index(long_px: np.ndarray | float) -> np.ndarray:
@@ -62,12 +71,26 @@ class TemplateSet:
     """Bit ``i`` set: the template is compared with candidates of band ``i``."""
     detail: dict[str, int] = field(default_factory=dict)
     """Per class, the bands (bit mask) at which one of its drawings is shown in full detail."""
+    drawings: list[tuple[np.ndarray, int] | None] = field(default_factory=list)
+    """Per template of the top band, the drawing it was made from and its dihedral variant (0..7)."""
+    fine: list[np.ndarray | None] = field(default_factory=list)
+    """Per template, its variant on the fine canvas once computed (see :meth:`fine_stack`)."""
     _seen: set[tuple[str, int, bytes]] = field(default_factory=set, repr=False)
 
     def add(
-        self, fixture_class: str, mask: np.ndarray, source: str, *, thinned: bool = False, bands: int = ALL_BANDS
+        self,
+        fixture_class: str,
+        mask: np.ndarray,
+        source: str,
+        *,
+        thinned: bool = False,
+        bands: int = ALL_BANDS,
+        drawing: np.ndarray | None = None,
     ) -> None:
-        """Add a normalized mask (thinned here unless it already is) and its other 7 dihedral variants."""
+        """Add a normalized mask (thinned here unless it already is) and its other 7 dihedral variants.
+
+        ``drawing`` is the ink the mask was made from, kept for the fine canvas (templates of the top band).
+        """
         if not thinned:
             mask = thin(mask[None])[0]
             self.detail[fixture_class] = self.detail.get(fixture_class, 0) | bands
@@ -78,13 +101,41 @@ class TemplateSet:
                 key = (fixture_class, bands, variant.tobytes())
                 if key not in self._seen:
                     self._seen.add(key)
-                    self._append(fixture_class, source, variant, bands)
+                    source_ink = None if drawing is None else (drawing, 4 * flip + k)
+                    self._append(fixture_class, source, variant, bands, source_ink, None)
 
-    def _append(self, fixture_class: str, source: str, mask: np.ndarray, bands: int) -> None:
+    def _append(
+        self,
+        fixture_class: str,
+        source: str,
+        mask: np.ndarray,
+        bands: int,
+        drawing: tuple[np.ndarray, int] | None,
+        fine: np.ndarray | None,
+    ) -> None:
         self.classes.append(fixture_class)
         self.sources.append(source)
         self.masks.append(mask)
         self.bands.append(bands)
+        self.drawings.append(drawing)
+        self.fine.append(fine)
+
+    def fine_stack(self, columns: np.ndarray) -> np.ndarray:
+        """The fine-canvas masks of the templates ``columns`` (all of the top band), computed once, in a batch."""
+        missing = [int(j) for j in columns if self.fine[j] is None]
+        crops: dict[int, np.ndarray] = {}
+        for j in missing:
+            drawing = self.drawings[j]
+            if drawing is None:
+                raise ValueError(f"template {j} has no drawing for the fine canvas")
+            crops.setdefault(id(drawing[0]), drawing[0])
+        drawn = dict(zip(crops, fine_masks(list(crops.values())), strict=True)) if crops else {}
+        for j in missing:
+            crop, variant = self.drawings[j]  # type: ignore[misc]
+            base = drawn[id(crop)]
+            base = base[:, ::-1] if variant >= 4 else base
+            self.fine[j] = np.ascontiguousarray(np.rot90(base, variant % 4))
+        return np.stack([self.fine[int(j)] for j in columns])  # type: ignore[misc]
 
     def add_drawing(self, fixture_class: str, ink: np.ndarray, source: str) -> bool:
         """Add a binary drawing of a symbol at every band; False when it holds no ink.
@@ -109,7 +160,8 @@ class TemplateSet:
         self.detail[fixture_class] = self.detail.get(fixture_class, 0) | detailed
         thinned = thin(np.stack([canvas for canvas, _ in drawn.values()]))
         for mask, (_, bands) in zip(thinned, drawn.values(), strict=True):
-            self.add(fixture_class, mask, source, thinned=True, bands=bands)
+            top = crop if bands >> (len(BANDS) - 1) & 1 else None
+            self.add(fixture_class, mask, source, thinned=True, bands=bands, drawing=top)
         return True
 
     def extend(self, other: TemplateSet, skip: set[str] | None = None) -> None:
@@ -117,11 +169,11 @@ class TemplateSet:
         for cls, bands in other.detail.items():
             if not skip or cls not in skip:
                 self.detail[cls] = self.detail.get(cls, 0) | bands
-        rows = zip(other.classes, other.sources, other.masks, other.bands, strict=True)
-        for cls, src, mask, bands in rows:
+        rows = zip(other.classes, other.sources, other.masks, other.bands, other.drawings, other.fine, strict=True)
+        for cls, src, mask, bands, drawing, fine in rows:
             if not skip or cls not in skip:
                 self._seen.add((cls, bands, mask.tobytes()))
-                self._append(cls, src, mask, bands)
+                self._append(cls, src, mask, bands, drawing, fine)
 
     @property
     def fixture_classes(self) -> set[str]:

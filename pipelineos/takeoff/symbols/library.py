@@ -54,4 +54,5 @@ def builtin_templates(classes: tuple[str, ...] = tuple(FIXTURE_SYMBOLS), negativ
     if negatives:
         for kind in FURNITURE_KINDS:
             templates.add_drawing(f"{NEGATIVE}_{kind}", render_symbol(furniture(kind)), "library")
+    templates.fine_stack(np.flatnonzero([drawing is not None for drawing in templates.drawings]))
     return templates

@@ -12,13 +12,11 @@ from pipelineos.takeoff.raster import (
     SCAN_WALL_MARGIN_PX,
     Candidates,
     binarize,
-    estimate_skew,
     extract_candidates,
     remove_long_lines,
-    rotate,
-    unrotate_box,
 )
 from pipelineos.takeoff.schedule import class_from_text, normalize_tag
+from pipelineos.takeoff.skew import estimate_skew, rotate, unrotate_box
 from pipelineos.takeoff.symbols.annotations import erase_annotations
 from pipelineos.takeoff.symbols.sharpen import sharpen, sharpen_scan
 from pipelineos.takeoff.templates import TemplateSet
@@ -99,6 +97,7 @@ def prepare(page: LoadedPage, pt_per_in: float | None = None, cleaned: PageInk |
     tail = 0 if page.is_vector else round(LEADER_TAIL_PT * p)
     candidates = extract_candidates(kept, MIN_SYMBOL_PT * p, largest * p, gap=1, erased=ink - kept, tail_px=tail)
     if page.is_vector:
+        candidates.fine = True
         sharpen(page, candidates)
     else:
         sharpen_scan(page, candidates, skew)

@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 
 from pipelineos.takeoff.inputs import LoadedPage, render_clips
-from pipelineos.takeoff.raster import Candidates, binarize, crop_to_ink, normalize_mask, rotate, unrotate_box
+from pipelineos.takeoff.raster import Candidates, binarize, crop_to_ink, normalize_mask
+from pipelineos.takeoff.skew import rotate, unrotate_box
 from pipelineos.takeoff.thinning import thin
 
 SHARPEN_BELOW_PX = 72
