@@ -118,6 +118,8 @@ with st.container(horizontal=True, gap="medium"):
 with sheet_column:
     if not real_image:
         st.caption("The rendered sheet is missing from storage; boxes are drawn on a blank sheet.")
+    for note in page.get("notes") or []:
+        st.caption(f"Takeoff note: {ui.escape_md(note)}")
     if region != WHOLE_SHEET:
         z = st.columns([3, 1, 1, 1, 1, 2], vertical_alignment="center")
         z[0].caption(f"Zoomed {zoom_factor(region):.1f}×: drag another area to zoom further.")

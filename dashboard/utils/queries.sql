@@ -40,7 +40,7 @@ from blueprints
 where organization_id = %(organization_id)s and id = %(blueprint_id)s;
 
 -- name: blueprint_pages --
-select page_index, width_pt, height_pt, render_dpi, image_sha256, sheet_number, sheet_title, error
+select page_index, width_pt, height_pt, render_dpi, image_sha256, sheet_number, sheet_title, error, notes
 from blueprint_pages
 where organization_id = %(organization_id)s and blueprint_id = %(blueprint_id)s
 order by page_index;

@@ -27,7 +27,7 @@ where organization_id = %(organization_id)s
 
 -- name: list_pages --
 select page_index, width_pt, height_pt, render_dpi, image_sha256, is_vector, sheet_number, sheet_title,
-       discipline, sheet_kind, error
+       discipline, sheet_kind, error, notes
 from blueprint_pages
 where organization_id = %(organization_id)s and blueprint_id = %(blueprint_id)s
 order by page_index;

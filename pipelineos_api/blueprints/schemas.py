@@ -58,6 +58,9 @@ class Page(msgspec.Struct):
     discipline: str | None = None
     sheet_kind: str | None = None
     error: str | None = None
+    notes: list[str] = msgspec.field(default_factory=list)
+    """What the takeoff engine noted on the page (legend lent by another sheet, OCR or vision trouble, vision
+    cost)."""
 
 
 class Fixture(msgspec.Struct):

@@ -66,7 +66,8 @@ def seed_blueprint(db_url: str, organization_id: str, classes: Sequence[str]) ->
         ).fetchone()["id"]
         conn.execute(
             "insert into blueprint_pages (organization_id, blueprint_id, page_index, width_pt, height_pt, "
-            "render_dpi, image_sha256, is_vector, sheet_number) values (%s, %s, 0, 792, 612, 100, %s, true, 'P-101')",
+            "render_dpi, image_sha256, is_vector, sheet_number, notes) values (%s, %s, 0, 792, 612, 100, %s, true, "
+            "'P-101', array['legend symbols taken from P-001'])",
             (organization_id, bp, png.sha256),
         )
         ids = [str(uuid.uuid4()) for _ in classes]

@@ -103,6 +103,7 @@ async def test_detail_reviews_pages_and_exports(client, tokens, users, db_url) -
     detail = (await client.get(f"/api/blueprints/{bp}", headers=h_view)).json()
     assert detail["fixture_counts"] == {"lavatory": 1, "water_closet": 1}
     assert detail["pages"][0]["sheet_number"] == "P-101"
+    assert detail["pages"][0]["notes"] == ["legend symbols taken from P-001"]
     image = await client.get(detail["pages"][0]["image_url"], headers=h_view)
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
     assert_problem(await client.get(detail["pages"][0]["image_url"], headers=bearer(tokens["other_admin"])), 404)

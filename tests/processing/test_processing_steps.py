@@ -144,3 +144,37 @@ def test_deleted_blueprint_is_reported_as_gone(
     with pytest.raises(BlueprintGone) as info:
         steps.write_pages(blueprint_id, "run-y")
     assert f"blueprint {blueprint_id}" in str(info.value) and "deleted" in str(info.value)
+
+
+def test_page_notes_are_stored_with_the_sheet(
+    register: Callable[..., str], tmp_path: Path, plan_pdfs: list[Path], db: psycopg.Connection, seeded: dict
+) -> None:
+    """A sheet without a legend reads its symbols with the set's legend; the page row says so (and the detail)."""
+    import pymupdf
+
+    from pipelineos.blueprints.detail import blueprint_detail
+    from pipelineos.db.pool import connection
+    from pipelineos.samples.sheet import COLUMN_X
+
+    out = tmp_path / "no-legend-on-p102.pdf"
+    with pymupdf.open() as doc:
+        for path in plan_pdfs:
+            with pymupdf.open(path) as sheet:
+                doc.insert_pdf(sheet)
+        strip = pymupdf.Rect(COLUMN_X, 0, doc[1].rect.width, doc[1].rect.height)
+        doc[1].add_redact_annot(strip, fill=(1, 1, 1))
+        doc[1].apply_redactions(graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED)
+        doc.save(out)
+    blueprint_id = register(out)
+    steps.start(blueprint_id, "run-n")
+    steps.write_pages(blueprint_id, "run-n", dpi=50)
+    steps.index_sheets(blueprint_id)
+    _, frame = steps.detect(blueprint_id, "run-n")
+    steps.store_detections(blueprint_id, frame)
+    rows = db.execute(
+        "select page_index, notes from blueprint_pages where blueprint_id = %s order by page_index", (blueprint_id,)
+    ).fetchall()
+    assert [r["notes"] for r in rows] == [[], ["legend symbols taken from P-101"]]
+    with connection() as conn:
+        pages = blueprint_detail(conn, seeded["organization_id"], blueprint_id)["pages"]
+    assert pages[1]["notes"] == ["legend symbols taken from P-101"]

@@ -158,7 +158,7 @@ def write_detections(
 
 
 def update_sheets(conn: psycopg.Connection, blueprint_id: str, takeoffs: Sequence[PageTakeoff]) -> None:
-    """Record the engine's sheet number, title, discipline and kind where it has them."""
+    """Record the engine's sheet number, title, discipline and kind where it has them, and its page notes."""
     current = {p["page_index"]: p for p in repo.rows(conn, "pages_of", blueprint_id=blueprint_id)}
     for page in takeoffs:
         known = current.get(page.index)
@@ -174,4 +174,5 @@ def update_sheets(conn: psycopg.Connection, blueprint_id: str, takeoffs: Sequenc
             discipline=page.discipline or known["discipline"],
             sheet_kind=page.sheet_kind or known["sheet_kind"],
             error=page.error,
+            notes=list(page.notes),
         )

@@ -46,7 +46,8 @@ from blueprint_pages where blueprint_id = %(blueprint_id)s order by page_index;
 -- name: update_sheet --
 update blueprint_pages
 set sheet_number = %(sheet_number)s, sheet_title = %(sheet_title)s, discipline = %(discipline)s,
-    sheet_kind = %(sheet_kind)s, error = coalesce(%(error)s, error)
+    sheet_kind = %(sheet_kind)s, error = coalesce(%(error)s, error),
+    notes = coalesce(%(notes)s::text[], notes)
 where blueprint_id = %(blueprint_id)s and page_index = %(page_index)s;
 
 -- name: detections_of --

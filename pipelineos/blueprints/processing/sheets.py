@@ -93,6 +93,7 @@ def index_sheets(conn: psycopg.Connection, storage: Storage, blueprint_id: str) 
                 discipline=info.discipline,
                 sheet_kind=info.sheet_kind,
                 error=None,
+                notes=None,
             )
             infos.append(info)
     return infos
