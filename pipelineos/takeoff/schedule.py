@@ -42,8 +42,12 @@ CLASS_KEYWORDS: tuple[tuple[str, str], ...] = (
     ("WASHING MACHINE", "clothes_washer"),
     ("LAUNDRY BOX", "clothes_washer"),
     ("DISHWASHER", "dishwasher"),
-    ("SINK", "kitchen_sink"),
 )
+GENERIC_KEYWORDS: tuple[tuple[str, str], ...] = (("SINK", "kitchen_sink"),)
+"""Names so general they decide only when nothing more specific (or nearly spelt so) is there."""
+OCR_DIGITS = str.maketrans("0158", "OISB")
+"""Digits OCR reads for the letters they resemble, inside a word."""
+VOCABULARY = frozenset(w for keyword, _ in CLASS_KEYWORDS for w in keyword.split() if len(w) >= 5)
 DEFAULT_PREFIXES: dict[str, str] = {
     "WC": "water_closet",
     "UR": "urinal",
@@ -87,12 +91,40 @@ HEADER_COLUMNS = {
 
 
 def class_from_text(text: str) -> str | None:
-    """The fixture class a description names (WATER CLOSET → water_closet), or None."""
+    """The fixture class a description names (WATER CLOSET → water_closet), or None.
+
+    A word of five letters or more one letter away from a fixture word is read as that word (OCR reads
+    ``SEAVICE SINK``, ``LAVAT0RY``), before the bare ``SINK`` is taken for a kitchen sink.
+    """
     upper = f" {text.upper()} "
-    for keyword, cls in CLASS_KEYWORDS:
+    return _named(upper, CLASS_KEYWORDS) or _named(_spelt(upper), CLASS_KEYWORDS + GENERIC_KEYWORDS)
+
+
+def _named(upper: str, keywords: tuple[tuple[str, str], ...]) -> str | None:
+    for keyword, cls in keywords:
         if re.search(rf"(?<![A-Z0-9]){re.escape(keyword)}(?![A-Z0-9])", upper):
             return cls
     return None
+
+
+def _spelt(upper: str) -> str:
+    """``upper`` with each long word nearly spelt like one fixture word (one letter off) replaced by it."""
+    words = []
+    for word in upper.split():
+        letters = word.translate(OCR_DIGITS) if any(c.isalpha() for c in word) else word
+        near = [] if letters in VOCABULARY or len(letters) < 5 else [v for v in VOCABULARY if _one_off(letters, v)]
+        words.append(near[0] if len(near) == 1 else letters)
+    return f" {' '.join(words)} "
+
+
+def _one_off(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by changing, inserting or deleting one letter."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def normalize_tag(text: str) -> str | None:

@@ -31,6 +31,14 @@ from pipelineos.takeoff.schedule import class_from_text, normalize_tag, parse_sc
         ("LAVENDER", None),
         ("WCO", None),
         ("DOOR", None),
+        ("SINK", "kitchen_sink"),
+        ("SEAVICE SINK", "service_sink"),  # as Tesseract read a scanned legend: not a kitchen sink
+        ("LAVAT0RY", "lavatory"),
+        ("WATER HEATEA", "water_heater"),
+        ("FL00R DRAIN", "floor_drain"),
+        ("HEATED FLOOR", None),
+        ("TUBE", None),
+        ("CLOSET", None),
     ],
 )
 def test_class_from_text(text: str, cls: str | None) -> None:
