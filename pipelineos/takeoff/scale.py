@@ -44,6 +44,9 @@ _IMPERIAL = re.compile(
     re.IGNORECASE,
 )
 _METRIC = re.compile(r"\b1\s*:\s*(\d{1,4})\b")
+_SCALE_NOTE = re.compile(r"SCALE\s*:?\s*(?:(\d+)\s+)?(\d+)/(\d+)\s*\S{0,2}\s*=")
+"""A scale note whose marks OCR lost (``SCALE: 1/2 = 1-0``, ``SCALE: 1/8 =``): a fraction of an inch to the foot,
+as architectural scales are written."""
 _TYPICAL_IN = {cls: (lo * hi) ** 0.5 for cls, (lo, hi) in LONG_SIDE_IN.items()}
 
 
@@ -58,14 +61,20 @@ def _imperial(match: re.Match[str]) -> float | None:
 
 
 def parse_plot_scale(words: list[Word]) -> float | None:
-    """Points of paper per building inch from the sheet's scale notes (the most frequent one), or None."""
+    """Points of paper per building inch from the sheet's scale notes (the most frequent one), or None.
+
+    A ``SCALE`` note whose inch and foot marks OCR lost still counts, read as a fraction of an inch to the foot.
+    """
     found: Counter[float] = Counter()
     for _box, text in text_lines(words):
-        for match in _IMPERIAL.finditer(text):
-            value = _imperial(match)
-            if value is not None and 0.05 <= value <= 12.0:
-                found[round(value, 4)] += 2 if "SCALE" in text.upper() else 1
+        values = [v for v in map(_imperial, _IMPERIAL.finditer(text)) if v is not None and 0.05 <= v <= 12.0]
+        for value in values:
+            found[round(value, 4)] += 2 if "SCALE" in text.upper() else 1
         if "SCALE" in text.upper():
+            for match in [] if values else _SCALE_NOTE.finditer(text.upper()):
+                whole, num, den = (float(g) if g else 0.0 for g in match.groups())
+                if den and 0 < num / den + whole <= 3:
+                    found[round(6.0 * (num / den + whole), 4)] += 1
             for match in _METRIC.finditer(text):
                 ratio = int(match.group(1))
                 if 5 <= ratio <= 1000:
