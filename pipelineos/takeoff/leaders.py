@@ -98,9 +98,16 @@ def despeckle(crop: np.ndarray) -> np.ndarray:
 def cut_tail(crop: np.ndarray, min_run: int) -> tuple[slice, slice]:
     """Rows and columns of a candidate's crop to keep once a leader tail of ``min_run`` px or more is cut off.
 
-    Specks are left out when the rows are measured (see :func:`despeckle`), not from the rows kept.
+    Specks are left out when the rows are measured (see :func:`despeckle`), and a speck beyond the rest of
+    the ink is left out of the rows kept: scan noise beside a symbol would stretch its box and shift it in
+    the matching canvas. Specks within the symbol's box (a drain's dot) stay.
     """
     clean = despeckle(crop)
+    ys, xs = np.nonzero(clean)
+    if not len(ys):
+        ys, xs = np.nonzero(crop)
+    top, left = int(ys.min()), int(xs.min())
+    clean = clean[top : int(ys.max()) + 1, left : int(xs.max()) + 1]
     r0, r1 = _cut(clean, 1, min_run)
     c0, c1 = _cut(clean[r0:r1], 0, min_run)
-    return slice(r0, r1), slice(c0, c1)
+    return slice(top + r0, top + r1), slice(left + c0, left + c1)

@@ -72,3 +72,21 @@ def test_side_of_an_open_lavatory_beyond_its_rounded_corner_is_kept() -> None:
     assert (cols.start, cols.stop) == (0, crop.shape[1]) and (rows.start, rows.stop) == (0, crop.shape[0])
     rows, cols = cut_tail(_with_leader(crop), TAIL)
     assert rows.start >= 40 and (cols.start, cols.stop) == (0, crop.shape[1])
+
+
+def test_a_speck_beyond_the_symbol_is_left_out_and_a_dot_inside_kept() -> None:
+    """Scan noise just outside a symbol would stretch its box (and shift it in the matching canvas)."""
+    crop = np.zeros((48, 60), np.uint8)
+    crop[6:, :] = _box(42, 60)
+    crop[0:2, 30:32] = 1  # a speck 4 px above the box
+    crop[25:27, 29:31] = 1  # a drain's dot inside it
+    rows, cols = cut_tail(crop, TAIL)
+    assert (rows.start, rows.stop, cols.start, cols.stop) == (6, 48, 0, 60)
+    assert crop[rows, cols][19:21, 29:31].all()
+
+
+def test_a_crop_of_specks_alone_is_kept_whole() -> None:
+    crop = np.zeros((10, 10), np.uint8)
+    crop[1, 1] = crop[8, 8] = 1
+    rows, cols = cut_tail(crop, TAIL)
+    assert (rows.start, rows.stop, cols.start, cols.stop) == (1, 9, 1, 9)
