@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from pipelineos.takeoff.flush import restore_back_edges
 from pipelineos.takeoff.leaders import cut_tail
 from pipelineos.takeoff.thinning import thin
 
@@ -14,6 +15,8 @@ CANVAS = 40
 FINE_CANVAS = 80
 """Canvas of the second, finer comparison of symbols that the matching canvas shrinks more than twofold."""
 ENCLOSURE_CHILDREN = 5
+SLIVER = 0.12
+"""A group narrower than this share of its length is a line, not a symbol (also once its leader is cut off)."""
 SCAN_WALL_MARGIN_PX = 2
 """Pixels next to an erased wall that go with it on scans (its ragged edge), on the page and in exemplars."""
 
@@ -212,11 +215,13 @@ def extract_candidates(
     gap: int = 1,
     erased: np.ndarray | None = None,
     tail_px: int = 0,
+    flush_px: int = 0,
 ) -> Candidates:
     """Group ink into symbol candidates: components (bridging gaps of ``gap`` px) merged by containment.
 
     ``erased`` is the long-line ink removed from ``ink`` beforehand; each candidate then records where that
-    ink touched it. With ``tail_px``, leader tails that long are cut off (scans, see :mod:`leaders`).
+    ink touched it. With ``tail_px``, leader tails that long are cut off (scans, see :mod:`leaders`); with
+    ``flush_px``, a wall face that close along a whole side is put back as the candidate's edge (see :mod:`flush`).
     """
     joined = cv2.dilate(ink, np.ones((2 * gap + 1, 2 * gap + 1), np.uint8)) if gap else ink
     count, labels, stats = _components(joined)
@@ -237,7 +242,7 @@ def extract_candidates(
         group = boxes[group_rows]
         bx0, by0, bx1, by1 = group[:, 0].min(), group[:, 1].min(), group[:, 2].max(), group[:, 3].max()
         size = max(bx1 - bx0, by1 - by0)
-        if size < min_px or size > max_px or min(bx1 - bx0, by1 - by0) < 0.12 * size:
+        if size < min_px or size > max_px or min(bx1 - bx0, by1 - by0) < SLIVER * size:
             continue
         ix0, iy0, ix1, iy1 = int(bx0), int(by0), int(bx1), int(by1)
         is_member[members + 1] = True
@@ -251,11 +256,13 @@ def extract_candidates(
         if tail_px:
             rows, cols = cut_tail(crop, tail_px)
             kept = crop_to_ink(crop[rows, cols])
-            if kept is None:
+            if kept is None or min(kept.shape) < SLIVER * max(kept.shape) or max(kept.shape) < min_px:
                 continue
             ys, xs = np.nonzero(crop[rows, cols])
             x0, y0 = x0 + cols.start + int(xs.min()), y0 + rows.start + int(ys.min())
             crop = kept
+        if flush_px and erased is not None:
+            crop, (x0, y0) = restore_back_edges(crop, (x0, y0), erased, flush_px)
         out_boxes.append((x0, y0, x0 + crop.shape[1], y0 + crop.shape[0]))
         crops.append(crop)
         masks.append(normalize_mask(crop))

@@ -109,6 +109,7 @@ def _recognize_at(
     regions: dict[str, list[Box]],
     scale: float | None,
     cleaned: PageInk,
+    noted: float | None = None,
 ) -> Recognition:
     prepared = prepare(page, scale, cleaned)
     others = [box for boxes in regions.values() for box in boxes]
@@ -124,7 +125,14 @@ def _recognize_at(
         thresholds.update({f"library:{cls}": LIBRARY_THRESHOLD_FOR_SHOWN for cls in vocabulary})
         thresholds.update(_beyond_detail(vocabulary, (user, legend, tagged.templates)))
     symbols = detect_symbols(
-        page, prepared, templates, thresholds, regions, skip=legend_used, noted_scale=scale, tagged_sizes=tagged.sizes
+        page,
+        prepared,
+        templates,
+        thresholds,
+        regions,
+        skip=legend_used,
+        noted_scale=scale if noted is None else noted,
+        tagged_sizes=tagged.sizes,
     )
     return Recognition(tagged.detections + symbols.detections, symbols.pt_per_in, legend)
 
@@ -136,10 +144,16 @@ def recognize(
     regions: dict[str, list[Box]],
     noted_scale: float | None,
 ) -> Recognition:
-    """Tag and symbol detections of a page, read at its noted scale, or again at the scale its fixtures show."""
+    """Tag and symbol detections of a page, read at its noted scale, or again at the scale its fixtures show.
+
+    On a scan the note was read by OCR, which may misread a digit (``9/16`` for ``3/16``): the page is first read
+    without it, the note only competing with what the fixtures measure (see
+    :func:`pipelineos.takeoff.symbols.detect.detect_symbols`), and read again at the scale that wins.
+    """
     cleaned = page_ink(page)
-    first = _recognize_at(page, user, schedule, regions, noted_scale, cleaned)
-    if noted_scale is not None or first.pt_per_in is None:
+    trusted = noted_scale if page.is_vector else None
+    first = _recognize_at(page, user, schedule, regions, trusted, cleaned, noted_scale)
+    if trusted is not None or first.pt_per_in is None:
         return first
     wall_now, wall_then = symbol_limits(None)[0], symbol_limits(first.pt_per_in)[0]
     if max(wall_now, wall_then) / min(wall_now, wall_then) <= RESCAN_RATIO:

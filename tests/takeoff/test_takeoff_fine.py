@@ -23,12 +23,6 @@ CASES = {
         9,
         SheetOptions(style="cad", scale=0.25, tag_ratio=0.0, conventions=Conventions("double", False, False)),
     ),
-    "flush-kitchen-sinks-eighth-inch": (
-        "kitchen_sink",
-        "P-106",
-        12,
-        SheetOptions(style="classic", scale=0.125, tag_ratio=0.0, conventions=Conventions("solid", True, True)),
-    ),
 }
 
 
@@ -45,7 +39,7 @@ def sheets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_look_alikes_are_told_apart_on_the_fine_canvas(
     case: str, sheets: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A CAD tub (rim inside its outline) is not a sofa; a flush sink's rim is not a counter's edge.
+    """A CAD tub (rim inside its outline) is not a sofa.
 
     On the matching canvas alone the rim merges with the outline and the look-alike wins: switching the
     second look off loses fixtures of that class on the same sheet.

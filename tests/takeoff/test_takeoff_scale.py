@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipelineos.takeoff.scale import parse_plot_scale
@@ -33,3 +35,25 @@ def test_scale_notes(note: str, pt_per_in: float | None) -> None:
 def test_a_written_scale_outvotes_one_read_without_its_marks() -> None:
     words = _words('SCALE: 1/4" = 1\'-0"') + _words("SCALE: 1/8 = 1-0", line=4)
     assert parse_plot_scale(words) == 1.5
+
+
+def test_a_misread_scale_on_a_scan_is_outvoted_by_its_fixtures(tmp_path: Path) -> None:
+    """OCR read ``9/16"`` for ``3/16"`` on a 1-bit skewed scan: trusted, that scale kept most walls as symbols
+    and sized every fixture out (15 found of 160). The scan is read first without it, and counted."""
+    from pipelineos.samples.generator import SheetOptions, generate_sheet
+    from pipelineos.samples.plan import Conventions
+    from pipelineos.samples.scan import ScanOptions, scan_sheet
+    from pipelineos.takeoff.inputs import load_page
+    from pipelineos.takeoff.layout import analyze_layout
+    from pipelineos.takeoff.recognize import recognize
+    from pipelineos.takeoff.templates import TemplateSet
+
+    options = SheetOptions(style="classic", scale=0.1875, tag_ratio=0.0, conventions=Conventions("double", True, True))
+    pdf = generate_sheet(tmp_path / "P-211.pdf", sheet="P-211", seed=351, options=options)
+    scan = scan_sheet(pdf, tmp_path / "P-211-scan", ScanOptions(dpi=150, skew_deg=1.71, noise=6.0, one_bit=True))
+    page = load_page(scan, 0)
+    regions = analyze_layout(page).regions
+    right = recognize(page, TemplateSet(), [], regions, 1.125)
+    misread = recognize(page, TemplateSet(), [], regions, 3.375)
+    assert misread.pt_per_in is not None and abs(misread.pt_per_in / 1.125 - 1) < 0.1
+    assert len(misread.detections) >= 0.95 * len(right.detections) > 100

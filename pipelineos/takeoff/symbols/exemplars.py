@@ -41,7 +41,8 @@ def _strip_cut_lines(ink: np.ndarray, margin: int) -> np.ndarray:
     """Remove straight lines running across the whole crop (walls cut by the user's box).
 
     Gaps of a few pixels in a scanned wall are bridged first, and ``margin`` pixels next to the line go too,
-    as on the page itself, so the exemplar loses the same wall-side edge its instances lose.
+    as on the page itself; a side flush with such a line gets it back as its edge, as on the page (see
+    :mod:`pipelineos.takeoff.flush`).
     """
     h, w = ink.shape
     lines = np.zeros_like(ink)
@@ -79,8 +80,12 @@ def exemplar_ink(path: Path) -> np.ndarray:
     ink = binarize(gray, vector)
     if ink.mean() > 0.6:
         ink = 1 - ink
-    ink = _strip_cut_lines(ink, 0 if vector else SCAN_WALL_MARGIN_PX)
-    found = extract_candidates(ink, MIN_EXEMPLAR_PX, max(ink.shape) + 1, gap=2)
+    stripped = _strip_cut_lines(ink, 0 if vector else SCAN_WALL_MARGIN_PX)
+    flush = 2 if vector else SCAN_WALL_MARGIN_PX + 2
+    found = extract_candidates(
+        stripped, MIN_EXEMPLAR_PX, max(ink.shape) + 1, gap=2, erased=ink - stripped, flush_px=flush
+    )
+    ink = stripped
     if len(found) == 0:
         raise TakeoffInputError(
             f"{path}: exemplar is blank or smaller than {MIN_EXEMPLAR_PX} px; crop a visible symbol."

@@ -95,7 +95,10 @@ def prepare(page: LoadedPage, pt_per_in: float | None = None, cleaned: PageInk |
     long_line, largest = symbol_limits(pt_per_in)
     kept = remove_long_lines(ink, max(20, int(long_line * p)), 0 if page.is_vector else SCAN_WALL_MARGIN_PX)
     tail = 0 if page.is_vector else round(LEADER_TAIL_PT * p)
-    candidates = extract_candidates(kept, MIN_SYMBOL_PT * p, largest * p, gap=1, erased=ink - kept, tail_px=tail)
+    flush = 2 if page.is_vector else SCAN_WALL_MARGIN_PX + 2
+    candidates = extract_candidates(
+        kept, MIN_SYMBOL_PT * p, largest * p, gap=1, erased=ink - kept, tail_px=tail, flush_px=flush
+    )
     if page.is_vector:
         candidates.fine = True
         sharpen(page, candidates)

@@ -1,0 +1,80 @@
+"""Fixtures flush against a wall get back the edge they lost with it; symbols merely near a wall do not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from takeoff_helpers import score_page
+
+from pipelineos.samples.generator import SheetOptions, generate_sheet
+from pipelineos.samples.plan import Conventions
+from pipelineos.samples.scan import ScanOptions, scan_sheet
+from pipelineos.takeoff import flush
+from pipelineos.takeoff.engine import analyze_page
+from pipelineos.takeoff.flush import restore_back_edges
+from pipelineos.takeoff.symbols.library import ZERO_SHOT_CLASSES
+
+REACH = 4
+
+
+def _page_with_wall(wall_row: int = 20) -> np.ndarray:
+    """Erased ink of a page: one horizontal wall face (3 px thick) across it."""
+    erased = np.zeros((120, 120), np.uint8)
+    erased[wall_row - 3 : wall_row, :] = 1
+    return erased
+
+
+def _open_box(h: int = 30, w: int = 40) -> np.ndarray:
+    """A box whose top edge went with the wall: its two sides and bottom, an inner box."""
+    crop = np.zeros((h, w), np.uint8)
+    crop[:, :2] = crop[:, -2:] = 1
+    crop[-2:, :] = 1
+    crop[8:20, 10:30] = 1
+    crop[10:18, 12:28] = 0
+    return crop
+
+
+def test_a_box_cut_open_by_the_wall_gets_its_back_edge() -> None:
+    erased = _page_with_wall(20)
+    crop, origin = restore_back_edges(_open_box(), (40, 22), erased, REACH)
+    assert origin == (40, 19) and crop.shape == (33, 40)
+    assert crop[0].all(), "the wall's face along the whole side is the symbol's back edge"
+    assert not crop[1:3, 2:-2].any()
+
+
+def test_a_round_symbol_touching_the_wall_is_left_alone() -> None:
+    erased = _page_with_wall(20)
+    bowl = np.zeros((30, 30), np.uint8)
+    cv2.circle(bowl, (15, 15), 14, 1, 2)
+    bowl[:3, 8:22] = 0  # the tangent part went with the wall
+    crop, origin = restore_back_edges(bowl, (40, 23), erased, REACH)
+    assert origin == (40, 23) and crop.shape == (30, 30)
+
+
+def test_a_box_standing_clear_of_the_wall_is_left_alone() -> None:
+    erased = _page_with_wall(20)
+    crop, origin = restore_back_edges(_open_box(), (40, 30), erased, REACH)
+    assert origin == (40, 30) and np.array_equal(crop, _open_box())
+
+
+def test_a_wall_along_part_of_the_side_is_not_a_back_edge() -> None:
+    erased = _page_with_wall(20)
+    erased[:, 60:] = 0  # the wall ends halfway along the box
+    crop, _ = restore_back_edges(_open_box(), (40, 22), erased, REACH)
+    assert crop.shape == (30, 40)
+
+
+def test_flush_water_heaters_on_a_scan_in_an_unseen_style(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hospital-style water heaters drawn against solid walls, on a skewed blurred scan: with their back edge
+    given back they match the legend's symbol; without it none of them is found."""
+    options = SheetOptions(style="hospital", scale=0.1875, conventions=Conventions("solid", True, True))
+    pdf = generate_sheet(tmp_path / "P-206.pdf", sheet="P-206", seed=876, options=options)
+    scan = scan_sheet(pdf, tmp_path / "P-206-scan", ScanOptions(dpi=150, skew_deg=1.8, blur=1.0, noise=6.0, fmt="png"))
+    found = score_page(analyze_page(scan, 0), scan, ZERO_SHOT_CLASSES)
+    assert found.tp["water_heater"] >= 8 and found.fn.get("water_heater", 0) <= 1, found
+    monkeypatch.setattr(flush, "FLUSH_SHARE", 2.0)
+    lost = score_page(analyze_page(scan, 0), scan, ZERO_SHOT_CLASSES)
+    assert lost.fn.get("water_heater", 0) >= 5, lost
