@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from pipelineos.takeoff.inputs import Word
 from pipelineos.takeoff.models import Detection, ScheduleRow
@@ -90,6 +91,7 @@ HEADER_COLUMNS = {
 }
 
 
+@lru_cache(maxsize=8192)
 def class_from_text(text: str) -> str | None:
     """The fixture class a description names (WATER CLOSET → water_closet), or None.
 
