@@ -31,8 +31,6 @@ def restore_back_edges(
     """
     x0, y0 = origin
     h, w = crop.shape
-    grown = crop
-    top, left = 0, 0
     edges: list[tuple[str, np.ndarray]] = []
     for side in ("top", "bottom", "left", "right"):
         depth = _face_depth(erased, x0, y0, w, h, side, reach)
