@@ -33,8 +33,6 @@ class Candidates:
     """Per candidate, canvas pixels where erased long-line ink touched it (see :func:`erased_canvas`)."""
     drawn_px: np.ndarray | None = None
     """Longer side in pixels of the drawing each mask was made from, when it was re-rendered sharper."""
-    fine: bool = False
-    """Compare the large ones on the fine canvas too (clean vector ink; a scan's detail is partly noise)."""
 
     def __len__(self) -> int:
         return len(self.boxes)

@@ -93,12 +93,14 @@ def _top_band(templates: TemplateSet) -> np.ndarray:
 
 
 def contested(scores: np.ndarray, templates: TemplateSet, candidates: Candidates) -> np.ndarray:
-    """Candidates of the top band (clean vector ink only) whose best fixture class wins by little or loses.
+    """Candidates of the top band whose best fixture class wins by little or loses.
 
     Only these are compared again on the fine canvas: a fixture matched clearly on the canvas needs no second
-    look, and a scan's finer detail is as much noise as drawing.
+    look. On scans too, once wall remnants, specks and lost back edges are dealt with (see
+    :mod:`pipelineos.takeoff.flush`, :func:`pipelineos.takeoff.leaders.cut_tail`): a dishwasher drawn as a
+    plain square is no fridge, whose door line the canvas blurs into its edge.
     """
-    if not candidates.fine or not len(candidates) or not len(templates):
+    if not len(candidates) or not len(templates):
         return np.zeros(0, dtype=np.int64)
     rows = np.flatnonzero(band_index(candidates.band_px) == len(BANDS) - 1)
     cols = _top_band(templates)

@@ -72,3 +72,17 @@ def test_the_library_computes_its_fine_masks_once() -> None:
     library = builtin_templates()
     top = [j for j, d in enumerate(library.drawings) if d is not None]
     assert top and all(library.fine[j] is not None for j in top)
+
+
+def test_the_second_look_tells_them_apart_on_a_scan_too(
+    sheets: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same CAD tub scanned at 150 DPI: found on the fine canvas, taken for the sofa without it."""
+    from pipelineos.samples.scan import ScanOptions, scan_sheet
+
+    pdf = sheets["cad-tubs-quarter-inch"]
+    scan = scan_sheet(pdf, pdf.with_name("cad-tubs-scan"), ScanOptions(dpi=150, skew_deg=0.5, noise=5.0))
+    found = score_page(analyze_page(scan, 0), scan)
+    assert found.tp["bathtub"] >= 1 and found.fn.get("bathtub", 0) == 0 and found.fp.get("bathtub", 0) == 0
+    monkeypatch.setattr(similarity, "CONTESTED_LEAD", -1.0)
+    assert score_page(analyze_page(scan, 0), scan).fn.get("bathtub", 0) > 0

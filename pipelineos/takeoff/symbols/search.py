@@ -100,7 +100,6 @@ def prepare(page: LoadedPage, pt_per_in: float | None = None, cleaned: PageInk |
         kept, MIN_SYMBOL_PT * p, largest * p, gap=1, erased=ink - kept, tail_px=tail, flush_px=flush
     )
     if page.is_vector:
-        candidates.fine = True
         sharpen(page, candidates)
     else:
         sharpen_scan(page, candidates, skew)
