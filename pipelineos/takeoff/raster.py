@@ -21,6 +21,11 @@ SCAN_WALL_MARGIN_PX = 2
 """Pixels next to an erased wall that go with it on scans (its ragged edge), on the page and in exemplars."""
 
 
+def flush_reach(vector: bool) -> int:
+    """How far (px) a wall face may lie from a candidate and still be its lost back edge (see :mod:`flush`)."""
+    return 2 if vector else SCAN_WALL_MARGIN_PX + 2
+
+
 @dataclass
 class Candidates:
     """Symbol-sized groups of ink: pixel boxes, their ink crops, and normalized masks for matching."""

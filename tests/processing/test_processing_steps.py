@@ -24,14 +24,19 @@ def _truth_counts(pdfs: list[Path]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def _detect(blueprint_id: str, run_id: str) -> None:
+    """The pipeline's steps from the stored file to stored detections (pages at 50 DPI)."""
+    steps.start(blueprint_id, run_id)
+    steps.write_pages(blueprint_id, run_id, dpi=50)
+    steps.index_sheets(blueprint_id)
+    _, frame = steps.detect(blueprint_id, run_id)
+    steps.store_detections(blueprint_id, frame)
+
+
 @pytest.fixture(scope="module")
 def processed(register: Callable[..., str], plan_set_pdf: Path) -> str:
     blueprint_id = register(plan_set_pdf)
-    steps.start(blueprint_id, "run-1")
-    steps.write_pages(blueprint_id, "run-1", dpi=50)
-    steps.index_sheets(blueprint_id)
-    _, frame = steps.detect(blueprint_id, "run-1")
-    steps.store_detections(blueprint_id, frame)
+    _detect(blueprint_id, "run-1")
     steps.store_reviewed_takeoff(blueprint_id, steps.reviewed_takeoff(blueprint_id, "run-1"))
     return blueprint_id
 
@@ -166,11 +171,7 @@ def test_page_notes_are_stored_with_the_sheet(
         doc[1].apply_redactions(graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED)
         doc.save(out)
     blueprint_id = register(out)
-    steps.start(blueprint_id, "run-n")
-    steps.write_pages(blueprint_id, "run-n", dpi=50)
-    steps.index_sheets(blueprint_id)
-    _, frame = steps.detect(blueprint_id, "run-n")
-    steps.store_detections(blueprint_id, frame)
+    _detect(blueprint_id, "run-n")
     rows = db.execute(
         "select page_index, notes from blueprint_pages where blueprint_id = %s order by page_index", (blueprint_id,)
     ).fetchall()

@@ -11,7 +11,7 @@ from PIL import Image
 
 from pipelineos.takeoff.leaders import NARROW_PX, extent
 from pipelineos.takeoff.models import FIXTURE_CLASSES, TakeoffInputError
-from pipelineos.takeoff.raster import SCAN_WALL_MARGIN_PX, binarize, crop_to_ink, extract_candidates
+from pipelineos.takeoff.raster import SCAN_WALL_MARGIN_PX, binarize, crop_to_ink, extract_candidates, flush_reach
 from pipelineos.takeoff.templates import TemplateSet
 
 MIN_EXEMPLAR_PX = 8
@@ -81,11 +81,9 @@ def exemplar_ink(path: Path) -> np.ndarray:
     if ink.mean() > 0.6:
         ink = 1 - ink
     stripped = _strip_cut_lines(ink, 0 if vector else SCAN_WALL_MARGIN_PX)
-    flush = 2 if vector else SCAN_WALL_MARGIN_PX + 2
     found = extract_candidates(
-        stripped, MIN_EXEMPLAR_PX, max(ink.shape) + 1, gap=2, erased=ink - stripped, flush_px=flush
+        stripped, MIN_EXEMPLAR_PX, max(ink.shape) + 1, gap=2, erased=ink - stripped, flush_px=flush_reach(vector)
     )
-    ink = stripped
     if len(found) == 0:
         raise TakeoffInputError(
             f"{path}: exemplar is blank or smaller than {MIN_EXEMPLAR_PX} px; crop a visible symbol."

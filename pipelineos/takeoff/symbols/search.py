@@ -13,6 +13,7 @@ from pipelineos.takeoff.raster import (
     Candidates,
     binarize,
     extract_candidates,
+    flush_reach,
     remove_long_lines,
 )
 from pipelineos.takeoff.schedule import class_from_text, normalize_tag
@@ -95,7 +96,7 @@ def prepare(page: LoadedPage, pt_per_in: float | None = None, cleaned: PageInk |
     long_line, largest = symbol_limits(pt_per_in)
     kept = remove_long_lines(ink, max(20, int(long_line * p)), 0 if page.is_vector else SCAN_WALL_MARGIN_PX)
     tail = 0 if page.is_vector else round(LEADER_TAIL_PT * p)
-    flush = 2 if page.is_vector else SCAN_WALL_MARGIN_PX + 2
+    flush = flush_reach(page.is_vector)
     candidates = extract_candidates(
         kept, MIN_SYMBOL_PT * p, largest * p, gap=1, erased=ink - kept, tail_px=tail, flush_px=flush
     )
