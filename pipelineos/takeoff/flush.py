@@ -22,19 +22,20 @@ symbol's own edge, and the symbol only stands near the wall (an inner line there
 
 
 def restore_back_edges(
-    crop: np.ndarray, origin: tuple[int, int], erased: np.ndarray, reach: int
+    crop: np.ndarray, origin: tuple[int, int], erased: np.ndarray, reach: int, open_span: float = OPEN_SPAN
 ) -> tuple[np.ndarray, tuple[int, int]]:
     """``crop`` (at ``origin`` = (x, y) on the page) with the wall faces it is flush against added as its edges.
 
-    ``erased`` is the page's erased wall ink; a face counts within ``reach`` pixels of the crop. Returns the
-    new crop and its origin (the crop grows by the distance to the face).
+    ``erased`` is the page's erased wall ink; a face counts within ``reach`` pixels of the crop, on a side the
+    crop's ink spans ``open_span`` of. Returns the new crop and its origin (the crop grows by the distance to
+    the face).
     """
     x0, y0 = origin
     h, w = crop.shape
     edges: list[tuple[str, np.ndarray]] = []
     for side in ("top", "bottom", "left", "right"):
         depth = _face_depth(erased, x0, y0, w, h, side, reach)
-        if depth is not None and _open_towards(crop, side, reach):
+        if depth is not None and _open_towards(crop, side, reach, open_span):
             edges.append((side, depth))
     if not edges:
         return crop, origin
@@ -55,13 +56,13 @@ def restore_back_edges(
     return grown, (x0 - left, y0 - top)
 
 
-def _open_towards(crop: np.ndarray, side: str, reach: int) -> bool:
-    """Whether the crop's ink within ``reach`` pixels of ``side`` spans OPEN_SPAN of that side's length."""
+def _open_towards(crop: np.ndarray, side: str, reach: int, open_span: float) -> bool:
+    """Whether the crop's ink within ``reach`` pixels of ``side`` spans ``open_span`` of that side's length."""
     outward = {"top": crop, "bottom": crop[::-1], "left": crop.T, "right": crop[:, ::-1].T}[side]
     along = np.flatnonzero(outward[:reach].any(axis=0))
     if not len(along) or outward[:2].mean(axis=1).max() >= EDGE_SHARE:
         return False
-    return bool((along[-1] - along[0] + 1) >= OPEN_SPAN * outward.shape[1])
+    return bool((along[-1] - along[0] + 1) >= open_span * outward.shape[1])
 
 
 def _face_depth(erased: np.ndarray, x0: int, y0: int, w: int, h: int, side: str, reach: int) -> np.ndarray | None:

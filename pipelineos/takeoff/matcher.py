@@ -19,6 +19,10 @@ from pipelineos.takeoff.templates import NEGATIVE, TemplateSet, combined
 
 MARGIN = 0.04
 """How much better than any other fixture class or non-fixture symbol a candidate's best class must score."""
+LEAD_CREDIT = 0.3
+"""Against the drawing's own exemplars, each point of lead beyond the margin counts this much towards the
+threshold: a small scanned symbol loses similarity to noise and blur, yet one that resembles the drawing's own
+exemplar far more than anything else (any other class, of a plausible size or not) is that fixture."""
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,8 @@ def _decide(
     names = sorted({str(c) for c in classes[~is_negative]})
     if not names:
         return {}
-    per_class = np.stack(
-        [np.where(allowed(n), np.where(classes == n, sub, -9.0).max(axis=1), -9.0) for n in names], axis=1
-    )
+    raw = np.stack([np.where(classes == n, sub, -9.0).max(axis=1) for n in names], axis=1)
+    per_class = np.where(np.stack([allowed(n) for n in names], axis=1), raw, -9.0)
     negative = np.where(is_negative[None, :], sub, -9.0).max(axis=1)
     order = np.argsort(-per_class, axis=1)
     found: dict[int, Match] = {}
@@ -74,8 +77,13 @@ def _decide(
         nearest = float(negative[i])
         vetoed = nearest > top if drawing_tier else top - nearest < margin
         j = int(np.argmax(np.where(classes == names[best], sub[i], -9.0)))
-        if top >= floors[columns[j]] and top - rival >= margin and not vetoed:
-            found[i] = Match(i, names[best], top, top - max(rival, nearest), templates.sources[columns[j]])
+        lead = top - max(rival, nearest)
+        credit = 0.0
+        if drawing_tier:
+            unrivalled = top - max(float(np.delete(raw[i], best).max(initial=-9.0)), nearest)
+            credit = LEAD_CREDIT * max(0.0, unrivalled - margin)
+        if top + credit >= floors[columns[j]] and top - rival >= margin and not vetoed:
+            found[i] = Match(i, names[best], top, lead, templates.sources[columns[j]])
     return found
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from pipelineos.takeoff.flush import restore_back_edges
+from pipelineos.takeoff.flush import OPEN_SPAN, restore_back_edges
 from pipelineos.takeoff.leaders import cut_tail
 from pipelineos.takeoff.thinning import thin
 
@@ -219,12 +219,14 @@ def extract_candidates(
     erased: np.ndarray | None = None,
     tail_px: int = 0,
     flush_px: int = 0,
+    flush_span: float = OPEN_SPAN,
 ) -> Candidates:
     """Group ink into symbol candidates: components (bridging gaps of ``gap`` px) merged by containment.
 
     ``erased`` is the long-line ink removed from ``ink`` beforehand; each candidate then records where that
     ink touched it. With ``tail_px``, leader tails that long are cut off (scans, see :mod:`leaders`); with
-    ``flush_px``, a wall face that close along a whole side is put back as the candidate's edge (see :mod:`flush`).
+    ``flush_px``, a wall face that close along a whole side is put back as the candidate's edge where its ink spans
+    ``flush_span`` of that side (see :mod:`flush`).
     """
     joined = cv2.dilate(ink, np.ones((2 * gap + 1, 2 * gap + 1), np.uint8)) if gap else ink
     count, labels, stats = _components(joined)
@@ -265,7 +267,7 @@ def extract_candidates(
             x0, y0 = x0 + cols.start + int(xs.min()), y0 + rows.start + int(ys.min())
             crop = kept
         if flush_px and erased is not None:
-            crop, (x0, y0) = restore_back_edges(crop, (x0, y0), erased, flush_px)
+            crop, (x0, y0) = restore_back_edges(crop, (x0, y0), erased, flush_px, flush_span)
         out_boxes.append((x0, y0, x0 + crop.shape[1], y0 + crop.shape[0]))
         crops.append(crop)
         masks.append(normalize_mask(crop))

@@ -16,6 +16,10 @@ from pipelineos.takeoff.templates import TemplateSet
 
 MIN_EXEMPLAR_PX = 8
 VECTOR_SUFFIXES = (".svg", ".pdf")
+BORDERLINE_SPAN = 0.4
+"""An exemplar's side flush with a cut wall whose ink spans this share of it (short of the page's
+:data:`~pipelineos.takeoff.flush.OPEN_SPAN`) is also kept closed by the wall face (see :func:`exemplar_drawings`);
+a stub to the wall (a hose bibb's) spans far less."""
 
 
 def _exemplar_gray(path: Path) -> np.ndarray:
@@ -74,16 +78,31 @@ def _trim_cut_tails(crop: np.ndarray, box: np.ndarray, shape: tuple[int, ...]) -
 
 
 def exemplar_ink(path: Path) -> np.ndarray:
-    """The binary ink of the main symbol in an exemplar file (the largest one near the middle)."""
+    """The binary ink of the main symbol in an exemplar file (the largest one near the middle), as the page's
+    candidates are cut: a side flush with a wall the user's box cut gets its back edge (see :mod:`flush`)."""
+    return exemplar_drawings(path)[0]
+
+
+def exemplar_drawings(path: Path) -> list[np.ndarray]:
+    """:func:`exemplar_ink`, then the other ways the same symbol may stand on the page beside a wall.
+
+    Whether a wall face is put back as a symbol's edge depends on how much of the symbol the wall hid (see
+    :data:`pipelineos.takeoff.flush.OPEN_SPAN`); a urinal's bowl cut by the wall may fall either side of that
+    line in the user's crop and on the page. So a symbol flush with a cut wall is also kept with that edge
+    when its crop nearly earned it (:data:`BORDERLINE_SPAN`), and without it when it did.
+    """
     gray = _exemplar_gray(path)
     vector = path.suffix.lower() in VECTOR_SUFFIXES
     ink = binarize(gray, vector)
     if ink.mean() > 0.6:
         ink = 1 - ink
     stripped = _strip_cut_lines(ink, 0 if vector else SCAN_WALL_MARGIN_PX)
-    found = extract_candidates(
-        stripped, MIN_EXEMPLAR_PX, max(ink.shape) + 1, gap=2, erased=ink - stripped, flush_px=flush_reach(vector)
-    )
+    reach = flush_reach(vector)
+    readings = [
+        extract_candidates(stripped, MIN_EXEMPLAR_PX, max(ink.shape) + 1, gap=2, erased=ink - stripped, **flush)
+        for flush in ({"flush_px": reach}, {}, {"flush_px": reach, "flush_span": BORDERLINE_SPAN})
+    ]
+    found = readings[1]
     if len(found) == 0:
         raise TakeoffInputError(
             f"{path}: exemplar is blank or smaller than {MIN_EXEMPLAR_PX} px; crop a visible symbol."
@@ -95,8 +114,14 @@ def exemplar_ink(path: Path) -> np.ndarray:
     sizes = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
     sizes = np.where(central, sizes, -1.0) if central.any() else sizes
     pick = int(np.argmax(sizes))
-    trimmed = crop_to_ink(_trim_cut_tails(found.crops[pick], boxes[pick], ink.shape))
-    return trimmed if trimmed is not None else found.crops[pick]
+    out: list[np.ndarray] = []
+    for reading in readings:
+        crop = reading.crops[pick]
+        trimmed = crop_to_ink(_trim_cut_tails(crop, reading.boxes[pick], ink.shape))
+        drawing = trimmed if trimmed is not None else crop
+        if not any(d.shape == drawing.shape and np.array_equal(d, drawing) for d in out):
+            out.append(drawing)
+    return out
 
 
 def load_exemplars(exemplars: dict[str, list[Path]] | None) -> TemplateSet:
@@ -106,5 +131,6 @@ def load_exemplars(exemplars: dict[str, list[Path]] | None) -> TemplateSet:
         if cls not in FIXTURE_CLASSES:
             raise TakeoffInputError(f"unknown fixture class {cls!r}; use one of {', '.join(FIXTURE_CLASSES)}.")
         for path in paths:
-            templates.add_drawing(cls, exemplar_ink(Path(path)), "user")
+            for drawing in exemplar_drawings(Path(path)):
+                templates.add_drawing(cls, drawing, "user")
     return templates
