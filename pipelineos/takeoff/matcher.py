@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipelineos.takeoff.raster import Candidates
+from pipelineos.takeoff.duel import duel, settled
+from pipelineos.takeoff.raster import CANVAS, FINE_CANVAS, Candidates
 from pipelineos.takeoff.scale import plausible
 from pipelineos.takeoff.similarity import contested, rescore_fine, score_matrix
-from pipelineos.takeoff.templates import NEGATIVE, TemplateSet, combined
+from pipelineos.takeoff.templates import NEGATIVE, TemplateSet, combined, fine_masks
 
 MARGIN = 0.04
 """How much better than any other fixture class or non-fixture symbol a candidate's best class must score."""
@@ -36,6 +37,10 @@ class Match:
     source: str
 
 
+DUEL_BAND = 0.05
+"""A fixture and a non-fixture symbol scoring this close are told apart by a duel (see :mod:`duel`)."""
+
+
 TIERS: tuple[tuple[str, ...], ...] = (("user", "legend", "tagged", "page"), ("library",))
 """Template sources in order of authority: the drawing's own symbols decide first, the built-in library after.
 
@@ -51,13 +56,16 @@ def _decide(
     margin: float,
     allowed: Callable[[str], np.ndarray],
     drawing_tier: bool,
+    duel: Callable[[int, int, int], int] | None = None,
 ) -> dict[int, Match]:
     """Matches among ``columns`` of the score matrix (one tier of fixture templates plus the negatives).
 
     ``allowed(cls)`` says which rows may be of that class at all (their size fits it). Against the library
     tier a non-fixture symbol within ``margin`` of the best fixture vetoes it; against the drawing's own
     exemplars (``drawing_tier``) it vetoes only when it beats the fixture outright, because the drawing's
-    symbol is better evidence than our furniture.
+    symbol is better evidence than our furniture. Where the call is close (within DUEL_BAND either way),
+    ``duel(row, fixture_column, negative_column)`` may settle it (+1 the fixture, -1 the non-fixture symbol;
+    see :mod:`pipelineos.takeoff.duel`).
     """
     classes = np.array(templates.classes)[columns]
     sub = scores[:, columns]
@@ -67,7 +75,8 @@ def _decide(
         return {}
     raw = np.stack([np.where(classes == n, sub, -9.0).max(axis=1) for n in names], axis=1)
     per_class = np.where(np.stack([allowed(n) for n in names], axis=1), raw, -9.0)
-    negative = np.where(is_negative[None, :], sub, -9.0).max(axis=1)
+    negative_sub = np.where(is_negative[None, :], sub, -9.0)
+    negative = negative_sub.max(axis=1)
     order = np.argsort(-per_class, axis=1)
     found: dict[int, Match] = {}
     for i in range(len(sub)):
@@ -77,6 +86,11 @@ def _decide(
         nearest = float(negative[i])
         vetoed = nearest > top if drawing_tier else top - nearest < margin
         j = int(np.argmax(np.where(classes == names[best], sub[i], -9.0)))
+        if duel is not None and abs(top - nearest) < DUEL_BAND and top >= floors[columns[j]] - DUEL_BAND:
+            verdict = duel(i, int(columns[j]), int(columns[int(np.argmax(negative_sub[i]))]))
+            if verdict:
+                vetoed = verdict < 0
+                nearest = -9.0 if verdict > 0 else nearest
         lead = top - max(rival, nearest)
         credit = 0.0
         if drawing_tier:
@@ -106,7 +120,20 @@ class Matcher:
         self.scores = score_matrix(candidates, templates)
         self.fine_rows = contested(self.scores, templates, candidates)
         rescore_fine(self.scores, candidates, templates, self.fine_rows)
+        self._fine: dict[int, np.ndarray] = {}
         self._index_templates()
+
+    def duel(self, index: int, fixture: int, negative: int) -> int:
+        """The duel (see :mod:`pipelineos.takeoff.duel`) of candidate ``index`` between two template columns,
+        on the canvas its scores come from: the fine one for candidates compared again there."""
+        drawings = self.templates.drawings
+        if index in self.fine_rows and drawings[fixture] is not None and drawings[negative] is not None:
+            if index not in self._fine:
+                self._fine[index] = fine_masks([self.candidates.crops[index]])[0]
+            first, second = self.templates.fine_stack(np.array([fixture, negative]))
+            return settled(duel(self._fine[index], first, second, FINE_CANVAS / CANVAS))
+        masks = self.templates.masks
+        return settled(duel(self.candidates.masks[index], masks[fixture], masks[negative]))
 
     def _index_templates(self) -> None:
         self.sources = np.array(self.templates.sources)
@@ -157,6 +184,9 @@ class Matcher:
             def allowed(cls: str, rows_pt: np.ndarray = rows_pt, scale: float | None = scale) -> np.ndarray:
                 return plausible(cls, rows_pt, scale)
 
+            def settle(row: int, fixture: int, negative: int, rows: np.ndarray = rows) -> int:
+                return self.duel(int(rows[row]), fixture, negative)
+
             decided = _decide(
                 self.scores[rows],
                 self.templates,
@@ -165,6 +195,7 @@ class Matcher:
                 self.margin,
                 allowed,
                 "library" not in tier,
+                settle,
             )
             for row, hit in decided.items():
                 index = int(rows[row])
