@@ -65,7 +65,8 @@ def _decide(
     exemplars (``drawing_tier``) it vetoes only when it beats the fixture outright, because the drawing's
     symbol is better evidence than our furniture. Where the call is close (within DUEL_BAND either way),
     ``duel(row, fixture_column, negative_column)`` may settle it (+1 the fixture, -1 the non-fixture symbol;
-    see :mod:`pipelineos.takeoff.duel`).
+    see :mod:`pipelineos.takeoff.duel`); a fixture leading another by less than ``margin`` is decided only by a
+    duel it wins.
     """
     classes = np.array(templates.classes)[columns]
     sub = scores[:, columns]
@@ -91,6 +92,9 @@ def _decide(
             if verdict:
                 vetoed = verdict < 0
                 nearest = -9.0 if verdict > 0 else nearest
+        if duel is not None and 0 <= top - rival < margin and top >= floors[columns[j]] - DUEL_BAND:
+            k = int(np.argmax(np.where(classes == names[order[i, 1]], sub[i], -9.0)))
+            rival = -9.0 if duel(i, int(columns[j]), int(columns[k])) > 0 else rival
         lead = top - max(rival, nearest)
         credit = 0.0
         if drawing_tier:

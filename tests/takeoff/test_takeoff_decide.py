@@ -50,3 +50,11 @@ def test_a_duel_settles_a_close_call_with_a_look_alike() -> None:
     assert not _run(row, duel=lambda *_: -1)
     assert not _run(row, duel=lambda *_: 0)
     assert _run([[0.50, 0.86, 0.84]], duel=lambda *_: -1) == {}
+
+
+def test_a_duel_settles_a_close_call_between_two_fixture_classes() -> None:
+    """Two of the drawing's fixtures within the margin: only a duel won by the leader decides it."""
+    row = [[0.74, 0.72, 0.40]]
+    assert not _run(row)
+    assert _run(row, duel=lambda *_: 1)[0].fixture_class == "hose_bibb"
+    assert not _run(row, duel=lambda *_: -1)
