@@ -2,7 +2,9 @@
 
 On a vector page leaders are known drawing lines and are erased (:mod:`pipelineos.takeoff.symbols.annotations`).
 On a scan the leader, its tag text and the symbol it touches are one blob of ink; the leader shows as a run
-of rows (or columns) holding nothing but a narrow line, between the symbol and the text.
+of rows (or columns) holding nothing but a narrow line, between the symbol and the text (:func:`cut_tail`).
+Where several leaders join their symbols to one blob of text, no row holds a single narrow line; each leader is
+then a bridge, cut on the page before symbols are grouped (:func:`cut_bridges`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,11 @@ import numpy as np
 
 NARROW_PX = 4
 """A row (column) whose ink spans at most this many pixels holds only a line running across it."""
+JOIN_PX = 2
+"""Symbols are grouped across gaps this small (see :func:`pipelineos.takeoff.raster.extract_candidates`): a
+leader stopping this short of its symbol still joins it."""
+CLEARANCE_PX = 3
+"""A bridge's rows hold no other ink this close beside it."""
 SPECK_PX = 6
 """Scan noise: a blob of at most this many pixels is a speck, and does not widen a row beside a leader."""
 
@@ -111,3 +118,118 @@ def cut_tail(crop: np.ndarray, min_run: int) -> tuple[slice, slice]:
     r0, r1 = _cut(clean, 1, min_run)
     c0, c1 = _cut(clean[r0:r1], 0, min_run)
     return slice(top + r0, top + r1), slice(left + c0, left + c1)
+
+
+def cut_bridges(ink: np.ndarray, min_len: int) -> np.ndarray:
+    """The page's ink without its leader bridges: straight, narrow, upright (or level) runs at least
+    ``min_len`` px long with nothing beside them, that meet the middle of a line at one end (a leader's foot
+    on its symbol's edge) and whose removal parts the ink they join (two lavatories' leaders meeting at one room
+    label). A symbol's own sides meet its other lines at corners, and its dividers are no bridges: the rest of
+    its outline still holds it together.
+    """
+    out = ink.copy()
+    _cut_upright_bridges(out, min_len)
+    level = np.ascontiguousarray(out.T)
+    _cut_upright_bridges(level, min_len)
+    return np.ascontiguousarray(level.T)
+
+
+def _cut_upright_bridges(ink: np.ndarray, min_len: int) -> None:
+    """Cut the upright bridges of ``ink`` in place (a transposed copy cuts the level ones).
+
+    Lines are found a pixel wider than drawn, so a line stepped by skew is still one line."""
+    widened = cv2.dilate(ink, np.ones((1, 3), np.uint8))
+    runs = cv2.morphologyEx(widened, cv2.MORPH_OPEN, np.ones((min_len, 1), np.uint8)) & ink
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    if count <= 1:
+        return
+    w = ink.shape[1]
+    for label, (x, y, width, height, _) in enumerate(stats[1:count], start=1):
+        if width > NARROW_PX + 1 or height < min_len:
+            continue
+        left, right = max(0, x - CLEARANCE_PX), min(w, x + width + CLEARANCE_PX)
+        beside = ink[y : y + height, left:right].sum(axis=1) - ink[y : y + height, x : x + width].sum(axis=1)
+        clear = _longest_run(beside == 0)
+        if clear is None or clear[1] - clear[0] < min_len:
+            continue
+        feet = (clear[0] <= 1, clear[1] >= height - 1)
+        if any(feet):
+            line = labels[y : y + height, x : x + width] == label
+            _cut_if_bridge(ink, (x, x + width, y + clear[0], y + clear[1]), feet, (y, line), min_len)
+
+
+def _longest_run(flags: np.ndarray) -> tuple[int, int] | None:
+    """[start, end) of the longest run of True."""
+    best: tuple[int, int] | None = None
+    start = None
+    for i, flag in enumerate([*flags.tolist(), False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            if best is None or i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    return best
+
+
+def _meets_a_line(ink: np.ndarray, rows: slice, x0: int, x1: int) -> bool:
+    """Whether the ink in ``rows`` just beyond a run's end runs on both sides of it (the run's foot stands on
+    the middle of a line, not at a corner)."""
+    reach = 2 * NARROW_PX
+    band = ink[rows]
+    return bool(band[:, max(0, x0 - reach) : max(0, x0 - 1)].any() and band[:, x1 + 1 : x1 + reach].any())
+
+
+def _cut_if_bridge(
+    ink: np.ndarray,
+    run: tuple[int, int, int, int],
+    feet: tuple[bool, bool],
+    line: tuple[int, np.ndarray],
+    min_len: int,
+) -> None:
+    """Erase the straight ``line`` (its first row, its mask over the run's columns) when its clear stretch
+    ``run`` (x0, x1, top, bottom) is a leader's bridge (see :func:`cut_bridges`): the whole line goes, so no
+    stub of it stays on the symbol. Both parts it joined must be at least ``min_len`` px across (a symbol and
+    its tag, not a symbol and a stub or a fragment of wall).
+
+    ``feet`` says at which ends the straight line itself stops (a line running on past its clear stretch is
+    some longer edge, not a leader): one of them must stand on the middle of another line. Whether the two
+    ends are still joined is judged within twice the run's length around it (a symbol's outline closes
+    nearer than that)."""
+    x0, x1, top, bottom = run
+    h, w = ink.shape
+    if top == 0 or bottom >= h:
+        return
+    before, after = slice(max(0, top - JOIN_PX - 2), top), slice(bottom, bottom + JOIN_PX + 2)
+    left, right = max(0, x0 - 1), min(w, x1 + 1)
+    above, below = ink[before, left:right], ink[after, left:right]
+    if not above.any() or not below.any():
+        return
+    if not ((feet[0] and _meets_a_line(ink, before, x0, x1)) or (feet[1] and _meets_a_line(ink, after, x0, x1))):
+        return
+    reach = 2 * (bottom - top)
+    x_lo, y_lo = max(0, x0 - reach), max(0, min(top, line[0]) - reach)
+    x_hi, y_hi = min(w, x1 + reach), min(h, max(bottom, line[0] + len(line[1])) + reach)
+    first, mask = line
+    rows = slice(first, first + len(mask))
+    saved = ink[rows, x0:x1].copy()
+    ink[rows, x0:x1] = np.where(mask, 0, saved)
+    before = slice(max(0, rows.start - JOIN_PX - 2), rows.start)
+    after = slice(rows.stop, min(h, rows.stop + JOIN_PX + 2))
+    ya, xa = np.nonzero(ink[before, left:right])
+    yb, xb = np.nonzero(ink[after, left:right])
+    if not len(ya) or not len(yb):
+        ink[rows, x0:x1] = saved
+        return
+    joined = cv2.dilate(ink[y_lo:y_hi, x_lo:x_hi], np.ones((3, 3), np.uint8))
+    _, parts = cv2.connectedComponents(joined, connectivity=8)
+    part_above = parts[before.start + ya[-1] - y_lo, left + xa[-1] - x_lo]
+    part_below = parts[after.start + yb[0] - y_lo, left + xb[0] - x_lo]
+    if part_above == part_below or min(_extent(parts == part_above), _extent(parts == part_below)) < min_len:
+        ink[rows, x0:x1] = saved
+
+
+def _extent(mask: np.ndarray) -> int:
+    """Longer side of the box around a mask's pixels."""
+    ys, xs = np.nonzero(mask)
+    return int(max(ys.max() - ys.min(), xs.max() - xs.min())) + 1

@@ -8,6 +8,7 @@ import numpy as np
 
 from pipelineos.takeoff.inputs import LoadedPage, render_clips
 from pipelineos.takeoff.layout import Box, text_lines
+from pipelineos.takeoff.leaders import cut_bridges
 from pipelineos.takeoff.raster import (
     SCAN_WALL_MARGIN_PX,
     Candidates,
@@ -97,8 +98,11 @@ def prepare(page: LoadedPage, pt_per_in: float | None = None, cleaned: PageInk |
     kept = remove_long_lines(ink, max(20, int(long_line * p)), 0 if page.is_vector else SCAN_WALL_MARGIN_PX)
     tail = 0 if page.is_vector else round(LEADER_TAIL_PT * p)
     flush = flush_reach(page.is_vector)
+    erased = ink - kept
+    if tail:
+        kept = cut_bridges(kept, tail)
     candidates = extract_candidates(
-        kept, MIN_SYMBOL_PT * p, largest * p, gap=1, erased=ink - kept, tail_px=tail, flush_px=flush
+        kept, MIN_SYMBOL_PT * p, largest * p, gap=1, erased=erased, tail_px=tail, flush_px=flush
     )
     if page.is_vector:
         sharpen(page, candidates)
