@@ -140,11 +140,10 @@ def _cut_upright_bridges(ink: np.ndarray, min_len: int) -> None:
     Lines are found a pixel wider than drawn, so a line stepped by skew is still one line."""
     widened = cv2.dilate(ink, np.ones((1, 3), np.uint8))
     runs = cv2.morphologyEx(widened, cv2.MORPH_OPEN, np.ones((min_len, 1), np.uint8)) & ink
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
-    if count <= 1:
-        return
+    outlines, _ = cv2.findContours(runs, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     w = ink.shape[1]
-    for label, (x, y, width, height, _) in enumerate(stats[1:count], start=1):
+    for outline in outlines:
+        x, y, width, height = cv2.boundingRect(outline)
         if width > NARROW_PX + 1 or height < min_len:
             continue
         left, right = max(0, x - CLEARANCE_PX), min(w, x + width + CLEARANCE_PX)
@@ -154,7 +153,7 @@ def _cut_upright_bridges(ink: np.ndarray, min_len: int) -> None:
             continue
         feet = (clear[0] <= 1, clear[1] >= height - 1)
         if any(feet):
-            line = labels[y : y + height, x : x + width] == label
+            line = runs[y : y + height, x : x + width] > 0
             _cut_if_bridge(ink, (x, x + width, y + clear[0], y + clear[1]), feet, (y, line), min_len)
 
 
@@ -193,9 +192,10 @@ def _cut_if_bridge(
     its tag, not a symbol and a stub or a fragment of wall).
 
     ``feet`` says at which ends the straight line itself stops (a line running on past its clear stretch is
-    some longer edge, not a leader): one of them must stand on the middle of another line. Whether the two
-    ends are still joined is judged within twice the run's length around it (a symbol's outline closes
-    nearer than that)."""
+    some longer edge, not a leader): one of them must stand on the middle of another line, within the gap
+    symbols are grouped across (a leader drawn into the symbol's edge is left to :func:`cut_tail`). Whether the
+    two ends are still joined is judged within twice the run's length and four times ``min_len`` around it (a
+    symbol's outline closes nearer than that)."""
     x0, x1, top, bottom = run
     h, w = ink.shape
     if top == 0 or bottom >= h:
@@ -207,7 +207,7 @@ def _cut_if_bridge(
         return
     if not ((feet[0] and _meets_a_line(ink, before, x0, x1)) or (feet[1] and _meets_a_line(ink, after, x0, x1))):
         return
-    reach = 2 * (bottom - top)
+    reach = 2 * (bottom - top) + 4 * min_len
     x_lo, y_lo = max(0, x0 - reach), max(0, min(top, line[0]) - reach)
     x_hi, y_hi = min(w, x1 + reach), min(h, max(bottom, line[0] + len(line[1])) + reach)
     first, mask = line

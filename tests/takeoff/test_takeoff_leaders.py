@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 
-from pipelineos.takeoff.leaders import cut_tail
+from pipelineos.takeoff.leaders import cut_bridges, cut_tail
 
 TAIL = 17
 
@@ -90,3 +91,43 @@ def test_a_crop_of_specks_alone_is_kept_whole() -> None:
     crop[1, 1] = crop[8, 8] = 1
     rows, cols = cut_tail(crop, TAIL)
     assert (rows.start, rows.stop, cols.start, cols.stop) == (1, 9, 1, 9)
+
+
+def _page_with_two_tagged_boxes(gap: int = 0) -> np.ndarray:
+    """Two boxes side by side whose leaders rise from ``gap`` px above their tops to one line of tag text
+    spanning both (letters drawn as strokes, the leaders ending at their feet)."""
+    page = np.zeros((120, 160), np.uint8)
+    page[18:20, 20:140] = 1
+    for x in range(22, 140, 8):
+        page[8:20, x : x + 2] = 1
+    for left in (20, 90):
+        page[60:62, left : left + 50] = page[98:100, left : left + 50] = 1
+        page[60:100, left : left + 2] = page[60:100, left + 48 : left + 50] = 1
+        page[20 : 60 - gap, left + 25 : left + 27] = 1
+    return page
+
+
+def _parts(ink: np.ndarray) -> int:
+    return cv2.connectedComponents(cv2.dilate(ink, np.ones((3, 3), np.uint8)))[0] - 1
+
+
+def test_leaders_meeting_at_one_label_are_cut_from_their_symbols() -> None:
+    """No row holds a single narrow line here (two leaders side by side), so only the bridges part them."""
+    for gap in (1, 2):
+        page = _page_with_two_tagged_boxes(gap)
+        assert _parts(page) == 1
+        cut = cut_bridges(page, TAIL)
+        assert _parts(cut) == 3
+        lost = page[60:100].astype(bool) & ~cut[60:100].astype(bool)
+        assert lost.sum() <= 2 * 2 * 2, "the boxes lose at most the leaders' feet"
+
+
+def test_a_symbols_own_lines_are_no_bridges() -> None:
+    """A box open at the bottom (its wall erased) with a bowl touching its top, and a stub to a speck."""
+    page = np.zeros((120, 120), np.uint8)
+    page[30:32, 20:80] = 1
+    page[30:90, 20:22] = page[30:90, 78:80] = 1
+    cv2.ellipse(page, (50, 55), (20, 23), 0, 0, 360, 1, 2)
+    page[58:60, 80:110] = 1
+    page[55:63, 110:113] = 1
+    assert np.array_equal(cut_bridges(page, TAIL), page)
