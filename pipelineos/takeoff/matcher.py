@@ -66,7 +66,8 @@ def _decide(
     symbol is better evidence than our furniture. Where the call is close (within DUEL_BAND either way),
     ``duel(row, fixture_column, negative_column)`` may settle it (+1 the fixture, -1 the non-fixture symbol;
     see :mod:`pipelineos.takeoff.duel`); a fixture leading another by less than ``margin`` is decided only by a
-    duel it wins.
+    duel it wins. A match a duel decided keeps its small lead as its margin: it was a close call, and neither
+    measures the sheet's scale nor lends its ink as a page exemplar.
     """
     classes = np.array(templates.classes)[columns]
     sub = scores[:, columns]
@@ -87,20 +88,19 @@ def _decide(
         nearest = float(negative[i])
         vetoed = nearest > top if drawing_tier else top - nearest < margin
         j = int(np.argmax(np.where(classes == names[best], sub[i], -9.0)))
+        ahead = top - rival >= margin
         if duel is not None and abs(top - nearest) < DUEL_BAND and top >= floors[columns[j]] - DUEL_BAND:
             verdict = duel(i, int(columns[j]), int(columns[int(np.argmax(negative_sub[i]))]))
-            if verdict:
-                vetoed = verdict < 0
-                nearest = -9.0 if verdict > 0 else nearest
+            vetoed = verdict < 0 if verdict else vetoed
         if duel is not None and 0 <= top - rival < margin and top >= floors[columns[j]] - DUEL_BAND:
             k = int(np.argmax(np.where(classes == names[order[i, 1]], sub[i], -9.0)))
-            rival = -9.0 if duel(i, int(columns[j]), int(columns[k])) > 0 else rival
+            ahead = duel(i, int(columns[j]), int(columns[k])) > 0
         lead = top - max(rival, nearest)
         credit = 0.0
         if drawing_tier:
             unrivalled = top - max(float(np.delete(raw[i], best).max(initial=-9.0)), nearest)
             credit = LEAD_CREDIT * max(0.0, unrivalled - margin)
-        if top + credit >= floors[columns[j]] and top - rival >= margin and not vetoed:
+        if top + credit >= floors[columns[j]] and ahead and not vetoed:
             found[i] = Match(i, names[best], top, lead, templates.sources[columns[j]])
     return found
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from pipelineos.takeoff.matcher import Match
 from pipelineos.takeoff.scale import parse_plot_scale
+from pipelineos.takeoff.symbols.detect import scale_evidence
 
 
 def _words(text: str, line: int = 1) -> list[tuple[float, float, float, float, str, int, int]]:
@@ -57,3 +60,17 @@ def test_a_misread_scale_on_a_scan_is_outvoted_by_its_fixtures(tmp_path: Path) -
     misread = recognize(page, TemplateSet(), [], regions, 3.375)
     assert misread.pt_per_in is not None and abs(misread.pt_per_in / 1.125 - 1) < 0.1
     assert len(misread.detections) >= 0.95 * len(right.detections) > 100
+
+
+def test_legend_symbols_do_not_measure_the_scale() -> None:
+    """A legend draws every class at one size: its entries (and symbols in reference regions) are no evidence
+    of the plan's scale; a confident plan fixture is, a close call is not."""
+    boxes = np.array([[0, 0, 20, 20], [100, 100, 120, 110], [300, 300, 318, 312], [400, 0, 430, 20]], float)
+    hits = [
+        Match(0, "bathtub", 0.9, 0.2, "legend"),
+        Match(1, "lavatory", 0.9, 0.2, "legend"),
+        Match(2, "water_closet", 0.9, 0.2, "legend"),
+        Match(3, "kitchen_sink", 0.9, 0.05, "legend"),
+    ]
+    regions = {"legend": [(290.0, 290.0, 330.0, 330.0)]}
+    assert scale_evidence(hits, boxes, {0}, regions) == [("lavatory", 20.0)]

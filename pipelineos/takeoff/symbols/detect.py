@@ -78,6 +78,20 @@ def page_exemplars(hits: list[Match], prepared: PreparedPage) -> TemplateSet:
     return own
 
 
+def scale_evidence(
+    hits: list[Match], boxes_pt: np.ndarray, skip: set[int], regions: dict[str, list[Box]]
+) -> list[tuple[str, float]]:
+    """(class, longer side in points) of the plan's fixtures recognised with confidence: what measures the
+    sheet's scale. Legend entries (``skip``) and symbols in reference regions are drawn at whatever size the
+    legend uses, all alike, and are left out."""
+    sizes = _long_sides(boxes_pt)
+    return [
+        (h.fixture_class, float(sizes[h.index]))
+        for h in hits
+        if h.margin >= CONFIDENT_MARGIN and h.index not in skip and not in_regions(_center(boxes_pt[h.index]), regions)
+    ]
+
+
 def _choose_scale(noted: float | None, measured: float | None) -> float | None:
     if noted is None or measured is None:
         return noted if measured is None else measured
@@ -105,8 +119,7 @@ def detect_symbols(
     sizes = _long_sides(prepared.boxes_pt)
     matcher = Matcher(candidates, templates, thresholds)
     hits = matcher.decide()
-    confident = [(h.fixture_class, float(sizes[h.index])) for h in hits if h.margin >= CONFIDENT_MARGIN]
-    measured = estimate_scale([*confident, *tagged_sizes])
+    measured = estimate_scale([*scale_evidence(hits, prepared.boxes_pt, skip, regions), *tagged_sizes])
     scale = _choose_scale(noted_scale, measured)
     if scale is not None:
         hits = matcher.decide(sizes, scale)
