@@ -90,6 +90,18 @@ def test_exemplar_loses_a_leader_cut_by_the_users_box(tmp_path: Path) -> None:
     assert inside.shape[1] >= 50, "a stem wholly inside the box is part of the symbol"
 
 
+def test_exemplar_keeps_the_tip_its_leader_leaves_from(tmp_path: Path) -> None:
+    """A hose bibb's triangle narrows to the tip its leader is drawn from: the leader goes, the tip stays."""
+    ink = np.zeros((60, 66), np.uint8)
+    cv2.fillPoly(ink, [np.array([[20, 15], [20, 45], [50, 30]], np.int32)], 1)
+    cv2.fillPoly(ink, [np.array([[24, 21], [24, 39], [42, 30]], np.int32)], 0)
+    cv2.line(ink, (50, 30), (65, 30), 1, 1)
+    path = tmp_path / "hose_bibb.png"
+    Image.fromarray(np.where(ink > 0, 0, 255).astype(np.uint8)).save(path)
+    drawn = exemplar_ink(path)
+    assert abs(drawn.shape[1] - 31) <= 1, "the whole triangle, tip included, and none of the leader"
+
+
 def test_blas_runs_on_one_thread() -> None:
     assert single_threaded_blas() >= 1
     for path in _loaded_blas_libraries():

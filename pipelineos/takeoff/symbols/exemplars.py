@@ -61,17 +61,20 @@ def _strip_cut_lines(ink: np.ndarray, margin: int) -> np.ndarray:
 def _trim_cut_tails(crop: np.ndarray, box: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Cut off thin lines the user's box cut through (a tag leader, a pipe): ink that runs out of the box is
     not the symbol. Only sides where the symbol's ink reaches the edge of the crop are trimmed, and only the
-    rows (columns) there that hold nothing but a narrow line."""
+    rows (columns) there that hold nothing but a narrow line, no wider than the line where it leaves the box
+    (a hose bibb's tip, narrowing to the leader drawn from it, stays)."""
     h, w = shape[:2]
     x0, y0, x1, y1 = (int(v) for v in box)
     for axis, first, last in ((1, y0 <= 1, y1 >= h - 1), (0, x0 <= 1, x1 >= w - 1)):
-        narrow = extent(crop, axis) <= NARROW_PX
-        start, end = 0, len(narrow)
-        while first and start < end and narrow[start]:
+        span = extent(crop, axis)
+        start, end = 0, len(span)
+        limit = min(NARROW_PX, int(span[0]) + 1)
+        while first and start < end and span[start] <= limit:
             start += 1
-        while last and end > start and narrow[end - 1]:
+        limit = min(NARROW_PX, int(span[-1]) + 1)
+        while last and end > start and span[end - 1] <= limit:
             end -= 1
-        if end - start < 0.5 * len(narrow):
+        if end - start < 0.5 * len(span):
             continue
         crop = crop[start:end] if axis == 1 else crop[:, start:end]
     return crop
