@@ -23,12 +23,11 @@ SPECK_PX = 6
 """Scan noise: a blob of at most this many pixels is a speck, and does not widen a row beside a leader."""
 
 
-def _narrow_runs(extent: np.ndarray, min_run: int) -> list[tuple[int, int]]:
-    """[start, end) of the runs of at least ``min_run`` consecutive narrow (or empty) rows."""
-    narrow = extent <= NARROW_PX
+def _runs(flags: np.ndarray, min_run: int = 1) -> list[tuple[int, int]]:
+    """[start, end) of the runs of at least ``min_run`` consecutive True."""
     runs: list[tuple[int, int]] = []
     start = None
-    for i, flag in enumerate([*narrow, False]):
+    for i, flag in enumerate([*flags.tolist(), False]):
         if flag and start is None:
             start = i
         elif not flag and start is not None:
@@ -67,7 +66,8 @@ def _cut(crop: np.ndarray, axis: int, min_run: int) -> tuple[int, int]:
     sides and the edge joining them. It is not cut.
     """
     span = extent(crop, axis)
-    runs = [r for r in _narrow_runs(span, min_run) if (r[0] > 0 or r[1] < len(span)) and not _on_border(crop, axis, r)]
+    narrow = _runs(span <= NARROW_PX, min_run)
+    runs = [r for r in narrow if (r[0] > 0 or r[1] < len(span)) and not _on_border(crop, axis, r)]
     if not runs:
         return 0, len(span)
     start, end = max(runs, key=lambda r: r[1] - r[0])
@@ -148,27 +148,13 @@ def _cut_upright_bridges(ink: np.ndarray, min_len: int) -> None:
             continue
         left, right = max(0, x - CLEARANCE_PX), min(w, x + width + CLEARANCE_PX)
         beside = ink[y : y + height, left:right].sum(axis=1) - ink[y : y + height, x : x + width].sum(axis=1)
-        clear = _longest_run(beside == 0)
-        if clear is None or clear[1] - clear[0] < min_len:
+        clear = max(_runs(beside == 0, min_len), key=lambda r: r[1] - r[0], default=None)
+        if clear is None:
             continue
         feet = (clear[0] <= 1, clear[1] >= height - 1)
         if any(feet):
             line = runs[y : y + height, x : x + width] > 0
             _cut_if_bridge(ink, (x, x + width, y + clear[0], y + clear[1]), feet, (y, line), min_len)
-
-
-def _longest_run(flags: np.ndarray) -> tuple[int, int] | None:
-    """[start, end) of the longest run of True."""
-    best: tuple[int, int] | None = None
-    start = None
-    for i, flag in enumerate([*flags.tolist(), False]):
-        if flag and start is None:
-            start = i
-        elif not flag and start is not None:
-            if best is None or i - start > best[1] - best[0]:
-                best = (start, i)
-            start = None
-    return best
 
 
 def _meets_a_line(ink: np.ndarray, rows: slice, x0: int, x1: int) -> bool:

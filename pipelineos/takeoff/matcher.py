@@ -89,12 +89,13 @@ def _decide(
         vetoed = nearest > top if drawing_tier else top - nearest < margin
         j = int(np.argmax(np.where(classes == names[best], sub[i], -9.0)))
         ahead = top - rival >= margin
-        if duel is not None and abs(top - nearest) < DUEL_BAND and top >= floors[columns[j]] - DUEL_BAND:
-            verdict = duel(i, int(columns[j]), int(columns[int(np.argmax(negative_sub[i]))]))
-            vetoed = verdict < 0 if verdict else vetoed
-        if duel is not None and 0 <= top - rival < margin and top >= floors[columns[j]] - DUEL_BAND:
-            k = int(np.argmax(np.where(classes == names[order[i, 1]], sub[i], -9.0)))
-            ahead = duel(i, int(columns[j]), int(columns[k])) > 0
+        if duel is not None and top >= floors[columns[j]] - DUEL_BAND:
+            if abs(top - nearest) < DUEL_BAND:
+                verdict = duel(i, int(columns[j]), int(columns[int(np.argmax(negative_sub[i]))]))
+                vetoed = verdict < 0 if verdict else vetoed
+            if 0 <= top - rival < margin:
+                k = int(np.argmax(np.where(classes == names[order[i, 1]], sub[i], -9.0)))
+                ahead = duel(i, int(columns[j]), int(columns[k])) > 0
         lead = top - max(rival, nearest)
         credit = 0.0
         if drawing_tier:
@@ -123,21 +124,25 @@ class Matcher:
         self.thresholds = thresholds
         self.scores = score_matrix(candidates, templates)
         self.fine_rows = contested(self.scores, templates, candidates)
-        rescore_fine(self.scores, candidates, templates, self.fine_rows)
-        self._fine: dict[int, np.ndarray] = {}
+        self.fine_masks = fine_masks([candidates.crops[i] for i in self.fine_rows]) if len(self.fine_rows) else None
+        self._fine_of = {int(row): k for k, row in enumerate(self.fine_rows)}
+        self._rescore_fine(self.scores, templates)
         self._index_templates()
 
-    def duel(self, index: int, fixture: int, negative: int) -> int:
+    def _rescore_fine(self, scores: np.ndarray, templates: TemplateSet) -> None:
+        if self.fine_masks is not None:
+            rescore_fine(scores, self.candidates, templates, self.fine_rows, self.fine_masks)
+
+    def duel(self, index: int, first: int, second: int) -> int:
         """The duel (see :mod:`pipelineos.takeoff.duel`) of candidate ``index`` between two template columns,
         on the canvas its scores come from: the fine one for candidates compared again there."""
-        drawings = self.templates.drawings
-        if index in self.fine_rows and drawings[fixture] is not None and drawings[negative] is not None:
-            if index not in self._fine:
-                self._fine[index] = fine_masks([self.candidates.crops[index]])[0]
-            first, second = self.templates.fine_stack(np.array([fixture, negative]))
-            return settled(duel(self._fine[index], first, second, FINE_CANVAS / CANVAS))
+        drawn = self.templates.drawings[first] is not None and self.templates.drawings[second] is not None
+        fine = self._fine_of.get(index)
+        if fine is not None and self.fine_masks is not None and drawn:
+            a, b = self.templates.fine_stack(np.array([first, second]))
+            return settled(duel(self.fine_masks[fine], a, b, FINE_CANVAS / CANVAS))
         masks = self.templates.masks
-        return settled(duel(self.candidates.masks[index], masks[fixture], masks[negative]))
+        return settled(duel(self.candidates.masks[index], masks[first], masks[second]))
 
     def _index_templates(self) -> None:
         self.sources = np.array(self.templates.sources)
@@ -165,7 +170,7 @@ class Matcher:
         if not len(extra):
             return
         scores = score_matrix(self.candidates, extra)
-        rescore_fine(scores, self.candidates, extra, self.fine_rows)
+        self._rescore_fine(scores, extra)
         self.scores = np.concatenate([self.scores, scores], axis=1)
         self.templates = combined(self.templates, extra)
         self._index_templates()
@@ -188,8 +193,8 @@ class Matcher:
             def allowed(cls: str, rows_pt: np.ndarray = rows_pt, scale: float | None = scale) -> np.ndarray:
                 return plausible(cls, rows_pt, scale)
 
-            def settle(row: int, fixture: int, negative: int, rows: np.ndarray = rows) -> int:
-                return self.duel(int(rows[row]), fixture, negative)
+            def settle(row: int, first: int, second: int, rows: np.ndarray = rows) -> int:
+                return self.duel(int(rows[row]), first, second)
 
             decided = _decide(
                 self.scores[rows],

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from pipelineos.takeoff.raster import CANVAS, FINE_CANVAS, Candidates
-from pipelineos.takeoff.templates import BANDS, NEGATIVE, TemplateSet, band_index, fine_masks
+from pipelineos.takeoff.templates import BANDS, NEGATIVE, TemplateSet, band_index
 
 TAU = 3.0
 NEAR = 1.5
@@ -119,15 +119,17 @@ def contested(scores: np.ndarray, templates: TemplateSet, candidates: Candidates
     return rows[(top >= CONTESTED_FLOOR) & (top - rival < CONTESTED_LEAD)]
 
 
-def rescore_fine(scores: np.ndarray, candidates: Candidates, templates: TemplateSet, rows: np.ndarray) -> None:
-    """Replace the top band's scores of ``rows`` by their comparison on the fine canvas (in place).
+def rescore_fine(
+    scores: np.ndarray, candidates: Candidates, templates: TemplateSet, rows: np.ndarray, masks: np.ndarray
+) -> None:
+    """Replace the top band's scores of ``rows`` by their comparison on the fine canvas (in place); ``masks``
+    are the rows' crops on that canvas (:func:`pipelineos.takeoff.templates.fine_masks`).
 
     Every top-band template is compared again, so the classes of one row still compete on one footing.
     """
     cols = _top_band(templates)
     if not len(rows) or not len(cols):
         return
-    masks = fine_masks([candidates.crops[i] for i in rows])
     erased = None
     if candidates.erased is not None:
         zoom = FINE_CANVAS // CANVAS
