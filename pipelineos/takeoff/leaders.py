@@ -57,8 +57,9 @@ def _on_border(crop: np.ndarray, axis: int, run: tuple[int, int]) -> bool:
     return bool(where.max() <= whole.min() + NARROW_PX or where.min() >= whole.max() - NARROW_PX)
 
 
-def _cut(crop: np.ndarray, axis: int, min_run: int) -> tuple[int, int]:
-    """The [start, end) of rows (axis=1) or columns (axis=0) to keep: the inkier side of the longest tail.
+def _sides(crop: np.ndarray, axis: int, min_run: int) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """The [start, end) of rows (axis=1) or columns (axis=0) to keep: the inkier side of the longest tail; and
+    the other side, beyond the tail (None when nothing is cut).
 
     A leader leaves a symbol from within its outline and joins two blobs (symbol and tag). A narrow run whose
     line lies along the crop's border, or that ends at a side no wider than a line, is a symbol's own edge
@@ -66,19 +67,20 @@ def _cut(crop: np.ndarray, axis: int, min_run: int) -> tuple[int, int]:
     sides and the edge joining them. It is not cut.
     """
     span = extent(crop, axis)
+    whole = (0, len(span))
     narrow = _runs(span <= NARROW_PX, min_run)
     runs = [r for r in narrow if (r[0] > 0 or r[1] < len(span)) and not _on_border(crop, axis, r)]
     if not runs:
-        return 0, len(span)
+        return whole, None
     start, end = max(runs, key=lambda r: r[1] - r[0])
     if 0 < start <= NARROW_PX or 0 < len(span) - end <= NARROW_PX:
-        return 0, len(span)
+        return whole, None
     ink = crop.sum(axis=axis)
     before, after = ink[:start].sum(), ink[end:].sum()
     keep, drop = ((0, start), (end, len(span))) if before >= after else ((end, len(span)), (0, start))
     if _is_edge(crop[drop[0] : drop[1]] if axis == 1 else crop[:, drop[0] : drop[1]], axis, min_run):
-        return 0, len(span)
-    return keep
+        return whole, None
+    return keep, (drop if drop[1] > drop[0] else None)
 
 
 def _is_edge(part: np.ndarray, axis: int, min_run: int) -> bool:
@@ -109,15 +111,29 @@ def cut_tail(crop: np.ndarray, min_run: int) -> tuple[slice, slice]:
     the ink is left out of the rows kept: scan noise beside a symbol would stretch its box and shift it in
     the matching canvas. Specks within the symbol's box (a drain's dot) stay.
     """
+    return tail_pieces(crop, min_run)[0]
+
+
+def tail_pieces(crop: np.ndarray, min_run: int) -> list[tuple[slice, slice]]:
+    """Rows and columns of the pieces a leader tail parts a candidate's crop into: first the inkier side (see
+    :func:`cut_tail`), then what lies beyond each cut. A small symbol whose leader runs into a room name has
+    less ink than its tag; it is the far side of the cut, and a candidate of its own."""
     clean = despeckle(crop)
     ys, xs = np.nonzero(clean)
     if not len(ys):
         ys, xs = np.nonzero(crop)
     top, left = int(ys.min()), int(xs.min())
     clean = clean[top : int(ys.max()) + 1, left : int(xs.max()) + 1]
-    r0, r1 = _cut(clean, 1, min_run)
-    c0, c1 = _cut(clean[r0:r1], 0, min_run)
-    return slice(top + r0, top + r1), slice(left + c0, left + c1)
+    (r0, r1), rows_beyond = _sides(clean, 1, min_run)
+    (c0, c1), cols_beyond = _sides(clean[r0:r1], 0, min_run)
+    pieces = [(slice(top + r0, top + r1), slice(left + c0, left + c1))]
+    if rows_beyond is not None:
+        b0, b1 = rows_beyond
+        (d0, d1), _ = _sides(clean[b0:b1], 0, min_run)
+        pieces.append((slice(top + b0, top + b1), slice(left + d0, left + d1)))
+    if cols_beyond is not None:
+        pieces.append((slice(top + r0, top + r1), slice(left + cols_beyond[0], left + cols_beyond[1])))
+    return pieces
 
 
 def cut_bridges(ink: np.ndarray, min_len: int) -> np.ndarray:

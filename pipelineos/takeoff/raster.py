@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from pipelineos.takeoff.flush import OPEN_SPAN, restore_back_edges
-from pipelineos.takeoff.leaders import cut_tail
+from pipelineos.takeoff.leaders import tail_pieces
 from pipelineos.takeoff.thinning import thin
 
 CANVAS = 40
@@ -211,34 +212,17 @@ def _components(ink: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
     return count, labels, stats
 
 
-def extract_candidates(
-    ink: np.ndarray,
-    min_px: float,
-    max_px: float,
-    gap: int = 1,
-    erased: np.ndarray | None = None,
-    tail_px: int = 0,
-    flush_px: int = 0,
-    flush_span: float = OPEN_SPAN,
-) -> Candidates:
-    """Group ink into symbol candidates: components (bridging gaps of ``gap`` px) merged by containment.
-
-    ``erased`` is the long-line ink removed from ``ink`` beforehand; each candidate then records where that
-    ink touched it. With ``tail_px``, leader tails that long are cut off (scans, see :mod:`leaders`); with
-    ``flush_px``, a wall face that close along a whole side is put back as the candidate's edge where its ink spans
-    ``flush_span`` of that side (see :mod:`flush`).
-    """
+def _groups(ink: np.ndarray, min_px: float, max_px: float, gap: int) -> Iterator[tuple[np.ndarray, tuple[int, int]]]:
+    """Each symbol-sized group of ``ink``: components (bridging gaps of ``gap`` px) merged by containment, as
+    its crop and the crop's origin (x, y)."""
     joined = cv2.dilate(ink, np.ones((2 * gap + 1, 2 * gap + 1), np.uint8)) if gap else ink
     count, labels, stats = _components(joined)
     if count <= 1:
-        return _no_candidates()
+        return
     x, y, w, h = stats[1:, 0], stats[1:, 1], stats[1:, 2], stats[1:, 3]
     keep = np.flatnonzero(np.maximum(w, h) >= max(4.0, min_px / 6))
     boxes = np.stack([x, y, x + w, y + h], axis=1).astype(np.float64)[keep]
     parent = _merge_contained(boxes, max_px)
-    out_boxes: list[tuple[int, int, int, int]] = []
-    crops: list[np.ndarray] = []
-    masks: list[np.ndarray] = []
     is_member = np.zeros(count, dtype=bool)
     order = np.argsort(parent, kind="stable")
     roots, starts = np.unique(parent[order], return_index=True)
@@ -256,21 +240,63 @@ def extract_candidates(
         ys, xs = np.nonzero(crop)
         if len(xs) < 8:
             continue
-        x0, y0 = ix0 + int(xs.min()), iy0 + int(ys.min())
-        crop = crop[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.uint8)
-        if tail_px:
-            rows, cols = cut_tail(crop, tail_px)
-            kept = crop_to_ink(crop[rows, cols])
-            if kept is None or min(kept.shape) < SLIVER * max(kept.shape) or max(kept.shape) < min_px:
-                continue
-            ys, xs = np.nonzero(crop[rows, cols])
-            x0, y0 = x0 + cols.start + int(xs.min()), y0 + rows.start + int(ys.min())
-            crop = kept
-        if flush_px and erased is not None:
-            crop, (x0, y0) = restore_back_edges(crop, (x0, y0), erased, flush_px, flush_span)
-        out_boxes.append((x0, y0, x0 + crop.shape[1], y0 + crop.shape[0]))
-        crops.append(crop)
-        masks.append(normalize_mask(crop))
+        origin = (ix0 + int(xs.min()), iy0 + int(ys.min()))
+        yield crop[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.uint8), origin
+
+
+def _untailed(
+    crop: np.ndarray, origin: tuple[int, int], tail_px: int, limits: tuple[float, float, int], depth: int = 2
+) -> Iterator[tuple[np.ndarray, tuple[int, int]]]:
+    """The pieces of a group's crop (at ``origin``) once its leader tails are cut (see
+    :func:`pipelineos.takeoff.leaders.tail_pieces`), each with its own origin. Each side of a cut is grouped
+    afresh, down to ``depth`` cuts: the group had held whatever lay in its box, and two lavatories whose
+    leaders meet at one room label are two symbols. ``limits`` are the smallest and largest symbol and the
+    grouping gap, in px."""
+    pieces = tail_pieces(crop, tail_px)
+    for rows, cols in pieces:
+        part = crop[rows, cols]
+        ys, xs = np.nonzero(part)
+        if not len(ys):
+            continue
+        at = (origin[0] + cols.start + int(xs.min()), origin[1] + rows.start + int(ys.min()))
+        part = part[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+        if len(pieces) == 1:
+            if min(part.shape) >= SLIVER * max(part.shape) and max(part.shape) >= limits[0]:
+                yield part, at
+            continue
+        for piece, (px, py) in _groups(part, *limits):
+            where = (at[0] + px, at[1] + py)
+            yield from _untailed(piece, where, tail_px, limits, depth - 1) if depth > 1 else [(piece, where)]
+
+
+def extract_candidates(
+    ink: np.ndarray,
+    min_px: float,
+    max_px: float,
+    gap: int = 1,
+    erased: np.ndarray | None = None,
+    tail_px: int = 0,
+    flush_px: int = 0,
+    flush_span: float = OPEN_SPAN,
+) -> Candidates:
+    """Group ink into symbol candidates: components (bridging gaps of ``gap`` px) merged by containment.
+
+    ``erased`` is the long-line ink removed from ``ink`` beforehand; each candidate then records where that
+    ink touched it. With ``tail_px``, leader tails that long are cut off (scans, see :mod:`leaders`); with
+    ``flush_px``, a wall face that close along a whole side is put back as the candidate's edge where its ink spans
+    ``flush_span`` of that side (see :mod:`flush`).
+    """
+    out_boxes: list[tuple[int, int, int, int]] = []
+    crops: list[np.ndarray] = []
+    masks: list[np.ndarray] = []
+    limits = (min_px, max_px, gap)
+    for crop, origin in _groups(ink, *limits):
+        for piece, (x0, y0) in _untailed(crop, origin, tail_px, limits) if tail_px else [(crop, origin)]:
+            if flush_px and erased is not None:
+                piece, (x0, y0) = restore_back_edges(piece, (x0, y0), erased, flush_px, flush_span)
+            out_boxes.append((x0, y0, x0 + piece.shape[1], y0 + piece.shape[0]))
+            crops.append(piece)
+            masks.append(normalize_mask(piece))
     if not out_boxes:
         return _no_candidates()
     erased_masks = None

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from pipelineos.takeoff.leaders import cut_bridges, cut_tail
+from pipelineos.takeoff.raster import extract_candidates
 
 TAIL = 17
 
@@ -131,3 +132,43 @@ def test_a_symbols_own_lines_are_no_bridges() -> None:
     page[58:60, 80:110] = 1
     page[55:63, 110:113] = 1
     assert np.array_equal(cut_bridges(page, TAIL), page)
+
+
+def _lavatory(page: np.ndarray, left: int, top: int) -> None:
+    """A small box with a bowl and its drain dot, its leader rising from the middle of its top to row 20."""
+    page[top : top + 2, left : left + 40] = page[top + 38 : top + 40, left : left + 40] = 1
+    page[top : top + 40, left : left + 2] = page[top : top + 40, left + 38 : left + 40] = 1
+    cv2.ellipse(page, (left + 20, top + 20), (12, 10), 0, 0, 360, 1, 2)
+    page[top + 19 : top + 22, left + 19 : left + 22] = 1
+    page[20:top, left + 19 : left + 21] = 1
+
+
+def _room_name() -> np.ndarray:
+    """A page with a long line of text on rows 4-20 (letters as strokes on a joined baseline)."""
+    page = np.zeros((140, 240), np.uint8)
+    for x in range(10, 230, 6):
+        page[4:20, x : x + 3] = 1
+    page[18:20, 10:230] = 1
+    return page
+
+
+def test_a_small_symbol_whose_tag_outweighs_it_is_a_candidate() -> None:
+    """A lavatory's leader runs into its room's name: the text is the inkier side of the cut, and the
+    lavatory beyond the cut is a candidate of its own (it had been dropped with the leader)."""
+    page = _room_name()
+    _lavatory(page, 80, 70)
+    found = extract_candidates(page, 17, 400, gap=1, tail_px=TAIL)
+    boxes = {tuple(int(v) for v in box) for box in found.boxes}
+    assert (80, 70, 120, 110) in boxes
+
+
+def test_two_symbols_in_one_groups_box_are_parted_when_a_leader_is_cut() -> None:
+    """A room label with one lavatory's leader: the next lavatory, its leader cut on the page, lies in the
+    group's box and had been merged with the first into one candidate."""
+    page = _room_name()
+    _lavatory(page, 40, 70)
+    _lavatory(page, 110, 70)
+    page[20:70, 129:131] = 0
+    found = extract_candidates(page, 17, 400, gap=1, tail_px=TAIL)
+    boxes = {tuple(int(v) for v in box) for box in found.boxes}
+    assert {(40, 70, 80, 110), (110, 70, 150, 110)} <= boxes
