@@ -58,6 +58,34 @@ def test_the_drawings_own_exemplars_lend_at_the_decision_margin() -> None:
     assert own.fixture_classes == {"water_heater"}
 
 
+def _square(size: int, inner: int | None = None) -> np.ndarray:
+    """A square outline; with ``inner``, a line across it that far from its top (a cabinet, not a fixture)."""
+    canvas = np.zeros((size, size), np.uint8)
+    cv2.rectangle(canvas, (1, 1), (size - 2, size - 2), 1, 1)
+    if inner is not None:
+        canvas[inner, 1 : size - 1] = 1
+    return canvas
+
+
+def test_a_match_far_weaker_than_its_class_best_lends_no_ink() -> None:
+    """Two dishwashers match the user's crop all but exactly; a cabinet leads the class by the decision margin
+    with a far lower score. The page's dishwashers are one block: the cabinet does not teach the page (it had
+    then matched every cabinet on the sheet at 0.99)."""
+    prepared = _prepared([_square(30), _square(31), _square(30, inner=8)])
+    own = page_exemplars(
+        [
+            Match(0, "dishwasher", 0.99, 0.35, "user"),
+            Match(1, "dishwasher", 0.995, 0.34, "user"),
+            Match(2, "dishwasher", 0.78, 0.05, "legend"),
+        ],
+        prepared,
+    )
+    taught = {m.tobytes() for m in own.masks}
+    cabinet = page_exemplars([Match(2, "dishwasher", 0.78, 0.05, "legend")], prepared)
+    assert cabinet.masks, "alone, the same match does lend its ink"
+    assert not taught & {m.tobytes() for m in cabinet.masks}
+
+
 def test_skewed_one_bit_scan_keeps_walls_straight(tmp_path: Path) -> None:
     """Thin double walls on a 1-bit scan skewed 1.8°: deskewed pixel by pixel they turn into staircases that no
     longer read as walls, and every fixture against them is lost (F1 0.44 before the scan was deskewed in gray).

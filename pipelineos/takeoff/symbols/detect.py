@@ -34,6 +34,9 @@ DRAWN_EXEMPLAR_MARGIN = 0.04
 """The same for a match with the drawing's own exemplars (user, legend, tags): already the drawing's symbol, it
 need only lead as far as any decision must (the matcher's margin)."""
 PAGE_EXEMPLARS_PER_CLASS = 3
+PAGE_EXEMPLAR_SPREAD = 0.15
+"""A match scoring this much less than the class's best candidate exemplar on the page is not taken: the
+page's instances of one fixture are one block, and a far weaker match is another symbol that merely leads."""
 AGREEMENT_FLOOR = 0.55
 """Least score in both the drawing's and the library's templates for an agreed candidate to lend its ink."""
 
@@ -65,13 +68,22 @@ def page_exemplars(hits: list[Match], prepared: PreparedPage) -> TemplateSet:
     rival lend their ink, and the page is matched again against itself.
 
     Tagged symbols lend their ink too: the few tagged exemplars per class miss poses and pen weights that the
-    page's clearest matches show.
+    page's clearest matches show. A match far weaker than its class's best does not (see PAGE_EXEMPLAR_SPREAD).
     """
     own = TemplateSet()
     taken: dict[str, int] = {}
-    for hit in sorted(hits, key=lambda h: -h.margin):
-        needed = PAGE_EXEMPLAR_MARGIN if hit.source in ("library", "agreement") else DRAWN_EXEMPLAR_MARGIN
-        if hit.margin < needed or taken.get(hit.fixture_class, 0) >= PAGE_EXEMPLARS_PER_CLASS:
+    eligible = [
+        hit
+        for hit in hits
+        if hit.margin >= (PAGE_EXEMPLAR_MARGIN if hit.source in ("library", "agreement") else DRAWN_EXEMPLAR_MARGIN)
+    ]
+    best: dict[str, float] = {}
+    for hit in eligible:
+        best[hit.fixture_class] = max(best.get(hit.fixture_class, 0.0), hit.score)
+    for hit in sorted(eligible, key=lambda h: -h.margin):
+        if hit.score < best[hit.fixture_class] - PAGE_EXEMPLAR_SPREAD:
+            continue
+        if taken.get(hit.fixture_class, 0) >= PAGE_EXEMPLARS_PER_CLASS:
             continue
         if own.add_drawing(hit.fixture_class, prepared.candidates.crops[hit.index], "page"):
             taken[hit.fixture_class] = taken.get(hit.fixture_class, 0) + 1
