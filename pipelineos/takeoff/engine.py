@@ -1,9 +1,9 @@
 """The takeoff engine: every method on every page, fused into one count per fixture class.
 
-Per page: read a scan's information strip (OCR), classify the sheet and find its reference regions, parse the
-fixture schedule, read fixture tags (vector pages), search symbols with exemplars from the user, the legend, the
-tagged fixtures and the built-in library, add CAD blocks (DXF) and an optional vision provider, fuse, drop
-references, and reconcile.
+Per page: read a scan's information strip (OCR, while its ink is prepared), classify the sheet and find its
+reference regions, parse the fixture schedule, read fixture tags (vector pages), search symbols with exemplars
+from the user, the legend, the tagged fixtures and the built-in library, add CAD blocks (DXF) and an optional
+vision provider, fuse, drop references, and reconcile.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from pipelineos.blueprints.processing.parallel import map_pages, worker_count
 from pipelineos.settings import get_settings
 from pipelineos.takeoff import inputs
 from pipelineos.takeoff.fusion import fuse
-from pipelineos.takeoff.inputs import LoadedPage, load_page
+from pipelineos.takeoff.inputs import LoadedPage, Word, load_page
 from pipelineos.takeoff.layout import Box, analyze_layout, in_regions
 from pipelineos.takeoff.models import Detection, DocumentTakeoff, PageTakeoff, TakeoffInputError
 from pipelineos.takeoff.ocr import scan_words
@@ -30,6 +31,7 @@ from pipelineos.takeoff.scale import parse_plot_scale
 from pipelineos.takeoff.schedule import parse_schedule, reconcile
 from pipelineos.takeoff.set_legend import lend_legend
 from pipelineos.takeoff.symbols.exemplars import load_exemplars
+from pipelineos.takeoff.symbols.search import PageInk, PreparedPage, page_ink, prepare
 from pipelineos.takeoff.templates import TemplateSet, combined
 from pipelineos.takeoff.threads import single_threaded_blas
 
@@ -74,9 +76,21 @@ def _vision_pass(
     ]
 
 
+def _read_while_preparing(page: LoadedPage) -> tuple[list[Word], str | None, tuple[PageInk, PreparedPage]]:
+    """OCR of a scan's information strip, run while its ink and candidates are prepared at no scale (which need
+    no words): Tesseract is a process of its own, so a lone sheet keeps both cores busy."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr") as pool:
+        reading = pool.submit(scan_words, page)
+        cleaned = page_ink(page)
+        prepared = prepare(page, None, cleaned)
+        words, note = reading.result()
+    return words, note, (cleaned, prepared)
+
+
 def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: PageTakeoff) -> None:
+    unscaled = None
     if not page.is_vector and not page.words and get_settings().takeoff_ocr:
-        page.words, note = scan_words(page)
+        page.words, note, unscaled = _read_while_preparing(page)
         if note:
             result.notes.append(note)
     layout = analyze_layout(page)
@@ -87,7 +101,7 @@ def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: 
     result.sheet_number, result.sheet_title = layout.sheet_number, layout.sheet_title
     result.discipline, result.sheet_kind, result.schedule = layout.discipline, layout.kind, schedule
     result.regions = {k: [page.normalized(b) for b in v] for k, v in regions.items()}
-    found = recognize(page, user, schedule, regions, parse_plot_scale(page.words))
+    found = recognize(page, user, schedule, regions, parse_plot_scale(page.words), unscaled)
     result.plot_scale = found.pt_per_in
     result.legend = found.legend if len(found.legend) else None
     dets = list(found.detections)

@@ -110,8 +110,9 @@ def _recognize_at(
     scale: float | None,
     cleaned: PageInk,
     noted: float | None = None,
+    prepared: PreparedPage | None = None,
 ) -> Recognition:
-    prepared = prepare(page, scale, cleaned)
+    prepared = prepared if prepared is not None else prepare(page, scale, cleaned)
     others = [box for boxes in regions.values() for box in boxes]
     legend, legend_used = legend_templates(
         page, regions.get("legend") or regions.get("info_column", []), prepared, others
@@ -143,16 +144,19 @@ def recognize(
     schedule: list[ScheduleRow],
     regions: dict[str, list[Box]],
     noted_scale: float | None,
+    unscaled: tuple[PageInk, PreparedPage] | None = None,
 ) -> Recognition:
     """Tag and symbol detections of a page, read at its noted scale, or again at the scale its fixtures show.
 
     On a scan the note was read by OCR, which may misread a digit (``9/16`` for ``3/16``): the page is first read
     without it, the note only competing with what the fixtures measure (see
     :func:`pipelineos.takeoff.symbols.detect.detect_symbols`), and read again at the scale that wins.
+    ``unscaled`` is a scan's ink and its candidates cut at no scale, when already prepared (while OCR ran).
     """
-    cleaned = page_ink(page)
+    cleaned = unscaled[0] if unscaled is not None else page_ink(page)
     trusted = noted_scale if page.is_vector else None
-    first = _recognize_at(page, user, schedule, regions, trusted, cleaned, noted_scale)
+    early = unscaled[1] if unscaled is not None and trusted is None else None
+    first = _recognize_at(page, user, schedule, regions, trusted, cleaned, noted_scale, early)
     if trusted is not None or first.pt_per_in is None:
         return first
     wall_now, wall_then = symbol_limits(None)[0], symbol_limits(first.pt_per_in)[0]

@@ -108,3 +108,19 @@ def test_a_small_drawing_vouches_only_for_sizes_near_its_own() -> None:
     assert detailed == [b for b in BANDS if b <= 1.3 * 30]
     assert set(templates.bands) and max(BANDS) > 1.3 * 30
     assert any(bands >> (len(BANDS) - 1) & 1 for bands in templates.bands), "still matched at larger sizes"
+
+
+@needs_tesseract
+def test_ocr_runs_while_the_scan_is_prepared(held_out_scan: Path) -> None:
+    """Tesseract reads the strip in its own process while the page's ink and candidates are cut at no scale:
+    both come out as they do one after the other, and the ink does not wait for (or depend on) the words."""
+    from pipelineos.takeoff.engine import _read_while_preparing
+    from pipelineos.takeoff.symbols.search import page_ink, prepare
+
+    page = load_page(held_out_scan, 0)
+    words, note, (cleaned, prepared) = _read_while_preparing(page)
+    assert note is None and words == ocr.scan_words(page)[0]
+    page.words = words
+    again = page_ink(page)
+    assert again.skew == cleaned.skew and np.array_equal(again.ink, cleaned.ink)
+    assert np.array_equal(prepare(page, None, again).boxes_pt, prepared.boxes_pt)

@@ -46,8 +46,9 @@ def _erase_leaders(ink: np.ndarray, page: LoadedPage) -> None:
 
 
 def erase_annotations(ink: np.ndarray, page: LoadedPage) -> np.ndarray:
-    """A copy of a page's ink without its words' glyphs and its tag leaders (vector pages; scans unchanged)."""
-    if not page.words:
+    """A copy of a page's ink without its words' glyphs and its tag leaders (vector pages; scans unchanged: their
+    few words, read by OCR from the information strip, may come after the ink is prepared)."""
+    if not page.words or not page.is_vector:
         return ink
     out = ink.copy()
     _erase_words(out, page)
