@@ -68,6 +68,9 @@ def _decide(
     see :mod:`pipelineos.takeoff.duel`); a fixture leading another by less than ``margin`` is decided only by a
     duel it wins. A match a duel decided keeps its small lead as its margin: it was a close call, and neither
     measures the sheet's scale nor lends its ink as a page exemplar.
+
+    The class passes when any of its templates reaches its own source's threshold: a page exemplar (held to a
+    higher one) scoring a hair above the legend's symbol must not turn away what the legend alone accepts.
     """
     classes = np.array(templates.classes)[columns]
     sub = scores[:, columns]
@@ -101,8 +104,10 @@ def _decide(
         if drawing_tier:
             unrivalled = top - max(float(np.delete(raw[i], best).max(initial=-9.0)), nearest)
             credit = LEAD_CREDIT * max(0.0, unrivalled - margin)
-        if top + credit >= floors[columns[j]] and ahead and not vetoed:
-            found[i] = Match(i, names[best], top, lead, templates.sources[columns[j]])
+        headroom = np.where(classes == names[best], sub[i] - floors[columns], -9.0)
+        passing = int(np.argmax(headroom))
+        if headroom[passing] + credit >= 0 and ahead and not vetoed:
+            found[i] = Match(i, names[best], top, lead, templates.sources[columns[passing]])
     return found
 
 

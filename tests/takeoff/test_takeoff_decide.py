@@ -58,3 +58,19 @@ def test_a_duel_settles_a_close_call_between_two_fixture_classes() -> None:
     assert not _run(row)
     assert _run(row, duel=lambda *_: 1)[0].fixture_class == "hose_bibb"
     assert not _run(row, duel=lambda *_: -1)
+
+
+def test_a_class_passes_when_any_of_its_templates_reaches_its_own_threshold() -> None:
+    """A lavatory scores 0.735 on a page exemplar (threshold 0.76) and 0.734 on the legend's (0.72): the legend
+    alone accepts it, and the page exemplar scoring a hair higher must not turn it away."""
+    classes = ["lavatory", "lavatory", "drinking_fountain", "_negative_sofa"]
+    templates = TemplateSet(classes=classes, sources=["page", "legend", "legend", "library"])
+    floors = np.array([0.76, 0.72, 0.72, 0.62], np.float32)
+    scores = np.array([[0.735, 0.734, 0.659, 0.40], [0.735, 0.70, 0.659, 0.40]], np.float32)
+
+    def allowed(_: str) -> np.ndarray:
+        return np.ones(2, dtype=bool)
+
+    found = _decide(scores, templates, np.arange(4), floors, MARGIN, allowed, True)
+    assert list(found) == [0]
+    assert (found[0].fixture_class, found[0].source, found[0].score) == ("lavatory", "legend", np.float32(0.735))
