@@ -150,15 +150,16 @@ def crop_to_ink(mask: np.ndarray) -> np.ndarray | None:
 MERGE_BLOCK = 256
 
 
-def _release_enclosures(boxes: np.ndarray, parent: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+def _release_enclosures(boxes: np.ndarray, parent: np.ndarray, sizes: np.ndarray, least: float) -> np.ndarray:
     """Undo the merge into boxes holding ENCLOSURE_CHILDREN or more solid shapes: rooms, not symbols.
 
     A fixture holds a few parts (two bowls, a drain, a seat); a room drawn with thin walls holds fixtures. Thin
-    parts (drainboard lines, leaders) are not counted.
+    parts (drainboard lines, leaders) are not counted, nor shapes under ``least`` px (a scan's specks: a shower
+    with its drain and three specks had been taken for a room, and lost its drain).
     """
     widths, heights = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
     solid = (np.minimum(widths, heights) >= 0.3 * sizes) & (parent != np.arange(len(parent)))
-    solid &= sizes >= 0.04 * sizes[parent]
+    solid &= sizes >= np.maximum(0.04 * sizes[parent], least)
     counts = np.bincount(parent[solid], minlength=len(parent))
     enclosures = np.flatnonzero(counts >= ENCLOSURE_CHILDREN)
     if len(enclosures):
@@ -168,9 +169,10 @@ def _release_enclosures(boxes: np.ndarray, parent: np.ndarray, sizes: np.ndarray
     return parent
 
 
-def _merge_contained(boxes: np.ndarray, max_px: float) -> np.ndarray:
+def _merge_contained(boxes: np.ndarray, max_px: float, least: float = 0.0) -> np.ndarray:
     """Parent index per box: a box inside a larger symbol-sized box joins the smallest one (drain inside a tub
-    …); boxes are compared with every container in blocks of MERGE_BLOCK rows."""
+    …); boxes are compared with every container in blocks of MERGE_BLOCK rows. ``least`` is the smallest part
+    that counts towards taking a box for a room (see :func:`_release_enclosures`)."""
     n = len(boxes)
     parent = np.arange(n)
     area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
@@ -194,7 +196,7 @@ def _merge_contained(boxes: np.ndarray, max_px: float) -> np.ndarray:
         if has.any():
             smallest = np.where(inside[has], c_area[None, :], np.inf).argmin(axis=1)
             parent[rows[has]] = containers[smallest]
-    parent = _release_enclosures(boxes, parent, sizes)
+    parent = _release_enclosures(boxes, parent, sizes, least)
     for i in range(n):
         root = i
         while parent[root] != root:
@@ -222,7 +224,7 @@ def _groups(ink: np.ndarray, min_px: float, max_px: float, gap: int) -> Iterator
     x, y, w, h = stats[1:, 0], stats[1:, 1], stats[1:, 2], stats[1:, 3]
     keep = np.flatnonzero(np.maximum(w, h) >= max(4.0, min_px / 6))
     boxes = np.stack([x, y, x + w, y + h], axis=1).astype(np.float64)[keep]
-    parent = _merge_contained(boxes, max_px)
+    parent = _merge_contained(boxes, max_px, min_px / 3)
     is_member = np.zeros(count, dtype=bool)
     order = np.argsort(parent, kind="stable")
     roots, starts = np.unique(parent[order], return_index=True)
