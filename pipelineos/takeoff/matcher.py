@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipelineos.takeoff.drains import DRAINED_CLASSES, has_drain
 from pipelineos.takeoff.duel import duel, settled
 from pipelineos.takeoff.raster import CANVAS, FINE_CANVAS, Candidates
 from pipelineos.takeoff.scale import plausible
@@ -57,6 +58,7 @@ def _decide(
     allowed: Callable[[str], np.ndarray],
     drawing_tier: bool,
     duel: Callable[[int, int, int], int] | None = None,
+    drained: Callable[[int], bool] | None = None,
 ) -> dict[int, Match]:
     """Matches among ``columns`` of the score matrix (one tier of fixture templates plus the negatives).
 
@@ -68,6 +70,11 @@ def _decide(
     see :mod:`pipelineos.takeoff.duel`); a fixture leading another by less than ``margin`` is decided only by a
     duel it wins. A match a duel decided keeps its small lead as its margin: it was a close call, and neither
     measures the sheet's scale nor lends its ink as a page exemplar.
+
+    Against the drawing's own exemplars, a tub or shower whose candidate holds a drain mark (``drained(row)``,
+    see :mod:`pipelineos.takeoff.drains`) is not vetoed by a non-fixture symbol: furniture has no drain. Its
+    margin is then its lead over other fixtures, at most half the decision margin: it neither measures the scale
+    nor lends its ink as a page exemplar.
 
     The class passes when any of its templates reaches its own source's threshold: a page exemplar (held to a
     higher one) scoring a hair above the legend's symbol must not turn away what the legend alone accepts.
@@ -90,6 +97,8 @@ def _decide(
         rival = float(per_class[i, order[i, 1]]) if len(names) > 1 else -9.0
         nearest = float(negative[i])
         vetoed = nearest > top if drawing_tier else top - nearest < margin
+        drain_kept = vetoed and drawing_tier and drained is not None and names[best] in DRAINED_CLASSES and drained(i)
+        vetoed &= not drain_kept
         j = int(np.argmax(np.where(classes == names[best], sub[i], -9.0)))
         ahead = top - rival >= margin
         if duel is not None and top >= floors[columns[j]] - DUEL_BAND:
@@ -99,7 +108,7 @@ def _decide(
             if 0 <= top - rival < margin:
                 k = int(np.argmax(np.where(classes == names[order[i, 1]], sub[i], -9.0)))
                 ahead = duel(i, int(columns[j]), int(columns[k])) > 0
-        lead = top - max(rival, nearest)
+        lead = min(top - rival, margin / 2) if drain_kept else top - max(rival, nearest)
         credit = 0.0
         if drawing_tier:
             unrivalled = top - max(float(np.delete(raw[i], best).max(initial=-9.0)), nearest)
@@ -201,6 +210,9 @@ class Matcher:
             def settle(row: int, first: int, second: int, rows: np.ndarray = rows) -> int:
                 return self.duel(int(rows[row]), first, second)
 
+            def drained(row: int, rows: np.ndarray = rows) -> bool:
+                return has_drain(self.candidates.crops[int(rows[row])])
+
             decided = _decide(
                 self.scores[rows],
                 self.templates,
@@ -210,6 +222,7 @@ class Matcher:
                 allowed,
                 "library" not in tier,
                 settle,
+                drained,
             )
             for row, hit in decided.items():
                 index = int(rows[row])
