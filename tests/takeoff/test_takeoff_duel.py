@@ -13,6 +13,7 @@ from pipelineos.samples.plan import Conventions
 from pipelineos.samples.scan import ScanOptions, scan_sheet
 from pipelineos.samples.symbols import FIXTURE_SYMBOLS, furniture
 from pipelineos.takeoff import duel as duel_module
+from pipelineos.takeoff import matcher
 from pipelineos.takeoff.duel import duel, settled
 from pipelineos.takeoff.engine import analyze_page
 from pipelineos.takeoff.symbols.library import render_symbol
@@ -49,11 +50,15 @@ def cad_scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_scanned_cad_tubs_are_not_taken_for_sofas(cad_scan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its legend's tub and the library's sofa score within a hair of each other on the plan's tubs: the duel
-    finds every tub; without it, some are vetoed as sofas."""
+    finds every tub, and so does the tubs' drain mark alone; without either, some are vetoed as sofas."""
     score = score_page(analyze_page(cad_scan, 0), cad_scan)
     assert score.tp["bathtub"] >= 3
     assert score.fn.get("bathtub", 0) == 0 and score.fp.get("bathtub", 0) == 0
 
     monkeypatch.setattr(duel_module, "DECISIVE", 2.0)
+    drained = score_page(analyze_page(cad_scan, 0), cad_scan)
+    assert drained.fn.get("bathtub", 0) == 0 and drained.fp.get("bathtub", 0) == 0
+
+    monkeypatch.setattr(matcher, "DRAINED_CLASSES", frozenset())
     undecided = score_page(analyze_page(cad_scan, 0), cad_scan)
     assert undecided.fn.get("bathtub", 0) > 0
