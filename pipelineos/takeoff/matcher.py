@@ -97,8 +97,6 @@ def _decide(
         rival = float(per_class[i, order[i, 1]]) if len(names) > 1 else -9.0
         nearest = float(negative[i])
         vetoed = nearest > top if drawing_tier else top - nearest < margin
-        drain_kept = vetoed and drawing_tier and drained is not None and names[best] in DRAINED_CLASSES and drained(i)
-        vetoed &= not drain_kept
         j = int(np.argmax(np.where(classes == names[best], sub[i], -9.0)))
         ahead = top - rival >= margin
         if duel is not None and top >= floors[columns[j]] - DUEL_BAND:
@@ -108,6 +106,8 @@ def _decide(
             if 0 <= top - rival < margin:
                 k = int(np.argmax(np.where(classes == names[order[i, 1]], sub[i], -9.0)))
                 ahead = duel(i, int(columns[j]), int(columns[k])) > 0
+        drain_kept = vetoed and drawing_tier and drained is not None and names[best] in DRAINED_CLASSES and drained(i)
+        vetoed &= not drain_kept
         lead = min(top - rival, margin / 2) if drain_kept else top - max(rival, nearest)
         credit = 0.0
         if drawing_tier:

@@ -71,3 +71,11 @@ def test_a_drained_tub_is_not_vetoed_by_a_sofa() -> None:
     assert list(found) == [0] and found[0].fixture_class == "bathtub"
     assert 0 < found[0].margin <= MARGIN / 2
     assert run(False) == {}
+
+    close = np.array([[0.81, 0.60, 0.84]], np.float32)
+    lost = _decide(close, templates, np.arange(3), floors, MARGIN, allowed, True, duel=lambda *_: -1)
+    assert lost == {}, "a duel the sofa wins vetoes a tub without a drain"
+    kept = _decide(
+        close, templates, np.arange(3), floors, MARGIN, allowed, True, duel=lambda *_: -1, drained=lambda _: True
+    )
+    assert list(kept) == [0], "the drain has the last word over the duel's lines"
