@@ -2,8 +2,8 @@
 
 A CAD office's bathtub (an outline, a rim inset a few inches and a ledge line) and a sofa (a back, two arms and
 a seat) are one shape once shrunk to the matching canvas; what tells them apart on the drawing is the tub's
-drain. A candidate holding one is not vetoed by a non-fixture look-alike (see
-:func:`pipelineos.takeoff.matcher._decide`).
+drain. A candidate holding one is not vetoed by a non-fixture look-alike, whether it matched the drawing's own
+tub or the library's (see :func:`pipelineos.takeoff.matcher._decide`).
 """
 
 from __future__ import annotations

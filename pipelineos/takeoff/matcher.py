@@ -71,8 +71,8 @@ def _decide(
     duel it wins. A match a duel decided keeps its small lead as its margin: it was a close call, and neither
     measures the sheet's scale nor lends its ink as a page exemplar.
 
-    Against the drawing's own exemplars, a tub or shower whose candidate holds a drain mark (``drained(row)``,
-    see :mod:`pipelineos.takeoff.drains`) is not vetoed by a non-fixture symbol: furniture has no drain. Its
+    In either tier, a tub or shower whose candidate holds a drain mark (``drained(row)``, see
+    :mod:`pipelineos.takeoff.drains`) is not vetoed by a non-fixture symbol: furniture has no drain. Its
     margin is then its lead over other fixtures, at most half the decision margin: it neither measures the scale
     nor lends its ink as a page exemplar.
 
@@ -106,7 +106,7 @@ def _decide(
             if 0 <= top - rival < margin:
                 k = int(np.argmax(np.where(classes == names[order[i, 1]], sub[i], -9.0)))
                 ahead = duel(i, int(columns[j]), int(columns[k])) > 0
-        drain_kept = vetoed and drawing_tier and drained is not None and names[best] in DRAINED_CLASSES and drained(i)
+        drain_kept = vetoed and drained is not None and names[best] in DRAINED_CLASSES and drained(i)
         vetoed &= not drain_kept
         lead = min(top - rival, margin / 2) if drain_kept else top - max(rival, nearest)
         credit = 0.0

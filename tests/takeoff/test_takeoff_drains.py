@@ -79,3 +79,10 @@ def test_a_drained_tub_is_not_vetoed_by_a_sofa() -> None:
         close, templates, np.arange(3), floors, MARGIN, allowed, True, duel=lambda *_: -1, drained=lambda _: True
     )
     assert list(kept) == [0], "the drain has the last word over the duel's lines"
+
+    library = TemplateSet(classes=classes, sources=["library", "library", "library"])
+    floors = np.full(3, 0.62, np.float32)
+    vetoed = _decide(scores, library, np.arange(3), floors, MARGIN, allowed, False, drained=lambda _: False)
+    assert vetoed == {}
+    found = _decide(scores, library, np.arange(3), floors, MARGIN, allowed, False, drained=lambda _: True)
+    assert list(found) == [0], "the library's tub with a drain is no sofa either"
