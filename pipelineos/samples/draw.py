@@ -49,7 +49,13 @@ def page_bounds(symbol: Symbol, where: Placement) -> tuple[float, float, float, 
 
 
 def stroke(page: pymupdf.Page, prims: list[Prim], width: float, color: tuple = (0, 0, 0)) -> None:
-    """Stroke page-space primitives as one drawing group (filled dots as a second one)."""
+    """Stroke page-space primitives as one drawing group (filled dots as a second one).
+
+    PyMuPDF's ``Shape.draw_rect`` writes ``re`` from the rectangle's bottom-left corner yet records its top-left
+    as the current point, so a line drawn next from that top-left corner would skip its ``m`` and run from the
+    bottom-left instead (along the bottom edge, where it vanishes). The current point is forgotten after each
+    rectangle so the next line or polyline always starts where it says.
+    """
     shape = page.new_shape()
     dots = [prim for prim in prims if prim[0] == "F"]
     for prim in prims:
@@ -58,6 +64,7 @@ def stroke(page: pymupdf.Page, prims: list[Prim], width: float, color: tuple = (
             shape.draw_line((prim[1], prim[2]), (prim[3], prim[4]))
         elif kind == "R":
             shape.draw_rect(pymupdf.Rect(prim[1:5]))
+            shape.last_point = None
         elif kind == "O":
             shape.draw_oval(pymupdf.Rect(prim[1:5]))
         elif kind == "P":

@@ -10,7 +10,8 @@ import pytest
 
 from pipelineos.samples.generator import SheetOptions, generate_plan_set, generate_sheet
 from pipelineos.samples.scan import ScanOptions, scan_sheet
-from pipelineos.samples.symbols import STYLES
+from pipelineos.samples.draw import Placement, stroke, transform
+from pipelineos.samples.symbols import FIXTURE_SYMBOLS, STYLES
 from pipelineos.takeoff.models import FIXTURE_CLASSES
 
 
@@ -70,3 +71,38 @@ def test_scan_moves_truth_with_skew(tmp_path: Path) -> None:
     assert len(moved["fixtures"]) == len(original["fixtures"])
     assert moved["fixtures"][0]["bbox"] != original["fixtures"][0]["bbox"]
     assert moved["scan"]["skew_deg"] == 1.0
+
+
+def _drawn_lines(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
+    return [
+        (item[1].x, item[1].y, item[2].x, item[2].y)
+        for path in page.get_drawings()
+        for item in path["items"]
+        if item[0] == "l"
+    ]
+
+
+def test_every_line_of_every_symbol_is_drawn_where_it_says() -> None:
+    """A line starting at a rectangle's top-left corner once ran from its bottom-left (PyMuPDF's ``re``)."""
+    doc = pymupdf.open()
+    missing = []
+    for style in STYLES:
+        for cls, draw in FIXTURE_SYMBOLS.items():
+            for rotation in range(4):
+                for mirror in (False, True):
+                    page = doc.new_page(width=200, height=200)
+                    prims = transform(draw(style), Placement(100, 60, 1.5, rotation, mirror))
+                    stroke(page, prims, 0.5)
+                    drawn = _drawn_lines(page)
+                    for prim in prims:
+                        if prim[0] != "L":
+                            continue
+                        a, b = prim[1:3], prim[3:5]
+                        if not any(
+                            max(abs(p - q) for p, q in zip((*a, *b), line, strict=True)) < 0.01
+                            or max(abs(p - q) for p, q in zip((*b, *a), line, strict=True)) < 0.01
+                            for line in drawn
+                        ):
+                            missing.append((style, cls, rotation, mirror))
+    doc.close()
+    assert missing == []
