@@ -16,7 +16,7 @@ from pipelineos.takeoff.drains import DRAINED_CLASSES, has_drain
 from pipelineos.takeoff.duel import duel, settled
 from pipelineos.takeoff.raster import CANVAS, FINE_CANVAS, Candidates
 from pipelineos.takeoff.scale import plausible
-from pipelineos.takeoff.similarity import contested, rescore_fine, score_matrix
+from pipelineos.takeoff.similarity import contested, inner_recall, rescore_fine, score_matrix
 from pipelineos.takeoff.templates import NEGATIVE, TemplateSet, combined, fine_masks
 
 MARGIN = 0.04
@@ -40,6 +40,9 @@ class Match:
 
 DUEL_BAND = 0.05
 """A fixture and a non-fixture symbol scoring this close are told apart by a duel (see :mod:`duel`)."""
+INNER_FLOOR = 0.4
+"""Share of the drawing's own symbol's inner lines a candidate must draw to be that fixture (see
+:func:`pipelineos.takeoff.similarity.inner_recall`)."""
 
 
 TIERS: tuple[tuple[str, ...], ...] = (("user", "legend", "tagged", "page"), ("library",))
@@ -59,6 +62,7 @@ def _decide(
     drawing_tier: bool,
     duel: Callable[[int, int, int], int] | None = None,
     drained: Callable[[int], bool] | None = None,
+    inner: Callable[[int, int], float] | None = None,
 ) -> dict[int, Match]:
     """Matches among ``columns`` of the score matrix (one tier of fixture templates plus the negatives).
 
@@ -78,6 +82,10 @@ def _decide(
 
     The class passes when any of its templates reaches its own source's threshold: a page exemplar (held to a
     higher one) scoring a hair above the legend's symbol must not turn away what the legend alone accepts.
+
+    Against the drawing's own exemplars, the candidate must also draw INNER_FLOOR of the best template's inner
+    lines (``inner(row, column)``): the drawing's dishwasher, a square with a diagonal, is not its chairs, squares
+    with a back rail, however alike their outlines score.
     """
     classes = np.array(templates.classes)[columns]
     sub = scores[:, columns]
@@ -116,6 +124,8 @@ def _decide(
         headroom = np.where(classes == names[best], sub[i] - floors[columns], -9.0)
         passing = int(np.argmax(headroom))
         if headroom[passing] + credit >= 0 and ahead and not vetoed:
+            if drawing_tier and inner is not None and inner(i, int(columns[j])) < INNER_FLOOR:
+                continue
             found[i] = Match(i, names[best], top, lead, templates.sources[columns[passing]])
     return found
 
@@ -157,6 +167,15 @@ class Matcher:
             return settled(duel(self.fine_masks[fine], a, b, FINE_CANVAS / CANVAS))
         masks = self.templates.masks
         return settled(duel(self.candidates.masks[index], masks[first], masks[second]))
+
+    def inner(self, index: int, column: int) -> float:
+        """:func:`pipelineos.takeoff.similarity.inner_recall` of candidate ``index`` and template ``column``, on the
+        canvas its scores come from."""
+        fine = self._fine_of.get(index)
+        if fine is not None and self.fine_masks is not None and self.templates.drawings[column] is not None:
+            template = self.templates.fine_stack(np.array([column]))[0]
+            return inner_recall(self.fine_masks[fine], template, FINE_CANVAS / CANVAS)
+        return inner_recall(self.candidates.masks[index], self.templates.masks[column])
 
     def _index_templates(self) -> None:
         self.sources = np.array(self.templates.sources)
@@ -213,6 +232,9 @@ class Matcher:
             def drained(row: int, rows: np.ndarray = rows) -> bool:
                 return has_drain(self.candidates.crops[int(rows[row])])
 
+            def inner(row: int, column: int, rows: np.ndarray = rows) -> float:
+                return self.inner(int(rows[row]), column)
+
             decided = _decide(
                 self.scores[rows],
                 self.templates,
@@ -223,6 +245,7 @@ class Matcher:
                 "library" not in tier,
                 settle,
                 drained,
+                inner,
             )
             for row, hit in decided.items():
                 index = int(rows[row])

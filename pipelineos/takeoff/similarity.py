@@ -25,6 +25,10 @@ CONTESTED_FLOOR = 0.55
 """A candidate is worth a second, finer look only when some fixture scores at least this on the canvas ..."""
 CONTESTED_LEAD = 0.12
 """... and leads every other class and non-fixture symbol by less than this."""
+INSET = 3
+"""Canvas pixels inside a template's box beyond which its ink is its inner lines (see :func:`inner_recall`)."""
+MIN_INNER_PX = 4
+"""A template with fewer inner pixels than this is an outline: :func:`inner_recall` has nothing to say of it."""
 
 
 def distance_maps(masks: np.ndarray, tau: float = TAU) -> np.ndarray:
@@ -135,3 +139,23 @@ def rescore_fine(
         zoom = FINE_CANVAS // CANVAS
         erased = candidates.erased[rows].repeat(zoom, axis=1).repeat(zoom, axis=2)
     scores[np.ix_(rows, cols)] = similarity(masks, templates.fine_stack(cols), erased, FINE_CANVAS / CANVAS)
+
+
+def inner_recall(candidate: np.ndarray, template: np.ndarray, zoom: float = 1.0) -> float:
+    """Share of the template's inner lines (its ink more than INSET px inside its box) the candidate draws.
+
+    Two thinned masks on one canvas (``zoom`` times the matching canvas). A box scores high against any symbol
+    drawn in a box by its outline alone (a chair's square against a dishwasher's); the lines inside are what tell
+    them apart, and a fixture of the drawing's own kind draws them. 1.0 for a template with no inner lines.
+    """
+    ys, xs = np.nonzero(template)
+    if not len(xs):
+        return 1.0
+    inset = round(INSET * zoom)
+    inner = np.zeros(template.shape, bool)
+    inner[ys.min() + inset : ys.max() - inset + 1, xs.min() + inset : xs.max() - inset + 1] = True
+    inner &= template > 0
+    if inner.sum() < MIN_INNER_PX * zoom:
+        return 1.0
+    near = distance_maps(candidate[None], TAU * zoom)[0] <= NEAR * zoom
+    return float(near[inner].mean())
