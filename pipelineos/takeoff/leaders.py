@@ -197,7 +197,8 @@ def _cut_if_bridge(
     some longer edge, not a leader): one of them must stand on the middle of another line, within the gap
     symbols are grouped across (a leader drawn into the symbol's edge is left to :func:`cut_tail`). Whether the
     two ends are still joined is judged within twice the run's length and four times ``min_len`` around it (a
-    symbol's outline closes nearer than that)."""
+    symbol's outline closes nearer than that), from the ink beyond each end of the clear stretch and beside the
+    line there: a leader drawn on into its tag's letters has nothing beyond its end, only the letters beside it."""
     x0, x1, top, bottom = run
     h, w = ink.shape
     if top == 0 or bottom >= h:
@@ -216,19 +217,20 @@ def _cut_if_bridge(
     rows = slice(first, first + len(mask))
     saved = ink[rows, x0:x1].copy()
     ink[rows, x0:x1] = np.where(mask, 0, saved)
-    before = slice(max(0, rows.start - JOIN_PX - 2), rows.start)
-    after = slice(rows.stop, min(h, rows.stop + JOIN_PX + 2))
-    ya, xa = np.nonzero(ink[before, left:right])
-    yb, xb = np.nonzero(ink[after, left:right])
-    if not len(ya) or not len(yb):
+    window = ink[y_lo:y_hi, x_lo:x_hi]
+    _, parts = cv2.connectedComponents(cv2.dilate(window, np.ones((3, 3), np.uint8)), connectivity=8)
+    beside = slice(max(0, x0 - CLEARANCE_PX - 1) - x_lo, min(w, x1 + CLEARANCE_PX + 1) - x_lo)
+    one, other = (
+        _parts_in(parts, window, slice(a - y_lo, b - y_lo), beside)
+        for a, b in ((max(0, first - JOIN_PX - 2), top), (bottom, min(h, rows.stop + JOIN_PX + 2)))
+    )
+    if not one or not other or one & other or min(_extent(np.isin(parts, list(p))) for p in (one, other)) < min_len:
         ink[rows, x0:x1] = saved
-        return
-    joined = cv2.dilate(ink[y_lo:y_hi, x_lo:x_hi], np.ones((3, 3), np.uint8))
-    _, parts = cv2.connectedComponents(joined, connectivity=8)
-    part_above = parts[before.start + ya[-1] - y_lo, left + xa[-1] - x_lo]
-    part_below = parts[after.start + yb[0] - y_lo, left + xb[0] - x_lo]
-    if part_above == part_below or min(_extent(parts == part_above), _extent(parts == part_below)) < min_len:
-        ink[rows, x0:x1] = saved
+
+
+def _parts_in(parts: np.ndarray, ink: np.ndarray, rows: slice, cols: slice) -> set[int]:
+    """Labels of the parts whose ink lies in ``rows`` × ``cols``."""
+    return set(np.unique(parts[rows, cols][ink[rows, cols] > 0]).tolist())
 
 
 def _extent(mask: np.ndarray) -> int:

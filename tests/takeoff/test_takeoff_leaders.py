@@ -112,13 +112,21 @@ def _parts(ink: np.ndarray) -> int:
     return cv2.connectedComponents(cv2.dilate(ink, np.ones((3, 3), np.uint8)))[0] - 1
 
 
+def _labels(ink: np.ndarray) -> np.ndarray:
+    """Part labels of the ink (0 for paper), grouped as candidates are (across one-pixel gaps)."""
+    return cv2.connectedComponents(cv2.dilate(ink, np.ones((3, 3), np.uint8)))[1] * (ink > 0)
+
+
 def test_leaders_meeting_at_one_label_are_cut_from_their_symbols() -> None:
     """No row holds a single narrow line here (two leaders side by side), so only the bridges part them."""
     for gap in (1, 2):
         page = _page_with_two_tagged_boxes(gap)
         assert _parts(page) == 1
         cut = cut_bridges(page, TAIL)
-        assert _parts(cut) == 3
+        labels = _labels(cut)
+        left, right = labels[99, 30], labels[99, 100]
+        assert left != right, "the two boxes are parted"
+        assert not {left, right} & set(np.unique(labels[8:20]).tolist()), "and parted from their label"
         lost = page[60:100].astype(bool) & ~cut[60:100].astype(bool)
         assert lost.sum() <= 2 * 2 * 2, "the boxes lose at most the leaders' feet"
 
@@ -172,3 +180,21 @@ def test_two_symbols_in_one_groups_box_are_parted_when_a_leader_is_cut() -> None
     found = extract_candidates(page, 17, 400, gap=1, tail_px=TAIL)
     boxes = {tuple(int(v) for v in box) for box in found.boxes}
     assert {(40, 70, 80, 110), (110, 70, 150, 110)} <= boxes
+
+
+def test_a_leader_drawn_on_into_its_tags_letters_is_cut_from_its_symbol() -> None:
+    """The leader runs on up through a letter to the top of the tag: nothing lies beyond its end, only the
+    letters beside it (before, nothing beyond the end meant no cut)."""
+    page = np.zeros((120, 120), np.uint8)
+    page[18:20, 30:90] = 1
+    for x in range(30, 90, 8):
+        page[8:20, x : x + 2] = 1
+    page[60:62, 35:85] = page[98:100, 35:85] = 1
+    page[60:100, 35:37] = page[60:100, 83:85] = 1
+    page[8:59, 54:56] = 1  # its foot a pixel above the box, which the ink grouping bridges
+    assert _parts(page) == 1
+    cut = cut_bridges(page, TAIL)
+    labels = _labels(cut)
+    assert labels[99, 60] and labels[99, 60] not in set(np.unique(labels[8:20]).tolist()), "box and tag parted"
+    assert np.array_equal(cut[60:], page[60:]), "the box keeps its top edge"
+    assert cut[8:20].sum() >= 0.8 * page[8:20].sum(), "the tag keeps all but the letter the leader ran through"
