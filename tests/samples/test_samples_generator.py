@@ -8,9 +8,9 @@ from pathlib import Path
 import pymupdf
 import pytest
 
+from pipelineos.samples.draw import Placement, stroke, transform
 from pipelineos.samples.generator import SheetOptions, generate_plan_set, generate_sheet
 from pipelineos.samples.scan import ScanOptions, scan_sheet
-from pipelineos.samples.draw import Placement, stroke, transform
 from pipelineos.samples.symbols import FIXTURE_SYMBOLS, STYLES
 from pipelineos.takeoff.models import FIXTURE_CLASSES
 
