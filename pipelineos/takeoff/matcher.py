@@ -157,25 +157,24 @@ class Matcher:
         if self.fine_masks is not None:
             rescore_fine(scores, self.candidates, templates, self.fine_rows, self.fine_masks)
 
-    def duel(self, index: int, first: int, second: int) -> int:
-        """The duel (see :mod:`pipelineos.takeoff.duel`) of candidate ``index`` between two template columns,
-        on the canvas its scores come from: the fine one for candidates compared again there."""
-        drawn = self.templates.drawings[first] is not None and self.templates.drawings[second] is not None
+    def _canvas(self, index: int, columns: list[int]) -> tuple[np.ndarray, np.ndarray, float]:
+        """Candidate ``index`` and the templates ``columns`` on the canvas its scores come from (the fine one for
+        candidates compared again there, when every template has a drawing for it), with that canvas's zoom."""
         fine = self._fine_of.get(index)
+        drawn = all(self.templates.drawings[c] is not None for c in columns)
         if fine is not None and self.fine_masks is not None and drawn:
-            a, b = self.templates.fine_stack(np.array([first, second]))
-            return settled(duel(self.fine_masks[fine], a, b, FINE_CANVAS / CANVAS))
-        masks = self.templates.masks
-        return settled(duel(self.candidates.masks[index], masks[first], masks[second]))
+            return self.fine_masks[fine], self.templates.fine_stack(np.array(columns)), FINE_CANVAS / CANVAS
+        return self.candidates.masks[index], np.stack([self.templates.masks[c] for c in columns]), 1.0
+
+    def duel(self, index: int, first: int, second: int) -> int:
+        """The duel (see :mod:`pipelineos.takeoff.duel`) of candidate ``index`` between two template columns."""
+        candidate, (a, b), zoom = self._canvas(index, [first, second])
+        return settled(duel(candidate, a, b, zoom))
 
     def inner(self, index: int, column: int) -> float:
-        """:func:`pipelineos.takeoff.similarity.inner_recall` of candidate ``index`` and template ``column``, on the
-        canvas its scores come from."""
-        fine = self._fine_of.get(index)
-        if fine is not None and self.fine_masks is not None and self.templates.drawings[column] is not None:
-            template = self.templates.fine_stack(np.array([column]))[0]
-            return inner_recall(self.fine_masks[fine], template, FINE_CANVAS / CANVAS)
-        return inner_recall(self.candidates.masks[index], self.templates.masks[column])
+        """:func:`pipelineos.takeoff.similarity.inner_recall` of candidate ``index`` and template ``column``."""
+        candidate, (template,), zoom = self._canvas(index, [column])
+        return inner_recall(candidate, template, zoom)
 
     def _index_templates(self) -> None:
         self.sources = np.array(self.templates.sources)
