@@ -21,6 +21,9 @@ CLEARANCE_PX = 3
 """A bridge's rows hold no other ink this close beside it."""
 SPECK_PX = 6
 """Scan noise: a blob of at most this many pixels is a speck, and does not widen a row beside a leader."""
+GAPPED_RUN_PX = 4
+"""A run of narrow rows crossing an empty one (a short leader whose tag stops within :data:`JOIN_PX` of its end)
+is a tail from this many rows on, however short the tails sought."""
 
 
 def _runs(flags: np.ndarray, min_run: int = 1) -> list[tuple[int, int]]:
@@ -61,7 +64,8 @@ def _sides(crop: np.ndarray, axis: int, min_run: int) -> tuple[tuple[int, int], 
     """The [start, end) of rows (axis=1) or columns (axis=0) to keep: the inkier side of the longest tail; and
     the other side, beyond the tail (None when nothing is cut).
 
-    A leader leaves a symbol from within its outline and joins two blobs (symbol and tag). A narrow run whose
+    A leader leaves a symbol from within its outline and joins two blobs (symbol and tag). A run crossing an empty
+    row joins them only across the grouping gap, so a short one is enough (:data:`GAPPED_RUN_PX`). A narrow run whose
     line lies along the crop's border, or that ends at a side no wider than a line, is a symbol's own edge
     instead: a box open towards the wall it was drawn against (its wall side erased with the wall) leaves two
     sides and the edge joining them. It is not cut.
@@ -69,6 +73,7 @@ def _sides(crop: np.ndarray, axis: int, min_run: int) -> tuple[tuple[int, int], 
     span = extent(crop, axis)
     whole = (0, len(span))
     narrow = _runs(span <= NARROW_PX, min_run)
+    narrow += [r for r in _runs(span <= NARROW_PX, min(min_run, GAPPED_RUN_PX)) if not span[r[0] : r[1]].all()]
     runs = [r for r in narrow if (r[0] > 0 or r[1] < len(span)) and not _on_border(crop, axis, r)]
     if not runs:
         return whole, None

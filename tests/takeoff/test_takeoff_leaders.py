@@ -198,3 +198,35 @@ def test_a_leader_drawn_on_into_its_tags_letters_is_cut_from_its_symbol() -> Non
     assert labels[99, 60] and labels[99, 60] not in set(np.unique(labels[8:20]).tolist()), "box and tag parted"
     assert np.array_equal(cut[60:], page[60:]), "the box keeps its top edge"
     assert cut[8:20].sum() >= 0.8 * page[8:20].sum(), "the tag keeps all but the letter the leader ran through"
+
+
+def _short_leader_page(gap: int) -> np.ndarray:
+    """A box with a 3 px leader at its top; its tag (three letters, text-sized) stops ``gap`` px above the leader."""
+    page = np.zeros((120, 120), np.uint8)
+    page[50:90, 30:90] = _box()
+    page[47:50, 59:61] = 1
+    top = 47 - gap
+    for x in (45, 55, 65):
+        page[top - 10 : top, x : x + 8] = 1
+        page[top - 8 : top - 2, x + 2 : x + 6] = 0
+    return page
+
+
+def test_a_short_leader_stopping_just_short_of_its_tag_is_cut() -> None:
+    """A 3 px leader whose tag stops 2 px above it (a hospital style's LAV-1, from a 150 DPI scan): the tag
+    joined the symbol only across the grouping gap, far too short a run to be a tail by length alone, and
+    the lavatory's box took in its tag. Touching, the two are one drawing and stay together."""
+    found = extract_candidates(_short_leader_page(2), 17, 400, gap=1, tail_px=TAIL)
+    boxes = {tuple(int(v) for v in box) for box in found.boxes}
+    assert (30, 50, 90, 90) in boxes
+    joined = extract_candidates(_short_leader_page(0), 17, 400, gap=1, tail_px=TAIL)
+    assert [tuple(int(v) for v in box) for box in joined.boxes] == [(30, 37, 90, 90)]
+
+
+def test_parts_a_row_apart_stay_one_symbol() -> None:
+    """A tank drawn one empty row above its bowl: too short a gap to be a leader's."""
+    page = np.zeros((120, 120), np.uint8)
+    page[20:30, 30:90] = 1
+    page[32:80, 40:80] = _box(48, 40)
+    found = extract_candidates(page, 17, 400, gap=1, tail_px=TAIL)
+    assert [tuple(int(v) for v in box) for box in found.boxes] == [(30, 20, 90, 80)]
