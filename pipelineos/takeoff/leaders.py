@@ -21,6 +21,8 @@ CLEARANCE_PX = 3
 """A bridge's rows hold no other ink this close beside it."""
 SPECK_PX = 6
 """Scan noise: a blob of at most this many pixels is a speck, and does not widen a row beside a leader."""
+EDGE_SPUR = 0.25
+"""Share of a symbol's side (see :func:`_is_edge`) that may be wider than a line, where a short stroke leaves it."""
 GAPPED_RUN_PX = 4
 """A run of narrow rows crossing an empty one (a short leader whose tag stops within :data:`JOIN_PX` of its end)
 is a tail from this many rows on, however short the tails sought."""
@@ -89,13 +91,22 @@ def _sides(crop: np.ndarray, axis: int, min_run: int) -> tuple[tuple[int, int], 
 
 
 def _is_edge(part: np.ndarray, axis: int, min_run: int) -> bool:
-    """Whether the ink a cut would drop is one straight stroke across the cut (a U's side beyond its rounded
-    corner), not a tag: as thin as a line across the cut direction and at least ``min_run`` long the other way."""
+    """Whether the ink a cut would drop is one stroke across the cut, not a tag: a U's side beyond its rounded
+    corner (as thin as a line across the cut direction), or an arch's side curving down to its wall (one piece
+    of ink, no wider than a line wherever it is crossed along the cut direction but for EDGE_SPUR of its length,
+    where a fountain's spout leaves it; a tag's letters are several pieces). Either way at least ``min_run`` long
+    the other way."""
     rows, cols = np.flatnonzero(part.any(axis=1)), np.flatnonzero(part.any(axis=0))
     if not len(rows):
         return False
     across, along = (rows, cols) if axis == 1 else (cols, rows)
-    return bool(across[-1] - across[0] + 1 <= NARROW_PX + 2 and along[-1] - along[0] + 1 >= min_run)
+    if along[-1] - along[0] + 1 < min_run:
+        return False
+    if across[-1] - across[0] + 1 <= NARROW_PX + 2:
+        return True
+    spans = extent(part, 1 - axis)
+    thin = np.mean(spans[spans > 0] <= NARROW_PX + 2) >= 1 - EDGE_SPUR
+    return bool(thin and cv2.connectedComponents(part.astype(np.uint8), connectivity=8)[0] == 2)
 
 
 def despeckle(crop: np.ndarray) -> np.ndarray:

@@ -95,6 +95,19 @@ def test_an_exemplar_clear_of_walls_is_kept_once(tmp_path: Path) -> None:
     assert len(exemplar_drawings(_urinal_crop(tmp_path / "urinal.png", 31, wall=False))) == 1
 
 
+def test_a_wall_stepped_by_skew_is_stripped_from_an_exemplar(tmp_path: Path) -> None:
+    """A user's crop of a shower from a skewed scan: the wall across its top steps down two pixels halfway,
+    so no row holds it whole. It is still a cut wall, not part of the shower (the shower had been kept with
+    pieces of wall above it and matched none of the page's showers)."""
+    image = np.full((120, 130), 255, np.uint8)
+    image[14:16, :65] = image[16:18, 65:] = 0
+    cv2.rectangle(image, (15, 20), (115, 115), 0, 2)
+    cv2.circle(image, (65, 67), 20, 0, 2)
+    cv2.imwrite(str(tmp_path / "shower.png"), image)
+    for drawing in exemplar_drawings(tmp_path / "shower.png"):
+        assert drawing.shape == (98, 103)
+
+
 def test_flush_water_heaters_on_a_scan_in_an_unseen_style(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Hospital-style water heaters drawn against solid walls, on a skewed blurred scan: with their back edge
     given back they match the legend's symbol; without it none of them is found."""

@@ -44,15 +44,17 @@ def _exemplar_gray(path: Path) -> np.ndarray:
 def _strip_cut_lines(ink: np.ndarray, margin: int) -> np.ndarray:
     """Remove straight lines running across the whole crop (walls cut by the user's box).
 
-    Gaps of a few pixels in a scanned wall are bridged first, and ``margin`` pixels next to the line go too,
-    as on the page itself; a side flush with such a line gets it back as its edge, as on the page (see
-    :mod:`pipelineos.takeoff.flush`).
+    Gaps of a few pixels in a scanned wall are bridged first, and lines are sought a pixel wider than drawn
+    (the crop is cut from the scan as it was, and a wall on a skewed scan steps by a pixel or two across it).
+    ``margin`` pixels next to the line go too, as on the page itself; a side flush with such a line gets it
+    back as its edge, as on the page (see :mod:`pipelineos.takeoff.flush`).
     """
     h, w = ink.shape
     lines = np.zeros_like(ink)
     for bridge, run in (((1, 3), (1, max(3, w - 2))), ((3, 1), (max(3, h - 2), 1))):
         bridged = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones(bridge, np.uint8), borderValue=0)
-        lines |= cv2.morphologyEx(bridged, cv2.MORPH_OPEN, np.ones(run, np.uint8), borderValue=0)
+        widened = cv2.dilate(bridged, np.ones(bridge[::-1], np.uint8))
+        lines |= cv2.morphologyEx(widened, cv2.MORPH_OPEN, np.ones(run, np.uint8), borderValue=0) & ink
     if margin:
         lines = cv2.dilate(lines, np.ones((2 * margin + 1, 2 * margin + 1), np.uint8))
     return ink & (1 - lines)
