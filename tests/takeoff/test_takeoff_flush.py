@@ -15,7 +15,7 @@ from pipelineos.samples.scan import ScanOptions, scan_sheet
 from pipelineos.takeoff import flush
 from pipelineos.takeoff.engine import analyze_page
 from pipelineos.takeoff.flush import restore_back_edges
-from pipelineos.takeoff.symbols.exemplars import exemplar_drawings
+from pipelineos.takeoff.symbols.exemplars import COARSE_EXTRA_PX, exemplar_drawings
 from pipelineos.takeoff.symbols.library import ZERO_SHOT_CLASSES
 
 REACH = 4
@@ -86,7 +86,7 @@ def test_an_exemplar_cut_by_a_wall_is_kept_with_and_without_its_back_edge(
     """Whether the wall hid enough of the bowl for the page to put the wall face back is a close call; the
     exemplar is kept both ways (first as the page would cut it), so its twins match either way."""
     drawings = exemplar_drawings(_urinal_crop(tmp_path / "urinal.png", centre_x))
-    assert len(drawings) == 2
+    assert len(drawings) == 2, "no stub runs to the wall: the bowl is not kept as a coarser page would leave it"
     right_edge = [float(d[:, -1].mean()) for d in drawings]
     assert right_edge[edged] > 0.7 and right_edge[1 - edged] < 0.4
 
@@ -105,7 +105,22 @@ def test_a_wall_stepped_by_skew_is_stripped_from_an_exemplar(tmp_path: Path) -> 
     cv2.circle(image, (65, 67), 20, 0, 2)
     cv2.imwrite(str(tmp_path / "shower.png"), image)
     for drawing in exemplar_drawings(tmp_path / "shower.png"):
-        assert drawing.shape == (98, 103)
+        assert drawing.shape[0] <= 98 and drawing.shape[1] == 103
+
+
+def test_a_stub_to_a_wall_is_also_kept_as_a_coarser_page_would_leave_it(tmp_path: Path) -> None:
+    """A hose bibb cut from a 300 DPI scan: its stub runs to the wall. The page, read at 150 DPI, erases the
+    wall's margin in its own pixels, and the stub comes out shorter than in the crop; so the exemplar is kept
+    both ways (the bibb on such a page had scored 0.60 against its own crop, 1.0 against the shorter one)."""
+    image = np.full((60, 80), 255, np.uint8)
+    image[:, :10] = 0
+    image[29:32, 10:30] = 0
+    cv2.rectangle(image, (30, 18), (48, 42), 0, 3)
+    cv2.circle(image, (56, 30), 6, 0, 3)
+    cv2.imwrite(str(tmp_path / "bibb.png"), image)
+    drawings = exemplar_drawings(tmp_path / "bibb.png")
+    assert [d.shape[1] for d in drawings] == [52, 52 - COARSE_EXTRA_PX]
+    assert all(d.shape[0] == 29 for d in drawings)
 
 
 def test_flush_water_heaters_on_a_scan_in_an_unseen_style(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

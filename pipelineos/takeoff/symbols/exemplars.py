@@ -16,6 +16,10 @@ from pipelineos.takeoff.templates import TemplateSet
 
 MIN_EXEMPLAR_PX = 8
 VECTOR_SUFFIXES = (".svg", ".pdf")
+COARSE_EXTRA_PX = 4
+"""A scanned exemplar whose stubs run to a wall is also kept as a page read at half its resolution would leave
+it: the page erases a wall with its margin in its own, coarser pixels, and a stub (a hose bibb's) comes out this
+much shorter there than in the user's crop, cut from the scan's own pixels (see :func:`_one_stub`)."""
 BORDERLINE_SPAN = 0.4
 """An exemplar's side flush with a cut wall whose ink spans this share of it (short of the page's
 :data:`~pipelineos.takeoff.flush.OPEN_SPAN`) is also kept closed by the wall face (see :func:`exemplar_drawings`);
@@ -119,14 +123,34 @@ def exemplar_drawings(path: Path) -> list[np.ndarray]:
     sizes = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
     sizes = np.where(central, sizes, -1.0) if central.any() else sizes
     pick = int(np.argmax(sizes))
+    picks = [(reading, pick) for reading in readings]
+    coarse = ink & (1 - cv2.dilate(ink - stripped, np.ones((3, 3), np.uint8), iterations=COARSE_EXTRA_PX))
+    if not vector and _one_stub(stripped, ink - stripped):
+        reading = extract_candidates(coarse, MIN_EXEMPLAR_PX, max(ink.shape) + 1, gap=2, erased=ink - coarse)
+        if len(reading):
+            picks.append((reading, int(np.argmax([_overlap(box, boxes[pick]) for box in reading.boxes]))))
     out: list[np.ndarray] = []
-    for reading in readings:
-        crop = reading.crops[pick]
-        trimmed = crop_to_ink(_trim_cut_tails(crop, reading.boxes[pick], ink.shape))
+    for reading, index in picks:
+        crop = reading.crops[index]
+        trimmed = crop_to_ink(_trim_cut_tails(crop, reading.boxes[index], ink.shape))
         drawing = trimmed if trimmed is not None else crop
         if not any(d.shape == drawing.shape and np.array_equal(d, drawing) for d in out):
             out.append(drawing)
     return out
+
+
+def _one_stub(stripped: np.ndarray, erased: np.ndarray) -> bool:
+    """Whether the ink left beside a stripped wall touches it in one line's end only (a stub run to the wall),
+    not in two or more (the sides of a symbol flush with the wall, whose back edge went with it, see
+    :mod:`flush`) nor along a stretch of it."""
+    touch = stripped & cv2.dilate(erased, np.ones((3, 3), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(touch, connectivity=8)
+    return bool(count == 2 and max(stats[1, cv2.CC_STAT_WIDTH], stats[1, cv2.CC_STAT_HEIGHT]) <= NARROW_PX + 2)
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Area shared by two boxes (x0, y0, x1, y1)."""
+    return float(max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1])))
 
 
 def load_exemplars(exemplars: dict[str, list[Path]] | None) -> TemplateSet:
