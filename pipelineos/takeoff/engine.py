@@ -101,7 +101,7 @@ def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: 
     result.sheet_number, result.sheet_title = layout.sheet_number, layout.sheet_title
     result.discipline, result.sheet_kind, result.schedule = layout.discipline, layout.kind, schedule
     result.regions = {k: [page.normalized(b) for b in v] for k, v in regions.items()}
-    found = recognize(page, user, schedule, regions, parse_plot_scale(page.words), unscaled)
+    found = recognize(page, user, schedule, regions, parse_plot_scale(page.words, read=not page.is_vector), unscaled)
     result.plot_scale = found.pt_per_in
     result.legend = found.legend if len(found.legend) else None
     dets = list(found.detections)

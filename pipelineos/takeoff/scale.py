@@ -8,6 +8,7 @@ confidence (a water closet is about 28 in long wherever it is drawn).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -50,30 +51,49 @@ as architectural scales are written."""
 _TYPICAL_IN = {cls: (lo * hi) ** 0.5 for cls, (lo, hi) in LONG_SIDE_IN.items()}
 
 
-def _imperial(match: re.Match[str]) -> float | None:
+ARCHITECTURAL_IN_PER_FT = (1 / 32, 1 / 16, 3 / 32, 1 / 8, 3 / 16, 1 / 4, 3 / 8, 1 / 2, 3 / 4, 1.0, 1.5, 3.0)
+"""The architect's scales (paper inches to the foot). A scanned note reading another (``2/16``, ``5/16``) is an
+OCR misreading of one of them, and is not taken as the sheet's scale."""
+
+
+def _architectural(whole: float, num: float, den: float) -> bool:
+    """Whether ``whole num/den`` inches is an architect's scale, written as one (``3/16``, not ``6/32``)."""
+    if den and math.gcd(int(num), int(den)) != 1:
+        return False
+    paper_in = whole + (num / den if den else num)
+    return any(abs(paper_in - known) < 1e-6 for known in ARCHITECTURAL_IN_PER_FT)
+
+
+def _imperial(match: re.Match[str], standard_only: bool = False) -> float | None:
     whole, num, den, feet, inches = match.groups()
     paper_in = float(num) / float(den) if den else float(num)
     paper_in += float(whole) if whole else 0.0
     building_in = float(feet) * 12 + (float(inches) if inches else 0.0)
     if paper_in <= 0 or building_in <= 0:
         return None
+    written = (float(whole or 0), float(num), float(den or 0))
+    if standard_only and building_in == 12 and not _architectural(*written):
+        return None
     return 72.0 * paper_in / building_in
 
 
-def parse_plot_scale(words: list[Word]) -> float | None:
+def parse_plot_scale(words: list[Word], read: bool = False) -> float | None:
     """Points of paper per building inch from the sheet's scale notes (the most frequent one), or None.
 
     A ``SCALE`` note whose inch and foot marks OCR lost still counts, read as a fraction of an inch to the foot.
+    Words ``read`` by OCR count only for the architect's scales (:data:`ARCHITECTURAL_IN_PER_FT`) when the note
+    is in inches to the foot; a drawing's text layer is taken as written.
     """
     found: Counter[float] = Counter()
     for _box, text in text_lines(words):
-        values = [v for v in map(_imperial, _IMPERIAL.finditer(text)) if v is not None and 0.05 <= v <= 12.0]
+        matches = _IMPERIAL.finditer(text)
+        values = [v for v in (_imperial(m, read) for m in matches) if v is not None and 0.05 <= v <= 12.0]
         for value in values:
             found[round(value, 4)] += 2 if "SCALE" in text.upper() else 1
         if "SCALE" in text.upper():
             for match in [] if values else _SCALE_NOTE.finditer(text.upper()):
                 whole, num, den = (float(g) if g else 0.0 for g in match.groups())
-                if den and 0 < num / den + whole <= 3:
+                if den and 0 < num / den + whole <= 3 and (not read or _architectural(whole, num, den)):
                     found[round(6.0 * (num / den + whole), 4)] += 1
             for match in _METRIC.finditer(text):
                 ratio = int(match.group(1))

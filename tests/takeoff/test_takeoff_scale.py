@@ -35,6 +35,16 @@ def test_scale_notes(note: str, pt_per_in: float | None) -> None:
     assert parse_plot_scale(_words(note)) == pt_per_in
 
 
+@pytest.mark.parametrize("note", ["SCALE: 2/16 = 1'-0", 'SCALE: 5/16" = 1\'-0"', "SCALE: 2/8 ="])
+def test_a_scale_read_by_ocr_is_one_an_architect_uses(note: str) -> None:
+    """No architect plots at 2/16" or 5/16" to the foot: read from a scan (a 3/16" note read as 2/16" put
+    every water closet of a sheet out of size), such a note is a misreading and gives no scale. Written in a
+    drawing's text layer, it is what the drafter chose."""
+    assert parse_plot_scale(_words(note), read=True) is None
+    assert parse_plot_scale(_words(note)) is not None
+    assert parse_plot_scale(_words("SCALE: 3/16 = 1'-0"), read=True) == 1.125
+
+
 def test_a_written_scale_outvotes_one_read_without_its_marks() -> None:
     words = _words('SCALE: 1/4" = 1\'-0"') + _words("SCALE: 1/8 = 1-0", line=4)
     assert parse_plot_scale(words) == 1.5
