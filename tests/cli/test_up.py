@@ -87,6 +87,7 @@ def in_groups(groups: set[int]) -> list[psutil.Process]:
 
 SERVICE = """
 import os, signal, subprocess, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
 stubborn = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(120)"
 same_group = subprocess.Popen([sys.executable, "-c", stubborn])
 own_session = subprocess.Popen([sys.executable, "-c", stubborn], start_new_session=True)
@@ -109,7 +110,10 @@ def test_stop_all_kills_grandchildren_that_outlive_their_parent(tmp_path: Path) 
         assert time.monotonic() - started < 10
         assert service.returncode is not None
         assert [alive(proc) for proc in grandchildren] == [False, False]
-        assert {p.pid for p in killed} == {p.pid for p in grandchildren}
+        # The grandchildren had to be killed; the service itself normally dies of SIGTERM, but on a loaded
+        # machine it may still be exiting at the deadline and be killed with them (seen once in a full run).
+        stubborn = {p.pid for p in grandchildren}
+        assert stubborn <= {p.pid for p in killed} <= {service.pid, *stubborn}
     finally:
         for proc in grandchildren:
             if alive(proc):
