@@ -74,8 +74,8 @@ def _sides(crop: np.ndarray, axis: int, min_run: int) -> tuple[tuple[int, int], 
     """
     span = extent(crop, axis)
     whole = (0, len(span))
-    narrow = _runs(span <= NARROW_PX, min_run)
-    narrow += [r for r in _runs(span <= NARROW_PX, min(min_run, GAPPED_RUN_PX)) if not span[r[0] : r[1]].all()]
+    shortest = min(min_run, GAPPED_RUN_PX)
+    narrow = [r for r in _runs(span <= NARROW_PX, shortest) if r[1] - r[0] >= min_run or not span[r[0] : r[1]].all()]
     runs = [r for r in narrow if (r[0] > 0 or r[1] < len(span)) and not _on_border(crop, axis, r)]
     if not runs:
         return whole, None

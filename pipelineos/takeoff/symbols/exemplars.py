@@ -9,6 +9,7 @@ import numpy as np
 import pymupdf
 from PIL import Image
 
+from pipelineos.takeoff.fusion import iou_matrix
 from pipelineos.takeoff.leaders import NARROW_PX, extent
 from pipelineos.takeoff.models import FIXTURE_CLASSES, TakeoffInputError
 from pipelineos.takeoff.raster import SCAN_WALL_MARGIN_PX, binarize, crop_to_ink, extract_candidates, flush_reach
@@ -106,9 +107,10 @@ def exemplar_drawings(path: Path) -> list[np.ndarray]:
     if ink.mean() > 0.6:
         ink = 1 - ink
     stripped = _strip_cut_lines(ink, 0 if vector else SCAN_WALL_MARGIN_PX)
+    erased = ink - stripped
     reach = flush_reach(vector)
     readings = [
-        extract_candidates(stripped, MIN_EXEMPLAR_PX, max(ink.shape) + 1, gap=2, erased=ink - stripped, **flush)
+        extract_candidates(stripped, MIN_EXEMPLAR_PX, max(ink.shape) + 1, gap=2, erased=erased, **flush)
         for flush in ({"flush_px": reach}, {}, {"flush_px": reach, "flush_span": BORDERLINE_SPAN})
     ]
     found = readings[1]
@@ -124,11 +126,11 @@ def exemplar_drawings(path: Path) -> list[np.ndarray]:
     sizes = np.where(central, sizes, -1.0) if central.any() else sizes
     pick = int(np.argmax(sizes))
     picks = [(reading, pick) for reading in readings]
-    coarse = ink & (1 - cv2.dilate(ink - stripped, np.ones((3, 3), np.uint8), iterations=COARSE_EXTRA_PX))
-    if not vector and _one_stub(stripped, ink - stripped):
+    if not vector and _one_stub(stripped, erased):
+        coarse = ink & (1 - cv2.dilate(erased, np.ones((3, 3), np.uint8), iterations=COARSE_EXTRA_PX))
         reading = extract_candidates(coarse, MIN_EXEMPLAR_PX, max(ink.shape) + 1, gap=2, erased=ink - coarse)
         if len(reading):
-            picks.append((reading, int(np.argmax([_overlap(box, boxes[pick]) for box in reading.boxes]))))
+            picks.append((reading, int(np.argmax(iou_matrix(np.vstack([boxes[pick], reading.boxes]))[0, 1:]))))
     out: list[np.ndarray] = []
     for reading, index in picks:
         crop = reading.crops[index]
@@ -146,11 +148,6 @@ def _one_stub(stripped: np.ndarray, erased: np.ndarray) -> bool:
     touch = stripped & cv2.dilate(erased, np.ones((3, 3), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(touch, connectivity=8)
     return bool(count == 2 and max(stats[1, cv2.CC_STAT_WIDTH], stats[1, cv2.CC_STAT_HEIGHT]) <= NARROW_PX + 2)
-
-
-def _overlap(a: np.ndarray, b: np.ndarray) -> float:
-    """Area shared by two boxes (x0, y0, x1, y1)."""
-    return float(max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1])))
 
 
 def load_exemplars(exemplars: dict[str, list[Path]] | None) -> TemplateSet:
