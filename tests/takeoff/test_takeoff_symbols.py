@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pymupdf
 import pytest
 
@@ -13,7 +15,7 @@ from pipelineos.samples.symbols import FIXED_PAPER_PT, FIXTURE_SYMBOLS, FURNITUR
 from pipelineos.takeoff.engine import analyze_page
 from pipelineos.takeoff.evaluation import score_sheet
 from pipelineos.takeoff.models import TakeoffInputError
-from pipelineos.takeoff.symbols.exemplars import load_exemplars
+from pipelineos.takeoff.symbols.exemplars import exemplar_drawings, load_exemplars
 from pipelineos.takeoff.symbols.library import ZERO_SHOT_CLASSES
 
 W, H = 2400.0, 2600.0
@@ -108,3 +110,28 @@ def test_blank_exemplar_is_refused(tmp_path: Path) -> None:
         load_exemplars({"water_closet": [tmp_path / "blank.pdf"]})
     with pytest.raises(TakeoffInputError, match="unknown fixture class"):
         load_exemplars({"sofa": [tmp_path / "blank.pdf"]})
+
+
+def _heater_crop(path: Path, light_on_dark: bool = False) -> Path:
+    """A user's crop of a small water heater from a blurred scan: a wall across the top, a box in a box with a
+    dot. The blur greys the gap between the boxes, so most of the crop reads as ink."""
+    image = np.full((30, 46), 250, np.uint8)
+    image[:3] = 100
+    image[4:27, 5:41] = 170
+    cv2.rectangle(image, (5, 4), (40, 26), 70, 2)
+    image[8:21, 11:34] = 225
+    cv2.rectangle(image, (11, 8), (33, 20), 90, 2)
+    cv2.circle(image, (22, 14), 2, 10, -1)
+    image = cv2.GaussianBlur(image, (3, 3), 0.8)
+    cv2.imwrite(str(path), 255 - image if light_on_dark else image)
+    return path
+
+
+@pytest.mark.parametrize("light_on_dark", [False, True])
+def test_a_crop_is_inverted_only_when_drawn_light_on_dark(tmp_path: Path, light_on_dark: bool) -> None:
+    """Whether a crop is light on dark is told by its edges, not by its share of ink: the heater's crop is
+    mostly grey ink and had been inverted, leaving two pairs of bars that matched room names on the page."""
+    for drawing in exemplar_drawings(_heater_crop(tmp_path / "heater.png", light_on_dark)):
+        h, w = drawing.shape
+        assert drawing[h // 2 - 2 : h // 2 + 2, w // 2 - 3 : w // 2 + 2].any(), "the heater's dot is ink"
+        assert w >= 34, "the whole heater (36 px wide) is the symbol, not the light inside its inner box"

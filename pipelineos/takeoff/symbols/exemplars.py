@@ -21,6 +21,9 @@ COARSE_EXTRA_PX = 4
 """A scanned exemplar whose stubs run to a wall is also kept as a page read at half its resolution would leave
 it: the page erases a wall with its margin in its own, coarser pixels, and a stub (a hose bibb's) comes out this
 much shorter there than in the user's crop, cut from the scan's own pixels (see :func:`_one_stub`)."""
+INVERTED_FRAME = 0.6
+"""A crop whose edges are mostly ink is drawn light on dark and is inverted. The share of ink inside does not
+tell: a small water heater on a blurred scan, rectangles in a rectangle, fills most of its crop with grey."""
 BORDERLINE_SPAN = 0.4
 """An exemplar's side flush with a cut wall whose ink spans this share of it (short of the page's
 :data:`~pipelineos.takeoff.flush.OPEN_SPAN`) is also kept closed by the wall face (see :func:`exemplar_drawings`);
@@ -104,7 +107,7 @@ def exemplar_drawings(path: Path) -> list[np.ndarray]:
     gray = _exemplar_gray(path)
     vector = path.suffix.lower() in VECTOR_SUFFIXES
     ink = binarize(gray, vector)
-    if ink.mean() > 0.6:
+    if _frame(ink).mean() > INVERTED_FRAME:
         ink = 1 - ink
     stripped = _strip_cut_lines(ink, 0 if vector else SCAN_WALL_MARGIN_PX)
     erased = ink - stripped
@@ -139,6 +142,11 @@ def exemplar_drawings(path: Path) -> list[np.ndarray]:
         if not any(d.shape == drawing.shape and np.array_equal(d, drawing) for d in out):
             out.append(drawing)
     return out
+
+
+def _frame(ink: np.ndarray) -> np.ndarray:
+    """The pixels along the crop's four edges."""
+    return np.concatenate([ink[0], ink[-1], ink[1:-1, 0], ink[1:-1, -1]])
 
 
 def _one_stub(stripped: np.ndarray, erased: np.ndarray) -> bool:
