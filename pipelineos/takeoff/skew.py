@@ -7,6 +7,9 @@ import numpy as np
 
 Box = tuple[float, float, float, float]
 
+MIN_SKEW_DEG = 0.1
+"""Skew below this is left alone."""
+
 
 def estimate_skew(ink: np.ndarray, limit: float = 3.0) -> float:
     """Skew angle in degrees (projection-profile search), positive = counter-clockwise."""
@@ -25,14 +28,18 @@ def estimate_skew(ink: np.ndarray, limit: float = 3.0) -> float:
     return float(max(fine, key=sharpness))
 
 
-def rotate(image: np.ndarray, angle: float, border: int, smooth: bool = False) -> np.ndarray:
+def rotate(image: np.ndarray, angle: float, border: int | None, smooth: bool = False) -> np.ndarray:
     """Rotate about the centre by ``angle`` degrees (counter-clockwise), keeping the size.
 
-    ``smooth`` interpolates (for grayscale); otherwise pixels are copied as they are (binary masks).
+    Corners turned in from outside take ``border``, or the nearest edge pixel when it is None (a crop whose
+    walls must still run to its edges). ``smooth`` interpolates (for grayscale); otherwise pixels are copied
+    as they are (binary masks).
     """
     h, w = image.shape
     rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     flags = cv2.INTER_LINEAR if smooth else cv2.INTER_NEAREST
+    if border is None:
+        return cv2.warpAffine(image, rot, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE)
     return cv2.warpAffine(image, rot, (w, h), flags=flags, borderValue=border)
 
 

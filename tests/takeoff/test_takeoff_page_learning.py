@@ -118,6 +118,15 @@ def test_exemplar_loses_a_leader_cut_by_the_users_box(tmp_path: Path) -> None:
     assert inside.shape[1] >= 50, "a stem wholly inside the box is part of the symbol"
 
 
+def test_noise_beside_a_leader_does_not_keep_it(tmp_path: Path) -> None:
+    """Scan noise: specks in the rows the leader crosses, which had made them wider than a line."""
+    path = _exemplar(tmp_path / "cut.png", stub_to_border=True)
+    ink = np.asarray(Image.open(path)).copy()
+    ink[50:52, 8:10] = ink[28:30, 5:7] = 0
+    Image.fromarray(ink).save(path)
+    assert abs(exemplar_ink(path).shape[1] - 41) <= 2, "the leader running out of the box is not the symbol"
+
+
 def test_exemplar_keeps_the_tip_its_leader_leaves_from(tmp_path: Path) -> None:
     """A hose bibb's triangle narrows to the tip its leader is drawn from: the leader goes, the tip stays."""
     ink = np.zeros((60, 66), np.uint8)

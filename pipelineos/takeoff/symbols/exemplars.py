@@ -13,6 +13,7 @@ from pipelineos.takeoff.fusion import iou_matrix
 from pipelineos.takeoff.leaders import NARROW_PX, extent
 from pipelineos.takeoff.models import FIXTURE_CLASSES, TakeoffInputError
 from pipelineos.takeoff.raster import SCAN_WALL_MARGIN_PX, binarize, crop_to_ink, extract_candidates, flush_reach
+from pipelineos.takeoff.skew import MIN_SKEW_DEG, estimate_skew, rotate
 from pipelineos.takeoff.templates import TemplateSet
 
 MIN_EXEMPLAR_PX = 8
@@ -24,6 +25,8 @@ much shorter there than in the user's crop, cut from the scan's own pixels (see 
 INVERTED_FRAME = 0.6
 """A crop whose edges are mostly ink is drawn light on dark and is inverted. The share of ink inside does not
 tell: a small water heater on a blurred scan, rectangles in a rectangle, fills most of its crop with grey."""
+SPECK_PX = 4
+"""Pieces of ink this small in a scanned crop are noise."""
 BORDERLINE_SPAN = 0.4
 """An exemplar's side flush with a cut wall whose ink spans this share of it (short of the page's
 :data:`~pipelineos.takeoff.flush.OPEN_SPAN`) is also kept closed by the wall face (see :func:`exemplar_drawings`);
@@ -72,11 +75,12 @@ def _trim_cut_tails(crop: np.ndarray, box: np.ndarray, shape: tuple[int, ...]) -
     """Cut off thin lines the user's box cut through (a tag leader, a pipe): ink that runs out of the box is
     not the symbol. Only sides where the symbol's ink reaches the edge of the crop are trimmed, and only the
     rows (columns) there that hold nothing but a narrow line, no wider than the line where it leaves the box
-    (a hose bibb's tip, narrowing to the leader drawn from it, stays)."""
+    (a hose bibb's tip, narrowing to the leader drawn from it, stays). Scan noise does not count: a speck
+    beside a leader had kept the whole leader on a dishwasher, which then matched none of its twins."""
     h, w = shape[:2]
     x0, y0, x1, y1 = (int(v) for v in box)
     for axis, first, last in ((1, y0 <= 1, y1 >= h - 1), (0, x0 <= 1, x1 >= w - 1)):
-        span = extent(crop, axis)
+        span = extent(_without_specks(crop), axis)
         start, end = 0, len(span)
         limit = min(NARROW_PX, int(span[0]) + 1)
         while first and start < end and span[start] <= limit:
@@ -88,6 +92,14 @@ def _trim_cut_tails(crop: np.ndarray, box: np.ndarray, shape: tuple[int, ...]) -
             continue
         crop = crop[start:end] if axis == 1 else crop[:, start:end]
     return crop
+
+
+def _without_specks(crop: np.ndarray) -> np.ndarray:
+    """``crop`` without pieces of ink of at most SPECK_PX pixels (scan noise)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    keep = (stats[:, cv2.CC_STAT_AREA] > SPECK_PX).astype(np.uint8)
+    keep[0] = 0
+    return keep[labels]
 
 
 def exemplar_ink(path: Path) -> np.ndarray:
@@ -107,6 +119,10 @@ def exemplar_drawings(path: Path) -> list[np.ndarray]:
     gray = _exemplar_gray(path)
     vector = path.suffix.lower() in VECTOR_SUFFIXES
     ink = binarize(gray, vector)
+    if not vector:
+        skew = estimate_skew(ink)
+        if abs(skew) >= MIN_SKEW_DEG:
+            ink = binarize(rotate(gray, skew, None, smooth=True), False)
     if _frame(ink).mean() > INVERTED_FRAME:
         ink = 1 - ink
     stripped = _strip_cut_lines(ink, 0 if vector else SCAN_WALL_MARGIN_PX)

@@ -18,7 +18,7 @@ from pipelineos.takeoff.raster import (
     remove_long_lines,
 )
 from pipelineos.takeoff.schedule import class_from_text, normalize_tag
-from pipelineos.takeoff.skew import estimate_skew, rotate, unrotate_box
+from pipelineos.takeoff.skew import MIN_SKEW_DEG, estimate_skew, rotate, unrotate_box
 from pipelineos.takeoff.symbols.annotations import erase_annotations
 from pipelineos.takeoff.symbols.sharpen import sharpen, sharpen_scan
 from pipelineos.takeoff.templates import TemplateSet
@@ -78,7 +78,7 @@ def page_ink(page: LoadedPage) -> PageInk:
     skew = 0.0
     if not page.is_vector:
         skew = estimate_skew(ink)
-        if abs(skew) >= 0.1:
+        if abs(skew) >= MIN_SKEW_DEG:
             ink = binarize(rotate(page.gray, skew, 255, smooth=True), False)
         else:
             skew = 0.0
