@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
+from pipelineos.takeoff.inputs import LoadedPage
 from pipelineos.takeoff.matcher import Match
 from pipelineos.takeoff.scale import parse_plot_scale
 from pipelineos.takeoff.symbols.detect import scale_evidence
+from pipelineos.takeoff.symbols.search import prepare
 
 
 def _words(text: str, line: int = 1) -> list[tuple[float, float, float, float, str, int, int]]:
@@ -84,3 +88,46 @@ def test_legend_symbols_do_not_measure_the_scale() -> None:
     ]
     regions = {"legend": [(290.0, 290.0, 330.0, 330.0)]}
     assert scale_evidence(hits, boxes, {0}, regions) == [("lavatory", 20.0)]
+
+
+PX_PER_PT = 150 / 72
+THREE_EIGHTHS = 2.25
+"""3/8" = 1'-0", in points of paper per building inch."""
+
+
+def _prepared_boxes(draw: Callable[[np.ndarray, int, int], None]) -> list[tuple[int, ...]]:
+    """Candidate boxes (points) of a small clean page drawn by ``draw(gray, x0, y0)`` at 3/8" scale."""
+    gray = np.full((int(220 * PX_PER_PT), int(320 * PX_PER_PT)), 255, np.uint8)
+    draw(gray, int(40 * PX_PER_PT), int(40 * PX_PER_PT))
+    page = LoadedPage(0, gray.shape[1] / PX_PER_PT, gray.shape[0] / PX_PER_PT, True, gray, PX_PER_PT)
+    return [tuple(round(v) for v in box) for box in prepare(page, THREE_EIGHTHS).boxes_pt]
+
+
+def _inches(value: float) -> int:
+    return int(value * THREE_EIGHTHS * PX_PER_PT)
+
+
+def test_a_wall_run_between_two_doors_is_a_wall_at_a_large_scale() -> None:
+    """An 8 ft run of double wall between two doors, with a shower flush against it: the run is a wall (no
+    fixture has a straight side that long), so the shower is a candidate of its own, not part of the wall."""
+
+    def draw(gray: np.ndarray, x0: int, y0: int) -> None:
+        face = y0 + _inches(6)
+        cv2.line(gray, (x0, y0), (x0 + _inches(96), y0), 0, 2)
+        cv2.line(gray, (x0, face), (x0 + _inches(96), face), 0, 2)
+        sx, side = x0 + _inches(13), _inches(36)
+        cv2.rectangle(gray, (sx, face), (sx + side, face + side), 0, 2)
+        cv2.line(gray, (sx, face), (sx + side, face + side), 0, 1)
+        cv2.line(gray, (sx + side, face), (sx, face + side), 0, 1)
+
+    boxes = _prepared_boxes(draw)
+    assert len(boxes) == 1 and abs((boxes[0][2] - boxes[0][0]) - 36 * THREE_EIGHTHS) <= 3, boxes
+
+
+def test_a_six_foot_tub_is_not_taken_for_a_wall() -> None:
+    def draw(gray: np.ndarray, x0: int, y0: int) -> None:
+        cv2.rectangle(gray, (x0, y0), (x0 + _inches(72), y0 + _inches(36)), 0, 2)
+        cv2.rectangle(gray, (x0 + 8, y0 + 8), (x0 + _inches(72) - 8, y0 + _inches(36) - 8), 0, 1)
+
+    boxes = _prepared_boxes(draw)
+    assert len(boxes) == 1 and abs((boxes[0][2] - boxes[0][0]) - 72 * THREE_EIGHTHS) <= 3, boxes

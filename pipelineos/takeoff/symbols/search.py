@@ -29,8 +29,10 @@ LONG_LINE_PT = 120.0
 """Straight runs longer than this (points) are walls or borders, when the sheet's scale is unknown."""
 LEADER_TAIL_PT = 8.0
 """On scans, a run of rows holding only a thin line this long (points) is a tag leader, cut off its symbol."""
-LARGEST_FIXTURE_IN = 84.0
-"""Longer side of the largest plan symbol worth finding (a 7 ft tub or bed), in building inches."""
+LARGEST_FIXTURE_IN = 72.0
+"""Longer side of the largest plan symbol worth finding (a 6 ft tub or shower), in building inches. A straight
+run well beyond it is a wall: at 3/8" to the foot an 8 ft run of wall between two doors had been kept, and the
+shower standing against it was cut out with it."""
 LEGEND_COLUMN_MIN = 3
 """Labelled symbols in one column that make a legend anywhere on the sheet."""
 LABEL_GAP_PT = 72.0
