@@ -24,6 +24,7 @@ import numpy as np
 
 from pipelineos.takeoff.inputs import LoadedPage, Word
 from pipelineos.takeoff.layout import SHEET_RE, info_column
+from pipelineos.takeoff.schedule import VOCABULARY
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,9 @@ MIN_CONFIDENCE = 30.0
 """Tesseract word confidence (0–100) below which a short word is dropped: mostly symbol strokes read as letters."""
 MIN_CONFIDENCE_LONG = 5.0
 """The same for words of LONG_WORD letters or more: strokes are not read as long words, while real words in a
-title block (``FLOOR``, ``PLAN``) often come with a low confidence."""
+title block (``FLOOR``, ``PLAN``) often come with a low confidence. A fixture word (``DRAIN``, ``LAVATORY``) is
+kept at any confidence: strokes are not read as one, and a speck between two words of a legend label had left
+Tesseract sure of neither (``FLOOR.`` and ``DRAIN`` at 0), losing the legend's floor drain."""
 LONG_WORD = 4
 STRAY = "'‘’`\"|[]{}"
 """Characters a scan's specks and frame lines add at the ends of words."""
@@ -39,6 +42,8 @@ SYMBOL_HEIGHT_RATIO = 1.6
 """A "word" of at most three letters or digits, this many times taller than the page's typical word and not a
 sheet number, is a symbol Tesseract read as letters (a water closet as ``Oo`` or ``io)``): it is dropped, so the
 symbol is neither erased nor joined to its label."""
+PUNCTUATION = ".,:;-"
+"""Marks a speck beside a word is read as; a fixture word is recognised without them."""
 TESSERACT_CONFIG = "--psm 11"
 """Sparse text: legends and title blocks are scattered labels, not paragraphs; each label becomes its own line."""
 MISSING = (
@@ -78,7 +83,8 @@ def read_words(gray: np.ndarray, box_px: tuple[float, float, float, float], px_p
         text = raw.strip().strip(STRAY)
         confidence = float(data["conf"][i])
         long_word = sum(c.isalpha() for c in text) >= LONG_WORD
-        if not text or confidence < (MIN_CONFIDENCE_LONG if long_word else MIN_CONFIDENCE):
+        known = text.upper().strip(PUNCTUATION) in VOCABULARY
+        if not text or (confidence < (MIN_CONFIDENCE_LONG if long_word else MIN_CONFIDENCE) and not known):
             continue
         left, top = (ox + data["left"][i]) / px_per_pt, (oy + data["top"][i]) / px_per_pt
         right = left + data["width"][i] / px_per_pt

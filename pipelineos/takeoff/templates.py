@@ -23,6 +23,11 @@ ALL_BANDS = (1 << len(BANDS)) - 1
 DETAIL_RATIO = 1.3
 """A drawing keeps its detail at bands up to this many times its own size; beyond, it is only enlarged (a scanned
 legend symbol smaller than the plan's fixtures has lost the inner lines they still show)."""
+TOP_BAND_PX = 96
+"""The size a drawing is held to for showing the detail of the top band's candidates. That band holds every
+candidate from about 54 px up, most of them larger than its own 64 px (a water closet at 1/4" to the foot is
+85 px): a scanned legend's symbol 58 px long has lost the inner bowl and the tank those still show."""
+DETAIL_SIZES = (*BANDS[:-1], TOP_BAND_PX)
 NEGATIVE = "_negative"
 """Class-name prefix of non-fixture symbols (doors, beds, ranges …) kept to reject look-alikes."""
 
@@ -148,7 +153,7 @@ class TemplateSet:
         native = max(crop.shape)
         skeleton = thin(crop[None])[0]
         drawn: dict[bytes, tuple[np.ndarray, int]] = {}
-        detailed = sum(1 << i for i, size in enumerate(BANDS) if size <= DETAIL_RATIO * native)
+        detailed = sum(1 << i for i, size in enumerate(DETAIL_SIZES) if size <= DETAIL_RATIO * native)
         for i, size in enumerate(BANDS):
             band_ink = crop if size >= 0.9 * native else crop_to_ink(redraw(skeleton, size))
             if band_ink is not None:

@@ -15,8 +15,9 @@ from pipelineos.samples.symbols import HELD_OUT_STYLES
 from pipelineos.takeoff import ocr
 from pipelineos.takeoff.engine import analyze_page
 from pipelineos.takeoff.inputs import load_page
-from pipelineos.takeoff.layout import heading_regions
+from pipelineos.takeoff.layout import analyze_layout, heading_regions
 from pipelineos.takeoff.symbols.library import ZERO_SHOT_CLASSES
+from pipelineos.takeoff.symbols.search import legend_templates, prepare
 from pipelineos.takeoff.templates import BANDS, TemplateSet
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr is not installed")
@@ -85,6 +86,21 @@ def test_symbols_read_as_letters_are_dropped_but_sheet_numbers_kept() -> None:
     assert kept == ["WATER", "CLOSET", "URINAL", "P-1"]
 
 
+@needs_tesseract
+def test_fixture_words_are_kept_whatever_tesseract_s_confidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A speck between the two words of a legend label: Tesseract read ``FLOOR.`` and ``DRAIN`` at confidence 0,
+    and the legend's floor drain was lost with them (32 drains missed on an unseen-style scan). A stroke read as
+    a word at that confidence still goes."""
+    import pytesseract
+
+    read = {"text": ["FLOOR.", "DRAIN", "Oo", "PLAN"], "conf": [0, 0, 0, 0], "left": [10, 60, 120, 200]}
+    read |= {"top": [5] * 4, "width": [40] * 4, "height": [8] * 4, "block_num": [1] * 4, "par_num": [1] * 4}
+    read |= {"line_num": [1] * 4}
+    monkeypatch.setattr(pytesseract, "image_to_data", lambda *args, **kwargs: read)
+    words = ocr.read_words(np.full((40, 300), 255, np.uint8), (0, 0, 300, 40), 1.0)
+    assert [w[4] for w in words] == ["FLOOR.", "DRAIN"]
+
+
 def test_heading_regions_split_the_information_strip() -> None:
     lines = [
         ((510.0, 20.0, 600.0, 28.0), "PLUMBING FIXTURE SCHEDULE"),
@@ -108,6 +124,36 @@ def test_a_small_drawing_vouches_only_for_sizes_near_its_own() -> None:
     assert detailed == [b for b in BANDS if b <= 1.3 * 30]
     assert set(templates.bands) and max(BANDS) > 1.3 * 30
     assert any(bands >> (len(BANDS) - 1) & 1 for bands in templates.bands), "still matched at larger sizes"
+
+
+@pytest.mark.parametrize(("long_px", "shows_top"), [(58, False), (80, True)])
+def test_the_top_band_asks_for_a_drawing_as_large_as_its_candidates(long_px: int, shows_top: bool) -> None:
+    """The top band holds every candidate from about 54 px up. A scanned legend's water closet 58 px long has
+    lost the inner bowl and tank the plan's 85 px ones still show, so it does not vouch for them against the
+    library there; one 80 px long does."""
+    drawing = np.zeros((long_px, long_px // 2), np.uint8)
+    drawing[:, 0] = drawing[:, -1] = drawing[0] = drawing[-1] = 1
+    templates = TemplateSet()
+    assert templates.add_drawing("water_closet", drawing, "legend")
+    assert bool(templates.detail["water_closet"] >> (len(BANDS) - 1) & 1) is shows_top
+    assert templates.detail["water_closet"] & 1, "smaller sizes are shown in full"
+
+
+@needs_tesseract
+def test_a_scanned_pdf_s_legend_is_read_from_its_pixels(tmp_path: Path) -> None:
+    """A scanned PDF has a source file to render from, but rendering its image larger adds no detail: its
+    legend symbols are cut from the page's pixels like any scan's (they had been rendered 160 px long from a
+    44 px scan, and so vouched for every size against the library)."""
+    pdf = generate_sheet(
+        tmp_path / "P-206.pdf", sheet="P-206", seed=5, options=SheetOptions(style=HELD_OUT_STYLES[0], scale=0.25)
+    )
+    scan = scan_sheet(pdf, tmp_path / "P-206-scan", ScanOptions(dpi=150, skew_deg=0.3, noise=4.0, fmt="pdf"))
+    page = load_page(scan, 0)
+    page.words, _ = ocr.scan_words(page)
+    regions = analyze_layout(page).regions
+    legend, used = legend_templates(page, regions.get("legend", []), prepare(page))
+    assert len(used) >= 5, "the legend is read"
+    assert max(max(d[0].shape) for d in legend.drawings if d is not None) < 72
 
 
 @needs_tesseract

@@ -183,7 +183,8 @@ def legend_templates(
     """Exemplars read from the legend (``regions``, or a labelled column outside ``others``), and the
     candidates they came from.
 
-    On vector pages each legend symbol is re-rendered sharp; on scans its ink at page resolution is used.
+    On vector pages each legend symbol is re-rendered sharp; on scans (a scanned PDF included: rendering its
+    image larger adds no detail) its ink as the page's candidates are cut is used.
     """
     templates = TemplateSet()
     boxes = prepared.boxes_pt
@@ -192,7 +193,7 @@ def legend_templates(
     entries = _legend_entries(page, regions, boxes, others or [])
     pad = 1.0
     clips = [(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad) for b in (boxes[i] for i in entries)]
-    renders = render_clips(page, clips)
+    renders = render_clips(page, clips) if page.is_vector else []
     for k, (pick, cls) in enumerate(entries.items()):
         sharp = _sharp_ink(renders[k]) if renders else None
         templates.add_drawing(cls, sharp if sharp is not None else prepared.candidates.crops[pick], "legend")
