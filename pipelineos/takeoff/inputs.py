@@ -260,9 +260,10 @@ def render_clips(
 ) -> list[np.ndarray]:
     """Grayscale renders of small areas of a vector page (points), each with its longer side ``target_px``.
 
-    One display list serves every clip, so the page's content is interpreted once. Empty for raster pages.
+    One display list serves every clip, so the page's content is interpreted once. Empty for raster pages, a
+    scanned PDF's included: rendering its image larger adds no detail.
     """
-    if page.source is None or not boxes:
+    if not page.is_vector or page.source is None or not boxes:
         return []
     with pymupdf.open(page.source) as doc:
         content = doc[page.index].get_displaylist()

@@ -109,13 +109,13 @@ def _is_edge(part: np.ndarray, axis: int, min_run: int) -> bool:
     return bool(thin and cv2.connectedComponents(part.astype(np.uint8), connectivity=8)[0] == 2)
 
 
-def despeckle(crop: np.ndarray) -> np.ndarray:
-    """The crop without specks (blobs of at most SPECK_PX pixels): noise that lands beside a leader would
+def despeckle(crop: np.ndarray, speck_px: int = SPECK_PX) -> np.ndarray:
+    """The crop without specks (blobs of at most ``speck_px`` pixels): noise that lands beside a leader would
     otherwise break its run of narrow rows in pieces too short to read as a tail."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(crop.astype(np.uint8), connectivity=8)
     if count <= 2:
         return crop
-    keep = stats[:, cv2.CC_STAT_AREA] > SPECK_PX
+    keep = stats[:, cv2.CC_STAT_AREA] > speck_px
     keep[0] = False
     return (keep[labels] & (crop > 0)).astype(crop.dtype)
 

@@ -10,7 +10,7 @@ import pymupdf
 from PIL import Image
 
 from pipelineos.takeoff.fusion import iou_matrix
-from pipelineos.takeoff.leaders import NARROW_PX, extent
+from pipelineos.takeoff.leaders import NARROW_PX, despeckle, extent
 from pipelineos.takeoff.models import FIXTURE_CLASSES, TakeoffInputError
 from pipelineos.takeoff.raster import SCAN_WALL_MARGIN_PX, binarize, crop_to_ink, extract_candidates, flush_reach
 from pipelineos.takeoff.skew import MIN_SKEW_DEG, estimate_skew, rotate
@@ -80,7 +80,7 @@ def _trim_cut_tails(crop: np.ndarray, box: np.ndarray, shape: tuple[int, ...]) -
     h, w = shape[:2]
     x0, y0, x1, y1 = (int(v) for v in box)
     for axis, first, last in ((1, y0 <= 1, y1 >= h - 1), (0, x0 <= 1, x1 >= w - 1)):
-        span = extent(_without_specks(crop), axis)
+        span = extent(despeckle(crop, SPECK_PX), axis)
         start, end = 0, len(span)
         limit = min(NARROW_PX, int(span[0]) + 1)
         while first and start < end and span[start] <= limit:
@@ -92,14 +92,6 @@ def _trim_cut_tails(crop: np.ndarray, box: np.ndarray, shape: tuple[int, ...]) -
             continue
         crop = crop[start:end] if axis == 1 else crop[:, start:end]
     return crop
-
-
-def _without_specks(crop: np.ndarray) -> np.ndarray:
-    """``crop`` without pieces of ink of at most SPECK_PX pixels (scan noise)."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
-    keep = (stats[:, cv2.CC_STAT_AREA] > SPECK_PX).astype(np.uint8)
-    keep[0] = 0
-    return keep[labels]
 
 
 def exemplar_ink(path: Path) -> np.ndarray:

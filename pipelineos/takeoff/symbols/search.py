@@ -193,7 +193,7 @@ def legend_templates(
     entries = _legend_entries(page, regions, boxes, others or [])
     pad = 1.0
     clips = [(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad) for b in (boxes[i] for i in entries)]
-    renders = render_clips(page, clips) if page.is_vector else []
+    renders = render_clips(page, clips)
     for k, (pick, cls) in enumerate(entries.items()):
         sharp = _sharp_ink(renders[k]) if renders else None
         templates.add_drawing(cls, sharp if sharp is not None else prepared.candidates.crops[pick], "legend")
