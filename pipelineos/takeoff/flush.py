@@ -5,6 +5,11 @@ A water heater or a lavatory drawn against a wall shares its back edge with the 
 compared with. Where erased wall ink runs along nearly a whole side of a candidate within a few pixels of it,
 and the candidate's own ink beside it reaches both ends of that side (a box cut open there), the face of that
 wall nearest the candidate is its back edge: that line is added to the candidate's ink.
+
+That is a guess: a round urinal standing a hair off the wall, with a chord near its back, looks open towards
+the wall too, and with the wall's face added it matches no urinal. So the page keeps both readings of such a
+candidate (see ``both_readings`` in :func:`pipelineos.takeoff.raster.extract_candidates`) and the matcher
+keeps the better one.
 """
 
 from __future__ import annotations

@@ -35,9 +35,22 @@ class Candidates:
     """Per candidate, canvas pixels where erased long-line ink touched it (see :func:`erased_canvas`)."""
     drawn_px: np.ndarray | None = None
     """Longer side in pixels of the drawing each mask was made from, when it was re-rendered sharper."""
+    symbols: np.ndarray | None = None
+    """Per candidate, the symbol it is a reading of: two readings of one symbol share it (see the
+    ``both_readings`` of :func:`extract_candidates`); None when every candidate is a symbol of its own."""
 
     def __len__(self) -> int:
         return len(self.boxes)
+
+    def symbol_of(self, index: int) -> int:
+        """The symbol candidate ``index`` is a reading of."""
+        return index if self.symbols is None else int(self.symbols[index])
+
+    def readings(self, indices: set[int]) -> set[int]:
+        """``indices`` and every other reading of the same symbols."""
+        if self.symbols is None or not indices:
+            return set(indices)
+        return {int(i) for i in np.flatnonzero(np.isin(self.symbols, [self.symbols[i] for i in indices]))}
 
     @property
     def band_px(self) -> np.ndarray:
@@ -152,28 +165,38 @@ def extract_candidates(
     tail_px: int = 0,
     flush_px: int = 0,
     flush_span: float = OPEN_SPAN,
+    both_readings: bool = False,
 ) -> Candidates:
     """Group ink into symbol candidates: components (bridging gaps of ``gap`` px) merged by containment.
 
     ``erased`` is the long-line ink removed from ``ink`` beforehand; each candidate then records where that
     ink touched it. With ``tail_px``, leader tails that long are cut off (scans, see :mod:`leaders`); with
     ``flush_px``, a wall face that close along a whole side is put back as the candidate's edge where its ink spans
-    ``flush_span`` of that side (see :mod:`flush`).
+    ``flush_span`` of that side (see :mod:`flush`). With ``both_readings``, a candidate given an edge so is also
+    kept as it was, just before it: whether the face is its back edge or a wall it only stands near is left
+    to the matcher (the two overlap, and the better match of the two is kept).
     """
     out_boxes: list[tuple[int, int, int, int]] = []
     crops: list[np.ndarray] = []
-    masks: list[np.ndarray] = []
+    symbols: list[int] = []
     limits = (min_px, max_px, gap)
     for crop, origin in groups(ink, *limits):
-        for piece, (x0, y0) in untailed(crop, origin, tail_px, limits) if tail_px else [(crop, origin)]:
+        for piece, at in untailed(crop, origin, tail_px, limits) if tail_px else [(crop, origin)]:
+            readings = [(piece, at)]
             if flush_px and erased is not None:
-                piece, (x0, y0) = restore_back_edges(piece, (x0, y0), erased, flush_px, flush_span)
-            out_boxes.append((x0, y0, x0 + piece.shape[1], y0 + piece.shape[0]))
-            crops.append(piece)
-            masks.append(normalize_mask(piece))
+                edged = restore_back_edges(piece, at, erased, flush_px, flush_span)
+                readings = [*readings, edged] if both_readings and edged[0].shape != piece.shape else [edged]
+            first = len(out_boxes)
+            for drawn, (x0, y0) in readings:
+                out_boxes.append((x0, y0, x0 + drawn.shape[1], y0 + drawn.shape[0]))
+                crops.append(drawn)
+                symbols.append(first)
     if not out_boxes:
         return _no_candidates()
     erased_masks = None
     if erased is not None:
         erased_masks = np.stack([erased_canvas(erased, box) for box in out_boxes])
-    return Candidates(np.array(out_boxes, dtype=np.float64), thin(np.stack(masks)), crops, erased_masks)
+    masks = thin(np.stack([normalize_mask(crop) for crop in crops]))
+    return Candidates(
+        np.array(out_boxes, dtype=np.float64), masks, crops, erased_masks, symbols=np.array(symbols, dtype=np.int64)
+    )

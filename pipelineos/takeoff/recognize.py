@@ -69,12 +69,16 @@ class _Tagged:
 def _tag_pass(
     page: LoadedPage, prepared: PreparedPage, schedule: list[ScheduleRow], regions: dict[str, list[Box]]
 ) -> _Tagged:
+    """Each written tag paired with its symbol. A tagged symbol lends its ink as an exemplar, in every reading
+    of it (with and without a wall face as its back edge: see
+    :attr:`pipelineos.takeoff.raster.Candidates.symbols`)."""
     boxes = prepared.boxes_pt
     eligible = np.array([not in_regions(_center(tuple(b)), regions) for b in boxes], dtype=bool)
     out = _Tagged()
     per_class: dict[str, int] = {}
     per_tag: dict[str, int] = {}
-    for hit in associate(find_tags(page.words, schedule, regions), boxes, eligible, page.lines):
+    tags = find_tags(page.words, schedule, regions)
+    for hit in associate(tags, boxes, eligible, page.lines, prepared.candidates.symbols):
         box = tuple(boxes[hit.candidate]) if hit.candidate is not None else hit.box
         if hit.candidate is not None:
             out.sizes.append((hit.fixture_class, max(box[2] - box[0], box[3] - box[1])))
@@ -84,7 +88,8 @@ def _tag_pass(
             ):
                 per_tag[hit.tag] = per_tag.get(hit.tag, 0) + 1
                 per_class[hit.fixture_class] = per_class.get(hit.fixture_class, 0) + 1
-                out.templates.add_drawing(hit.fixture_class, prepared.candidates.crops[hit.candidate], "tagged")
+                for reading in sorted(prepared.candidates.readings({hit.candidate})):
+                    out.templates.add_drawing(hit.fixture_class, prepared.candidates.crops[reading], "tagged")
         confidence = 0.9 if hit.candidate is not None else 0.7
         out.detections.append(
             Detection(hit.fixture_class, page.normalized(box), confidence, "text_tag", page.index, hit.tag)

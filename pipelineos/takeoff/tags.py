@@ -62,11 +62,17 @@ def leaders_of(box: Box, lines: list[Segment]) -> list[Segment]:
 
 
 def associate(
-    tags: list[tuple], boxes_pt: np.ndarray, eligible: np.ndarray, lines: list[Segment] | None = None
+    tags: list[tuple],
+    boxes_pt: np.ndarray,
+    eligible: np.ndarray,
+    lines: list[Segment] | None = None,
+    symbols: np.ndarray | None = None,
 ) -> list[TagHit]:
     """Pair each tag with the symbol it labels: the one its leader line points at, else the nearest one.
 
-    Greedy over all (tag, candidate) pairs by distance; a leader's target counts as distance zero.
+    Greedy over all (tag, candidate) pairs by distance; a leader's target counts as distance zero. Candidates
+    that are readings of one symbol (``symbols``, see :attr:`pipelineos.takeoff.raster.Candidates.symbols`)
+    are taken together: a tag next to a lavatory must not take its second reading.
     """
     pairs: list[tuple[float, int, int]] = []
     for t, (_tag, _cls, box) in enumerate(tags):
@@ -81,7 +87,8 @@ def associate(
     chosen: dict[int, int] = {}
     used: set[int] = set()
     for _gap, t, c in pairs:
-        if t not in chosen and c not in used:
+        symbol = c if symbols is None else int(symbols[c])
+        if t not in chosen and symbol not in used:
             chosen[t] = c
-            used.add(c)
+            used.add(symbol)
     return [TagHit(tag, cls, box, chosen.get(t)) for t, (tag, cls, box) in enumerate(tags)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -15,8 +16,11 @@ from pipelineos.samples.scan import ScanOptions, scan_sheet
 from pipelineos.takeoff import flush
 from pipelineos.takeoff.engine import analyze_page
 from pipelineos.takeoff.flush import restore_back_edges
+from pipelineos.takeoff.raster import Candidates, extract_candidates
+from pipelineos.takeoff.symbols import search
 from pipelineos.takeoff.symbols.exemplars import COARSE_EXTRA_PX, exemplar_drawings
 from pipelineos.takeoff.symbols.library import ZERO_SHOT_CLASSES
+from pipelineos.takeoff.tags import associate
 
 REACH = 4
 
@@ -150,3 +154,60 @@ def test_a_crop_from_a_skewed_scan_is_turned_straight_before_its_wall_is_strippe
     cv2.imwrite(str(tmp_path / "shower.png"), turned[100:395, 102:398])
     for drawing in exemplar_drawings(tmp_path / "shower.png"):
         assert max(drawing.shape) <= 245, "the shower alone: 240 px square, no wedge of wall above it"
+
+
+def _bowl_near_wall(gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """A page's kept and erased ink: a round urinal (rim, a chord near its back, a drain) ``gap`` px below a
+    wall face that was erased."""
+    kept = np.zeros((120, 120), np.uint8)
+    cv2.ellipse(kept, (60, 20 + gap + 14), (16, 14), 0, 0, 360, 1, 2)
+    kept[20 + gap + 2 : 20 + gap + 4, 47:74] = 1
+    cv2.circle(kept, (60, 20 + gap + 17), 3, 1, 1)
+    return kept, _page_with_wall(20)
+
+
+def test_a_symbol_given_a_back_edge_is_also_kept_as_it_was() -> None:
+    """The chord near the bowl's back spans the side facing the wall, so the wall's face is put back as its
+    edge; whether that face is the urinal's back or only a wall it stands near is the matcher's call, so both
+    readings are candidates, of one symbol."""
+    kept, erased = _bowl_near_wall(2)
+    both = extract_candidates(kept, 8, 100, erased=erased, flush_px=REACH, both_readings=True)
+    assert len(both) == 2 and list(both.symbols) == [0, 0]
+    heights = sorted(int(b[3] - b[1]) for b in both.boxes)
+    assert heights[1] - heights[0] == 2, "one reading reaches the wall face, 2 px above the rim"
+    assert both.readings({1}) == {0, 1}
+    assert len(extract_candidates(kept, 8, 100, erased=erased, flush_px=REACH)) == 1
+
+
+def test_a_tag_does_not_take_the_second_reading_of_a_symbol_another_tag_took() -> None:
+    """Two readings of a lavatory lie nearer a floor drain's tag than the drain does; the lavatory's tag takes
+    one, and the drain's tag must take the drain, not the lavatory's other reading (whose ink then became
+    the drawing's 'floor drain' and every lavatory matched it)."""
+    boxes = np.array([[100, 100, 120, 116], [100, 98, 120, 116], [150, 100, 158, 108]], dtype=np.float64)
+    tags = [("LAV-1", "lavatory", (90, 118, 100, 124)), ("FD-1", "floor_drain", (122, 118, 132, 124))]
+    eligible = np.ones(3, dtype=bool)
+    hits = associate(tags, boxes, eligible, symbols=np.array([0, 0, 2]))
+    assert [h.candidate for h in hits][1] == 2
+    assert associate(tags, boxes, eligible)[1].candidate != 2, "without knowing the readings, the drain's tag errs"
+
+
+def test_urinals_standing_near_a_double_wall_on_a_scan_are_found_zero_shot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round urinals a hair off the inner face of a double wall, scanned: the chord at each bowl's back spans
+    the side facing the wall, so the face was put back as an edge the library's urinal does not have, and
+    none of them was found. Read both ways, the bare bowl matches."""
+    options = SheetOptions(style="modern", scale=0.125, conventions=Conventions(walls="double"))
+    pdf = generate_sheet(tmp_path / "P-205.pdf", sheet="P-205", seed=1011, options=options)
+    scanned = ScanOptions(dpi=200, skew_deg=0.04, jpeg_quality=48, fmt="jpeg")
+    scan = scan_sheet(pdf, tmp_path / "P-205-scan", scanned, seed=4)
+    found = score_page(analyze_page(scan, 0), scan, ZERO_SHOT_CLASSES)
+    assert found.tp["urinal"] >= 15 and not found.fn.get("urinal") and not found.fp.get("urinal"), found
+    single = search.extract_candidates
+
+    def one_reading(*args: Any, **kwargs: Any) -> Candidates:
+        return single(*args, **{**kwargs, "both_readings": False})
+
+    monkeypatch.setattr(search, "extract_candidates", one_reading)
+    lost = score_page(analyze_page(scan, 0), scan, ZERO_SHOT_CLASSES)
+    assert lost.fn.get("urinal", 0) >= 10, lost

@@ -104,7 +104,7 @@ def prepare(page: LoadedPage, pt_per_in: float | None = None, cleaned: PageInk |
     if tail:
         kept = cut_bridges(kept, tail)
     candidates = extract_candidates(
-        kept, MIN_SYMBOL_PT * p, largest * p, gap=1, erased=erased, tail_px=tail, flush_px=flush
+        kept, MIN_SYMBOL_PT * p, largest * p, gap=1, erased=erased, tail_px=tail, flush_px=flush, both_readings=True
     )
     if page.is_vector:
         sharpen(page, candidates)
@@ -184,7 +184,8 @@ def legend_templates(
     candidates they came from.
 
     On vector pages each legend symbol is re-rendered sharp; on scans (a scanned PDF included: rendering its
-    image larger adds no detail) its ink as the page's candidates are cut is used.
+    image larger adds no detail) its ink as the page's candidates are cut is used. The candidates returned
+    include every reading of a legend symbol (see :meth:`Candidates.readings`).
     """
     templates = TemplateSet()
     boxes = prepared.boxes_pt
@@ -197,4 +198,4 @@ def legend_templates(
     for k, (pick, cls) in enumerate(entries.items()):
         sharp = _sharp_ink(renders[k]) if renders else None
         templates.add_drawing(cls, sharp if sharp is not None else prepared.candidates.crops[pick], "legend")
-    return templates, set(entries)
+    return templates, prepared.candidates.readings(set(entries))
