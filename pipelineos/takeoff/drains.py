@@ -22,14 +22,28 @@ ROUND = 1.3
 """Longer side of the mark's box over its shorter side, at most: round, not a line's stub."""
 
 
+BODY_SHARE = 0.25
+"""Parts of a candidate at least this share of its longer side long are its body (outline, rim, arms); a drain
+lies within the box they span. Text run into a sofa's arm (a room name's digits) lies beside it, and its
+glyphs are drain-sized and round."""
+
+
 def has_drain(crop: np.ndarray) -> bool:
     """Whether a candidate's ink holds a drain mark: a part of its own, round (a dot or a ring) and drain-sized,
-    clear of the crop's border."""
+    within its body (see BODY_SHARE) and clear of the crop's border."""
     h, w = crop.shape
     count, _, stats, _ = cv2.connectedComponentsWithStats(crop.astype(np.uint8), connectivity=8)
     longest = max(h, w)
-    for x, y, bw, bh, _ in stats[1:count]:
+    parts = stats[1:count]
+    body = parts[np.maximum(parts[:, 2], parts[:, 3]) >= BODY_SHARE * longest]
+    if not len(body):
+        return False
+    left, top = body[:, 0].min(), body[:, 1].min()
+    right, bottom = (body[:, 0] + body[:, 2]).max(), (body[:, 1] + body[:, 3]).max()
+    for x, y, bw, bh, _ in parts:
         if x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue
+        if x < left or y < top or x + bw > right or y + bh > bottom:
             continue
         size = max(bw, bh)
         if size < MIN_DRAIN_PX or not DRAIN_SIZE[0] * longest <= size <= DRAIN_SIZE[1] * longest:

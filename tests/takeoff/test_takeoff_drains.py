@@ -53,6 +53,19 @@ def test_marks_that_are_no_drain() -> None:
     assert not has_drain(stub)
 
 
+def test_a_room_names_digits_run_into_a_sofa_are_no_drain() -> None:
+    """A room name ("OFFICE 141") printed over a sofa's arm on a scan: the last digit joins the arm, and the
+    ones before it, round and drain-sized, lie beside the sofa, not within it."""
+    crop = np.zeros((46, 112), np.uint8)
+    crop[:, 16:] = _sofa()
+    cv2.putText(crop, "14", (1, 30), cv2.FONT_HERSHEY_PLAIN, 0.8, 1, 1)
+    assert not has_drain(crop)
+    tub = np.zeros((48, 112), np.uint8)
+    tub[:, 16:] = _cad_tub("dot")
+    cv2.putText(tub, "14", (1, 30), cv2.FONT_HERSHEY_PLAIN, 0.8, 1, 1)
+    assert has_drain(tub)
+
+
 def test_a_drained_tub_is_not_vetoed_by_a_sofa() -> None:
     """The drawing's tub scores 0.81, the library's sofa 0.89: with a drain the tub stands, as a close call
     (its margin at most half the decision margin); without one the sofa vetoes it, and a sink never escapes."""
