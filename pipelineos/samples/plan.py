@@ -121,7 +121,8 @@ class PlanDrawer:
         self.line_width = rng.choice([0.5, 0.7, 0.9])
 
     def draw(self, area: tuple[float, float, float, float], dense: bool) -> PlanResult:
-        """Fill the area with a building of rooms."""
+        """Fill the area with a building of rooms, at least one of them with plumbing (at 1/2" to the foot a
+        sheet holds only a few rooms, and all of them could have been offices)."""
         ax0, ay0, ax1, ay1 = area
         rw, rd = ROOM_W_IN * self.scale, ROOM_D_IN * self.scale
         cols = max(1, min(int((ax1 - ax0) // rw), 9))
@@ -134,6 +135,8 @@ class PlanDrawer:
         for r in range(rows):
             for c in range(cols):
                 rooms.append((bx0 + c * rw, by0 + r * rd, self.rng.choice(names)))
+        if not any(name in ROOM_PROGRAMS for *_, name in rooms):
+            rooms[0] = (*rooms[0][:2], self.rng.choice(list(ROOM_PROGRAMS)))
         self._walls(rooms, (bx0, by0, bx0 + cols * rw, by0 + rows * rd), wall)
         self.inset = wall / 2 + (0.0 if self.conventions.flush else max(1.0, 1.5 * self.scale))
         for index, (x0, y0, name) in enumerate(rooms):

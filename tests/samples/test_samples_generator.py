@@ -10,6 +10,7 @@ import pytest
 
 from pipelineos.samples.draw import Placement, stroke, transform
 from pipelineos.samples.generator import SheetOptions, generate_plan_set, generate_sheet
+from pipelineos.samples.plan import Conventions
 from pipelineos.samples.scan import ScanOptions, scan_sheet
 from pipelineos.samples.symbols import FIXTURE_SYMBOLS, STYLES
 from pipelineos.takeoff.models import FIXTURE_CLASSES
@@ -56,6 +57,15 @@ def test_styles_and_scales(tmp_path: Path, style: str) -> None:
     truth = _truth(path)
     assert truth["style"] == style and truth["scale_in_per_ft"] == 0.5
     assert {r["where"] for r in truth["references"]} >= {"legend"}
+
+
+def test_a_sheet_of_few_rooms_still_has_plumbing(tmp_path: Path) -> None:
+    """At 1/2" to the foot a sheet holds a few rooms; with this seed all of them had been drawn as offices, and
+    the sheet (seed 29's corpus, scan 14) had failed to generate."""
+    options = SheetOptions(style="architect", scale=0.5, conventions=Conventions(flush=True, leaders=True))
+    path = generate_sheet(tmp_path / "P-214.pdf", sheet="P-214", seed=912, options=options)
+    truth = _truth(path)
+    assert truth["fixtures"] and {r["where"] for r in truth["references"]} >= {"legend"}
 
 
 def test_dense_sheet_has_over_100_fixtures(tmp_path: Path) -> None:
