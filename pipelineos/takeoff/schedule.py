@@ -103,8 +103,11 @@ def class_from_text(text: str) -> str | None:
 
 
 def _named(upper: str, keywords: tuple[tuple[str, str], ...]) -> str | None:
+    """The class of the first keyword ``upper`` names; the words of a keyword may be parted by any marks, not
+    only spaces (a speck between two words of a scanned legend label is read as ``FLOOR-DRAIN``)."""
     for keyword, cls in keywords:
-        if re.search(rf"(?<![A-Z0-9]){re.escape(keyword)}(?![A-Z0-9])", upper):
+        words = r"[^A-Z0-9]+".join(re.escape(word) for word in keyword.split(" "))
+        if re.search(rf"(?<![A-Z0-9]){words}(?![A-Z0-9])", upper):
             return cls
     return None
 

@@ -36,6 +36,8 @@ from pipelineos.takeoff.schedule import class_from_text, normalize_tag, parse_sc
         ("LAVAT0RY", "lavatory"),
         ("WATER HEATEA", "water_heater"),
         ("FL00R DRAIN", "floor_drain"),
+        ("FLOOR-DRAIN", "floor_drain"),  # a speck between the words of a scanned legend label
+        ("WATER.HEATER", "water_heater"),
         ("HEATED FLOOR", None),
         ("TUBE", None),
         ("CLOSET", None),
