@@ -42,10 +42,6 @@ class Candidates:
     def __len__(self) -> int:
         return len(self.boxes)
 
-    def symbol_of(self, index: int) -> int:
-        """The symbol candidate ``index`` is a reading of."""
-        return index if self.symbols is None else int(self.symbols[index])
-
     def readings(self, indices: set[int]) -> set[int]:
         """``indices`` and every other reading of the same symbols."""
         if self.symbols is None or not indices:
