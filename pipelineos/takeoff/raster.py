@@ -9,6 +9,7 @@ import numpy as np
 
 from pipelineos.takeoff.flush import OPEN_SPAN, restore_back_edges
 from pipelineos.takeoff.grouping import groups, untailed
+from pipelineos.takeoff.skew import MIN_SKEW_DEG, estimate_skew, rotate
 from pipelineos.takeoff.thinning import thin
 
 CANVAS = 40
@@ -78,6 +79,20 @@ def binarize(gray: np.ndarray, vector: bool) -> np.ndarray:
     step = 7 if min(gray.shape) > 200 else 1
     paper = float(np.percentile(gray[::step, ::step], 90))
     return (gray < min(200.0, paper - 45.0)).astype(np.uint8)
+
+
+def straightened(gray: np.ndarray, ink: np.ndarray, border: int | None) -> tuple[np.ndarray, float]:
+    """A scan's ``ink`` turned straight, and the skew it was turned by (0.0, the ink as it was, below
+    MIN_SKEW_DEG).
+
+    The ``gray`` image is turned and binarized again: a thin line of a 1-bit page turned pixel by pixel becomes
+    a staircase that no longer reads as one straight wall. ``border`` is what corners turned in from outside
+    take (see :func:`pipelineos.takeoff.skew.rotate`).
+    """
+    skew = estimate_skew(ink)
+    if abs(skew) < MIN_SKEW_DEG:
+        return ink, 0.0
+    return binarize(rotate(gray, skew, border, smooth=True), False), skew
 
 
 def remove_long_lines(ink: np.ndarray, length: int, margin: int = 0) -> np.ndarray:

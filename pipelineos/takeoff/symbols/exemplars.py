@@ -12,8 +12,14 @@ from PIL import Image
 from pipelineos.takeoff.fusion import iou_matrix
 from pipelineos.takeoff.leaders import NARROW_PX, despeckle, extent
 from pipelineos.takeoff.models import FIXTURE_CLASSES, TakeoffInputError
-from pipelineos.takeoff.raster import SCAN_WALL_MARGIN_PX, binarize, crop_to_ink, extract_candidates, flush_reach
-from pipelineos.takeoff.skew import MIN_SKEW_DEG, estimate_skew, rotate
+from pipelineos.takeoff.raster import (
+    SCAN_WALL_MARGIN_PX,
+    binarize,
+    crop_to_ink,
+    extract_candidates,
+    flush_reach,
+    straightened,
+)
 from pipelineos.takeoff.templates import TemplateSet
 
 MIN_EXEMPLAR_PX = 8
@@ -112,9 +118,7 @@ def exemplar_drawings(path: Path) -> list[np.ndarray]:
     vector = path.suffix.lower() in VECTOR_SUFFIXES
     ink = binarize(gray, vector)
     if not vector:
-        skew = estimate_skew(ink)
-        if abs(skew) >= MIN_SKEW_DEG:
-            ink = binarize(rotate(gray, skew, None, smooth=True), False)
+        ink, _ = straightened(gray, ink, None)
     if _frame(ink).mean() > INVERTED_FRAME:
         ink = 1 - ink
     stripped = _strip_cut_lines(ink, 0 if vector else SCAN_WALL_MARGIN_PX)

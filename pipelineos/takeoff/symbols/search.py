@@ -16,9 +16,10 @@ from pipelineos.takeoff.raster import (
     extract_candidates,
     flush_reach,
     remove_long_lines,
+    straightened,
 )
 from pipelineos.takeoff.schedule import class_from_text, normalize_tag
-from pipelineos.takeoff.skew import MIN_SKEW_DEG, estimate_skew, rotate, unrotate_box
+from pipelineos.takeoff.skew import unrotate_box
 from pipelineos.takeoff.symbols.annotations import erase_annotations
 from pipelineos.takeoff.symbols.sharpen import sharpen, sharpen_scan
 from pipelineos.takeoff.templates import TemplateSet
@@ -73,17 +74,12 @@ class PageInk:
 def page_ink(page: LoadedPage) -> PageInk:
     """Binarize, erase words and tag leaders (vector pages), and deskew (scans): what any scale starts from.
 
-    A scan is deskewed in gray and binarized again: a thin line of a 1-bit page turned pixel by pixel becomes
-    a staircase that no longer reads as one straight wall.
+    A scan is deskewed in gray and binarized again (see :func:`pipelineos.takeoff.raster.straightened`).
     """
     ink = erase_annotations(binarize(page.gray, page.is_vector), page)
     skew = 0.0
     if not page.is_vector:
-        skew = estimate_skew(ink)
-        if abs(skew) >= MIN_SKEW_DEG:
-            ink = binarize(rotate(page.gray, skew, 255, smooth=True), False)
-        else:
-            skew = 0.0
+        ink, skew = straightened(page.gray, ink, 255)
     return PageInk(ink, skew)
 
 
