@@ -26,6 +26,7 @@ from pipelineos.takeoff.inputs import LoadedPage, Word, load_page
 from pipelineos.takeoff.layout import Box, analyze_layout, in_regions
 from pipelineos.takeoff.models import Detection, DocumentTakeoff, PageTakeoff, TakeoffInputError
 from pipelineos.takeoff.ocr import scan_words
+from pipelineos.takeoff.quality import broken_lines_note
 from pipelineos.takeoff.recognize import recognize
 from pipelineos.takeoff.scale import parse_plot_scale
 from pipelineos.takeoff.schedule import parse_schedule, reconcile
@@ -89,6 +90,8 @@ def _read_while_preparing(page: LoadedPage) -> tuple[list[Word], str | None, tup
 
 def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: PageTakeoff) -> None:
     unscaled = None
+    if not page.is_vector and (warning := broken_lines_note(page.gray)):
+        result.notes.append(warning)
     if not page.is_vector and not page.words and get_settings().takeoff_ocr:
         page.words, note, unscaled = _read_while_preparing(page)
         if note:
