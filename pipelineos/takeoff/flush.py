@@ -23,24 +23,35 @@ OPEN_SPAN = 0.7
 there reach its corners, where a round symbol only touching the wall (a urinal's bowl) does not."""
 EDGE_SHARE = 0.9
 """Neither of the crop's two outermost rows on that side may hold ink along this share of it: such a row is the
-symbol's own edge, and the symbol only stands near the wall (an inner line there is shorter than the side)."""
+symbol's own edge, and the symbol only stands near the wall (an inner line there is shorter than the side).
+Where both readings are kept this is left to the matcher too (see :func:`restore_back_edges`)."""
 
 
 def restore_back_edges(
-    crop: np.ndarray, origin: tuple[int, int], erased: np.ndarray, reach: int, open_span: float = OPEN_SPAN
+    crop: np.ndarray,
+    origin: tuple[int, int],
+    erased: np.ndarray,
+    reach: int,
+    open_span: float = OPEN_SPAN,
+    also_bare: bool = False,
 ) -> tuple[np.ndarray, tuple[int, int]]:
     """``crop`` (at ``origin`` = (x, y) on the page) with the wall faces it is flush against added as its edges.
 
     ``erased`` is the page's erased wall ink; a face counts within ``reach`` pixels of the crop, on a side the
     crop's ink spans ``open_span`` of. Returns the new crop and its origin (the crop grows by the distance to
     the face).
+
+    With ``also_bare`` (the crop as it was is kept as well), a side whose outermost rows already hold a line is
+    given the face too: a box drawn inside a box (a water heater) at 150 DPI has its inner edge a pixel or two
+    from the outer one, and once the outer edge went with the wall the inner one is all that is left there,
+    looking like the symbol's own edge (see EDGE_SHARE).
     """
     x0, y0 = origin
     h, w = crop.shape
     edges: list[tuple[str, np.ndarray]] = []
     for side in ("top", "bottom", "left", "right"):
         depth = _face_depth(erased, x0, y0, w, h, side, reach)
-        if depth is not None and _open_towards(crop, side, reach, open_span):
+        if depth is not None and _open_towards(crop, side, reach, open_span, also_bare):
             edges.append((side, depth))
     if not edges:
         return crop, origin
@@ -61,11 +72,12 @@ def restore_back_edges(
     return grown, (x0 - left, y0 - top)
 
 
-def _open_towards(crop: np.ndarray, side: str, reach: int, open_span: float) -> bool:
-    """Whether the crop's ink within ``reach`` pixels of ``side`` spans ``open_span`` of that side's length."""
+def _open_towards(crop: np.ndarray, side: str, reach: int, open_span: float, also_bare: bool = False) -> bool:
+    """Whether the crop's ink within ``reach`` pixels of ``side`` spans ``open_span`` of that side's length (and,
+    unless ``also_bare``, no line along that side's outermost rows closes it)."""
     outward = {"top": crop, "bottom": crop[::-1], "left": crop.T, "right": crop[:, ::-1].T}[side]
     along = np.flatnonzero(outward[:reach].any(axis=0))
-    if not len(along) or outward[:2].mean(axis=1).max() >= EDGE_SHARE:
+    if not len(along) or (not also_bare and outward[:2].mean(axis=1).max() >= EDGE_SHARE):
         return False
     return bool((along[-1] - along[0] + 1) >= open_span * outward.shape[1])
 

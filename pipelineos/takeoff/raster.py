@@ -195,7 +195,7 @@ def extract_candidates(
         for piece, at in untailed(crop, origin, tail_px, limits) if tail_px else [(crop, origin)]:
             readings = [(piece, at)]
             if flush_px and erased is not None:
-                edged = restore_back_edges(piece, at, erased, flush_px, flush_span)
+                edged = restore_back_edges(piece, at, erased, flush_px, flush_span, both_readings)
                 readings = [*readings, edged] if both_readings and edged[0].shape != piece.shape else [edged]
             first = len(out_boxes)
             for drawn, (x0, y0) in readings:
