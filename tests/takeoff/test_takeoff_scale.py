@@ -8,12 +8,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from takeoff_helpers import score_page
 
+from pipelineos.samples import generator
+from pipelineos.takeoff.engine import analyze_page
 from pipelineos.takeoff.inputs import LoadedPage
 from pipelineos.takeoff.matcher import Match
 from pipelineos.takeoff.scale import parse_plot_scale
 from pipelineos.takeoff.symbols.detect import scale_evidence
-from pipelineos.takeoff.symbols.search import prepare
+from pipelineos.takeoff.symbols.search import MIN_SYMBOL_PT, prepare, symbol_limits
 
 
 def _words(text: str, line: int = 1) -> list[tuple[float, float, float, float, str, int, int]]:
@@ -25,6 +28,7 @@ def _words(text: str, line: int = 1) -> list[tuple[float, float, float, float, s
     ("note", "pt_per_in"),
     [
         ('SCALE: 1/4" = 1\'-0"', 1.5),
+        ('SCALE: 1/16" = 1\'-0"', 0.375),
         ('SCALE: 1 1/2" = 1\'-0"', 9.0),
         ("SCALE: 1:50", 1.44),
         ("SCALE: 1/2 = 1-0", 3.0),  # OCR lost the inch and foot marks
@@ -133,3 +137,30 @@ def test_a_six_foot_tub_is_not_taken_for_a_wall() -> None:
 
     boxes = _prepared_boxes(draw)
     assert len(boxes) == 1 and abs((boxes[0][2] - boxes[0][0]) - 72 * THREE_EIGHTHS) <= 3, boxes
+
+
+def test_fixtures_drawn_smaller_than_the_usual_least_symbol_are_candidates_at_a_small_scale() -> None:
+    """At 1/16" to the foot a small wall-hung urinal (12 by 16 in) is 4.5 by 6 points, below MIN_SYMBOL_PT: at
+    that scale the smallest candidate follows the smallest fixture down; with no scale known it does not."""
+    sixteenth = 1 / 16 / 12 * 72
+    gray = np.full((int(120 * PX_PER_PT), int(120 * PX_PER_PT)), 255, np.uint8)
+    x0, y0 = int(40 * PX_PER_PT), int(40 * PX_PER_PT)
+    cv2.ellipse(gray, (x0, y0), (int(6 * sixteenth * PX_PER_PT), int(8 * sixteenth * PX_PER_PT)), 0, 0, 360, 0, 1)
+    page = LoadedPage(0, gray.shape[1] / PX_PER_PT, gray.shape[0] / PX_PER_PT, True, gray, PX_PER_PT)
+    assert symbol_limits(sixteenth)[2] == pytest.approx(12 * sixteenth) and 12 * sixteenth < MIN_SYMBOL_PT
+    found = prepare(page, sixteenth).boxes_pt
+    assert len(found) == 1 and 5.5 <= found[0][3] - found[0][1] <= 7.0, found
+    assert not len(prepare(page, None).boxes_pt)
+    assert symbol_limits(0.75)[2] == MIN_SYMBOL_PT, "from 1/8 in to the foot up, nothing changes"
+
+
+def test_urinals_on_a_sheet_at_one_sixteenth_inch_to_the_foot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A vector sheet drawn at 1/16" to the foot (no tags): its round urinals, 6 points long, were never
+    candidates, and none of the 20 was found."""
+    monkeypatch.setitem(generator.SCALES, 0.0625, '1/16" = 1\'-0"')
+    options = generator.SheetOptions(style="modern", scale=0.0625, tag_ratio=0.0)
+    pdf = generator.generate_sheet(tmp_path / "P-101.pdf", sheet="P-101", seed=3, options=options)
+    page = analyze_page(pdf, 0)
+    assert page.plot_scale == pytest.approx(0.375)
+    found = score_page(page, pdf)
+    assert found.tp["urinal"] >= 15 and not found.fp.get("urinal"), found

@@ -25,6 +25,10 @@ from pipelineos.takeoff.symbols.sharpen import sharpen, sharpen_scan
 from pipelineos.takeoff.templates import TemplateSet
 
 MIN_SYMBOL_PT = 8.0
+SMALLEST_FIXTURE_IN = 12.0
+"""Longer side of the smallest plan symbol drawn to scale (a wall-hung urinal or a drinking fountain), in building
+inches: at 1/16" to the foot (a large building's overall plan, or a half-size print of a 1/8" set) it is
+4.5 points, below MIN_SYMBOL_PT, and the smallest candidate kept follows it down."""
 MAX_SYMBOL_PT = 200.0
 LONG_LINE_PT = 120.0
 """Straight runs longer than this (points) are walls or borders, when the sheet's scale is unknown."""
@@ -51,16 +55,18 @@ class PreparedPage:
     skew: float
 
 
-def symbol_limits(pt_per_in: float | None) -> tuple[float, float]:
-    """(longest straight run kept, largest candidate) in points: from the sheet's scale when known.
+def symbol_limits(pt_per_in: float | None) -> tuple[float, float, float]:
+    """(longest straight run kept, largest candidate, smallest candidate) in points: from the sheet's scale
+    when known.
 
     Anything straight and longer than the largest fixture is a wall; without a scale a middle value is used,
-    and the largest candidate is left generous.
+    and the largest candidate is left generous. The smallest candidate is MIN_SYMBOL_PT, or the smallest
+    fixture at a scale that draws it smaller (see SMALLEST_FIXTURE_IN).
     """
     if pt_per_in is None:
-        return LONG_LINE_PT, MAX_SYMBOL_PT
+        return LONG_LINE_PT, MAX_SYMBOL_PT, MIN_SYMBOL_PT
     largest = min(400.0, max(40.0, 1.25 * LARGEST_FIXTURE_IN * pt_per_in))
-    return largest, largest
+    return largest, largest, min(MIN_SYMBOL_PT, SMALLEST_FIXTURE_IN * pt_per_in)
 
 
 @dataclass
@@ -92,7 +98,7 @@ def prepare(page: LoadedPage, pt_per_in: float | None = None, cleaned: PageInk |
     cleaned = cleaned if cleaned is not None else page_ink(page)
     ink, skew = cleaned.ink, cleaned.skew
     p = page.px_per_pt
-    long_line, largest = symbol_limits(pt_per_in)
+    long_line, largest, smallest = symbol_limits(pt_per_in)
     kept = remove_long_lines(ink, max(20, int(long_line * p)), 0 if page.is_vector else SCAN_WALL_MARGIN_PX)
     tail = 0 if page.is_vector else round(LEADER_TAIL_PT * p)
     flush = flush_reach(page.is_vector)
@@ -100,7 +106,7 @@ def prepare(page: LoadedPage, pt_per_in: float | None = None, cleaned: PageInk |
     if tail:
         kept = cut_bridges(kept, tail)
     candidates = extract_candidates(
-        kept, MIN_SYMBOL_PT * p, largest * p, gap=1, erased=erased, tail_px=tail, flush_px=flush, both_readings=True
+        kept, smallest * p, largest * p, gap=1, erased=erased, tail_px=tail, flush_px=flush, both_readings=True
     )
     if page.is_vector:
         sharpen(page, candidates)
