@@ -40,9 +40,13 @@ def test_the_scans_own_pixels_are_kept_and_small_candidates_recut(fine_scan: Pat
 
 @pytest.fixture(scope="module")
 def jpeg_scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 1/8" per foot sheet with flush fixtures and leaders, scanned at 200 DPI, blurred, saved as a JPEG."""
+    """A 1/8" per foot sheet with flush fixtures and leaders, scanned at 200 DPI, blurred, saved as a JPEG.
+
+    Modern style: its round urinals and lavatories are rings within rings, which merge at 150 DPI. (The classic
+    style's sheet no longer shows the difference: its fixtures are matched at 150 DPI too since a box in a
+    box flush with a wall is also read with its back edge.)"""
     out = tmp_path_factory.mktemp("jpeg")
-    options = SheetOptions(style="classic", scale=0.125, tag_ratio=0.0, conventions=Conventions("solid", True, True))
+    options = SheetOptions(style="modern", scale=0.125, tag_ratio=0.0, conventions=Conventions("solid", True, True))
     pdf = generate_sheet(out / "P-302.pdf", sheet="P-302", seed=3, options=options)
     scan = ScanOptions(dpi=200, skew_deg=-0.41, blur=0.6, jpeg_quality=70, fmt="jpeg")
     return scan_sheet(pdf, out / "P-302-scan", scan)
