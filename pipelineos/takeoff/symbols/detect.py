@@ -37,6 +37,8 @@ PAGE_EXEMPLARS_PER_CLASS = 3
 PAGE_EXEMPLAR_SPREAD = 0.15
 """A match scoring this much less than the class's best candidate exemplar on the page is not taken: the
 page's instances of one fixture are one block, and a far weaker match is another symbol that merely leads."""
+SETTLING_LEAD = PAGE_EXEMPLAR_MARGIN
+"""The most of a match's lead that counts when two readings of one symbol are settled: a lead beyond doubt."""
 AGREEMENT_FLOOR = 0.55
 """Least score in both the drawing's and the library's templates for an agreed candidate to lend its ink."""
 
@@ -115,6 +117,27 @@ def _confidence(hit: Match, thresholds: dict[str, float]) -> float:
     return round(min(0.99, 0.55 + (hit.score - thresholds[hit.source]) + hit.margin), 3)
 
 
+def settle_readings(hits: list[Match], symbols: np.ndarray | None, thresholds: dict[str, float]) -> list[Match]:
+    """One match per symbol where two readings of it both matched (see :attr:`Candidates.symbols`): the one
+    that scores further above its source's threshold, plus its lead up to SETTLING_LEAD. A lead beyond that
+    says no more: a reading that drew the wall's face lends the symbol the look of another class, and may lead
+    that class by far more than the true reading leads its own."""
+    if symbols is None:
+        return hits
+    best: dict[int, Match] = {}
+    for hit in hits:
+        key = int(symbols[hit.index])
+        held = best.get(key)
+        if held is None or _settling(hit, thresholds) > _settling(held, thresholds):
+            best[key] = hit
+    kept = {id(hit) for hit in best.values()}
+    return [hit for hit in hits if id(hit) in kept]
+
+
+def _settling(hit: Match, thresholds: dict[str, float]) -> tuple[float, float]:
+    return (round(hit.score - thresholds[hit.source] + min(hit.margin, SETTLING_LEAD), 3), hit.margin)
+
+
 def detect_symbols(
     page: LoadedPage,
     prepared: PreparedPage,
@@ -146,7 +169,7 @@ def detect_symbols(
         matcher.extend(own)
         hits = matcher.decide(sizes if scale is not None else None, scale)
     found: list[Detection] = []
-    for hit in hits:
+    for hit in settle_readings(hits, candidates.symbols, thresholds):
         x0, y0, x1, y1 = (float(v) for v in prepared.boxes_pt[hit.index])
         if hit.index in skip or in_regions(_center(prepared.boxes_pt[hit.index]), regions):
             continue
