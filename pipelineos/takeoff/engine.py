@@ -22,10 +22,11 @@ from pipelineos.blueprints.processing.parallel import map_pages, worker_count
 from pipelineos.settings import get_settings
 from pipelineos.takeoff import inputs
 from pipelineos.takeoff.fusion import fuse
-from pipelineos.takeoff.inputs import LoadedPage, Word, load_page
+from pipelineos.takeoff.inputs import LoadedPage, load_page
 from pipelineos.takeoff.layout import Box, analyze_layout, in_regions
 from pipelineos.takeoff.models import Detection, DocumentTakeoff, PageTakeoff, TakeoffInputError
 from pipelineos.takeoff.ocr import scan_words
+from pipelineos.takeoff.pdfpage import Word
 from pipelineos.takeoff.quality import broken_lines_note
 from pipelineos.takeoff.recognize import recognize
 from pipelineos.takeoff.scale import parse_plot_scale

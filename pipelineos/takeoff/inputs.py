@@ -13,10 +13,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pymupdf
-from PIL import Image, ImageSequence
+from PIL import Image, ImageOps, ImageSequence
 
 from pipelineos.blueprints.filetypes import sniff_content_type
 from pipelineos.takeoff.models import TakeoffInputError
+from pipelineos.takeoff.pdfpage import Segment, Word, page_words, vector_items
 
 DEFAULT_MAX_PIXELS = 200_000_000
 MAX_PAGE_PT = 200 * 72.0
@@ -25,13 +26,6 @@ RASTER_DEFAULT_DPI = 150.0
 NATIVE_MAX_DPI = 300.0
 """Finest resolution a scan's own pixels are kept at for re-cutting small symbols."""
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/tiff")
-MIN_FRAME_PT = 40.0
-LEADER_MIN_PT = 4.0
-LEADER_MAX_PT = 120.0
-Segment = tuple[float, float, float, float]
-
-Word = tuple[float, float, float, float, str, int, int]
-"""x0, y0, x1, y1 (points), text, block number, line number."""
 
 
 def _kind(path: Path) -> str:
@@ -135,6 +129,8 @@ def page_count(path: Path) -> int:
 
 
 def _image_frame(path: Path, index: int, max_pixels: int) -> tuple[Image.Image, float]:
+    """Frame ``index`` in gray as a viewer shows it (a camera's or scanner's orientation tag applied), and its
+    resolution."""
     image = _open_image(path, max_pixels)
     frames = getattr(image, "n_frames", 1)
     if not 0 <= index < frames:
@@ -145,7 +141,7 @@ def _image_frame(path: Path, index: int, max_pixels: int) -> tuple[Image.Image, 
             dpi = frame.info.get("dpi", (RASTER_DEFAULT_DPI,))[0] or RASTER_DEFAULT_DPI
             dpi = float(dpi) if 50 <= float(dpi) <= 1200 else RASTER_DEFAULT_DPI
             try:
-                gray = frame.convert("L")
+                gray = ImageOps.exif_transpose(frame).convert("L")
             except Exception as exc:
                 raise TakeoffInputError(f"{path}, page {index + 1}: the image data is damaged ({exc}).") from exc
             return gray, dpi
@@ -180,23 +176,6 @@ def _render(path: Path, page: pymupdf.Page, dpi: float) -> np.ndarray:
     except Exception as exc:
         raise TakeoffInputError(f"{path}, page {page.number + 1}: cannot be rendered ({exc}).") from exc
     return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
-
-
-def _vector_items(page: pymupdf.Page) -> tuple[list[Segment], list[Segment]]:
-    """Rectangles big enough to frame a legend or schedule, and short straight lines (possible leaders)."""
-    frames: list[Segment] = []
-    lines: list[Segment] = []
-    for drawing in page.get_drawings():
-        for item in drawing["items"]:
-            if item[0] in ("re", "qu"):
-                rect = item[1] if item[0] == "re" else item[1].rect
-                if rect.width >= MIN_FRAME_PT and rect.height >= MIN_FRAME_PT:
-                    frames.append((rect.x0, rect.y0, rect.x1, rect.y1))
-            elif item[0] == "l":
-                a, b = item[1], item[2]
-                if LEADER_MIN_PT <= abs(b - a) <= LEADER_MAX_PT:
-                    lines.append((a.x, a.y, b.x, b.y))
-    return frames, lines
 
 
 def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedPage:
@@ -239,13 +218,13 @@ def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = D
         else:  # one render at the scan's own resolution serves both images
             size = (round(width_pt * zoom), round(height_pt * zoom))
             gray = np.asarray(cv2.resize(fine, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
-        words = [] if scan else [(w[0], w[1], w[2], w[3], w[4], w[5], w[6]) for w in page.get_text("words")]
+        words = [] if scan else page_words(page)
         loaded = LoadedPage(index, width_pt, height_pt, not scan, gray, gray.shape[1] / width_pt, words)
         loaded.native = fine
         if kind in ("application/pdf", "image/svg+xml"):
             loaded.source = path
         if not scan:
-            loaded.frames, loaded.lines = _vector_items(page)
+            loaded.frames, loaded.lines = vector_items(page)
         if kind == "image/vnd.dxf":
             from pipelineos.takeoff.cad import dxf_fixtures
 

@@ -22,8 +22,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipelineos.takeoff.inputs import LoadedPage, Word
+from pipelineos.takeoff.inputs import LoadedPage
 from pipelineos.takeoff.layout import SHEET_RE, info_column
+from pipelineos.takeoff.pdfpage import Word
 from pipelineos.takeoff.schedule import VOCABULARY
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from pipelineos.takeoff.inputs import Word
 from pipelineos.takeoff.models import Detection, ScheduleRow
+from pipelineos.takeoff.pdfpage import Word
 
 Box = tuple[float, float, float, float]
 CLASS_KEYWORDS: tuple[tuple[str, str], ...] = (

@@ -93,6 +93,7 @@ def render_page(path: str, index: int, dpi: int) -> RenderedPage:
     from PIL import Image
 
     from pipelineos.takeoff.inputs import render_page_png
+    from pipelineos.takeoff.pdfpage import page_words
 
     try:
         png = render_page_png(Path(path), index, dpi=dpi)
@@ -108,8 +109,7 @@ def render_page(path: str, index: int, dpi: int) -> RenderedPage:
                 page = doc[index]
                 width_pt, height_pt = page.rect.width, page.rect.height
                 found = [
-                    [round(w[0], 2), round(w[1], 2), round(w[2], 2), round(w[3], 2), w[4]]
-                    for w in page.get_text("words")
+                    [round(w[0], 2), round(w[1], 2), round(w[2], 2), round(w[3], 2), w[4]] for w in page_words(page)
                 ]
                 is_vector = bool(found) or not page.get_images()
                 payload = {"page_index": index, "width_pt": width_pt, "height_pt": height_pt, "words": found}

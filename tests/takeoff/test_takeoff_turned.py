@@ -1,0 +1,85 @@
+"""Sheets stored turned and shown upright: by a PDF page's ``/Rotate`` (common CAD output: a sheet plotted
+sideways on a portrait page) or by an image's orientation tag (a phone photo, some scanners).
+
+PyMuPDF renders such a page as displayed but gives its words and drawings unturned; the takeoff must read
+both in the displayed page, where the boxes it reports are drawn. An image is read as a viewer shows it.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pymupdf
+import pytest
+from PIL import Image
+from takeoff_helpers import f1, score_page
+
+from pipelineos.takeoff.engine import analyze_page
+from pipelineos.takeoff.inputs import load_page, render_page_png
+from pipelineos.takeoff.pdfpage import page_words, vector_items
+
+
+def _plot_sideways(source: Path, out: Path) -> Path:
+    """``source`` drawn a quarter turn on a portrait page whose ``/Rotate 90`` shows it as the original."""
+    with pymupdf.open(source) as src:
+        width, height = src[0].rect.width, src[0].rect.height
+        doc = pymupdf.open()
+        page = doc.new_page(width=height, height=width)
+        page.show_pdf_page(page.rect, src, 0, rotate=90)
+        page.set_rotation(90)
+        doc.save(out)
+        doc.close()
+    shutil.copy(source.with_name(f"{source.stem}.truth.json"), out.with_name(f"{out.stem}.truth.json"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def sideways(plan_set: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _plot_sideways(plan_set[0], tmp_path_factory.mktemp("turned") / "P-101-turned.pdf")
+
+
+def test_words_and_lines_are_read_where_the_page_shows_them(plan_set: list[Path], sideways: Path) -> None:
+    with pymupdf.open(plan_set[0]) as upright, pymupdf.open(sideways) as turned:
+        assert turned[0].rotation == 90 and turned[0].rect == upright[0].rect
+        a, b = page_words(upright[0]), page_words(turned[0])
+        assert [w[4] for w in a] == [w[4] for w in b]
+        assert max(abs(p - q) for u, v in zip(a, b, strict=True) for p, q in zip(u[:4], v[:4], strict=True)) < 0.5
+        (frames_a, lines_a), (frames_b, lines_b) = vector_items(upright[0]), vector_items(turned[0])
+        assert len(frames_a) == len(frames_b) and len(lines_a) == len(lines_b)
+        ends_a = {(round(min(x0, x1)), round(min(y0, y1))) for x0, y0, x1, y1 in lines_a}
+        ends_b = {(round(min(x0, x1)), round(min(y0, y1))) for x0, y0, x1, y1 in lines_b}
+        assert len(ends_a & ends_b) >= 0.95 * len(ends_a)
+
+
+def test_a_sheet_turned_by_its_page_counts_as_the_upright_one(sideways: Path) -> None:
+    page = analyze_page(sideways, 0)
+    score = score_page(page, sideways)
+    assert page.error is None and page.is_vector and page.sheet_number == "P-101"
+    assert score.exact, (score.fp, score.fn)
+    assert f1(score) >= 0.97
+    assert sum("text_tag" in d.methods for d in page.fixtures) >= 0.8 * len(page.fixtures)
+
+
+def test_an_image_is_read_the_way_its_orientation_tag_shows_it(scanned_sheet: Path, tmp_path: Path) -> None:
+    """A scan stored a quarter turn off, with EXIF orientation 6 (turn clockwise to show), is read upright."""
+    turned = tmp_path / "P-301-phone.jpg"
+    with Image.open(scanned_sheet) as scan:
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        scan.convert("L").rotate(90, expand=True).save(turned, quality=92, dpi=(200, 200), exif=exif)
+    shutil.copy(scanned_sheet.with_name(f"{scanned_sheet.stem}.truth.json"), turned.with_name("P-301-phone.truth.json"))
+    page = load_page(turned, 0)
+    assert page.gray.shape[1] > page.gray.shape[0] and page.width_pt > page.height_pt
+    with Image.open(scanned_sheet) as scan:
+        assert abs(page.width_pt - scan.width / 200 * 72) < 1
+    shown = render_page_png(turned, 0, dpi=50)
+    with Image.open(io.BytesIO(shown)) as png:
+        assert png.width > png.height
+    upright, sideways = (
+        score_page(analyze_page(scanned_sheet, 0), scanned_sheet),
+        score_page(analyze_page(turned, 0), turned),
+    )
+    assert f1(sideways) >= 0.9, (sideways.fp, sideways.fn)
+    assert abs(f1(sideways) - f1(upright)) < 0.03
