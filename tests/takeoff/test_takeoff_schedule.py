@@ -62,6 +62,19 @@ def test_tag_class_prefers_schedule() -> None:
     assert tag_class("WC-3", []) == "water_closet"
 
 
+@pytest.mark.parametrize(
+    ("tag", "fixture_class"),
+    [
+        ("EDF-1", "drinking_fountain"),
+        ("BF-2", "drinking_fountain"),
+        ("HWH-1", "water_heater"),
+        ("IWH-1", "water_heater"),
+    ],
+)
+def test_default_map_knows_electric_fountains_and_instantaneous_heaters(tag: str, fixture_class: str) -> None:
+    assert tag_class(tag, []) == fixture_class
+
+
 @pytest.mark.parametrize("sheet", [0, 1])
 def test_schedule_matches_truth(plan_set: list[Path], sheet: int) -> None:
     path = plan_set[sheet]
