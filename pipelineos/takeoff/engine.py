@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from pipelineos.takeoff.inputs import LoadedPage, load_page
 from pipelineos.takeoff.layout import Box, analyze_layout, in_regions
 from pipelineos.takeoff.models import Detection, DocumentTakeoff, PageTakeoff, TakeoffInputError
 from pipelineos.takeoff.ocr import scan_words
-from pipelineos.takeoff.pdfpage import Word
+from pipelineos.takeoff.pdfpage import Word, displayed_box
 from pipelineos.takeoff.quality import broken_lines_note
 from pipelineos.takeoff.recognize import recognize
 from pipelineos.takeoff.scale import parse_plot_scale
@@ -42,6 +43,12 @@ log = logging.getLogger(__name__)
 REDACT_PAD_PT = 6.0
 """Margin added around a detected title block before blanking it, so its frame stroke cannot bleed into the
 downscaled image either."""
+
+
+OUTLINED_NOTE = (
+    "no text layer (its lettering is drawn as lines, as SHX fonts plot): read as a scan, its title block, "
+    "legend and schedule by OCR; written tags in the plan are not read"
+)
 
 
 def _vision_pass(
@@ -93,6 +100,8 @@ def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: 
     unscaled = None
     if not page.is_vector and (warning := broken_lines_note(page.gray)):
         result.notes.append(warning)
+    if page.outlined:
+        result.notes.append(OUTLINED_NOTE)
     if not page.is_vector and not page.words and get_settings().takeoff_ocr:
         page.words, note, unscaled = _read_while_preparing(page)
         if note:
@@ -117,6 +126,15 @@ def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: 
         dets += _vision_pass(provider, page, regions, result)
     result.fixtures = fuse(dets, page_index=page.index)
     result.mismatches = reconcile(schedule, result.fixtures)
+
+
+def _as_displayed(result: PageTakeoff, turned: int) -> None:
+    """Boxes and size of a page read turned (see :attr:`LoadedPage.turned`) given back as the page is displayed."""
+    if turned % 180:
+        result.width_pt, result.height_pt = result.height_pt, result.width_pt
+    result.fixtures = [replace(det, bbox=displayed_box(det.bbox, turned)) for det in result.fixtures]
+    result.regions = {name: [displayed_box(b, turned) for b in boxes] for name, boxes in result.regions.items()}
+    result.notes.append(f"the sheet is displayed turned; it was read turned {turned}° clockwise to stand upright")
 
 
 def analyze_page(
@@ -146,6 +164,8 @@ def analyze_page(
     except Exception as exc:
         log.exception("takeoff failed on %s page %s", path, index + 1)
         result.error = f"{path}, page {index + 1}: analysis failed ({exc.__class__.__name__}: {exc})"
+    if page.turned:
+        _as_displayed(result, page.turned)
     result.seconds = round(time.perf_counter() - started, 3)
     return result
 

@@ -17,7 +17,7 @@ from PIL import Image, ImageOps, ImageSequence
 
 from pipelineos.blueprints.filetypes import sniff_content_type
 from pipelineos.takeoff.models import TakeoffInputError
-from pipelineos.takeoff.pdfpage import Segment, Word, page_words, vector_items
+from pipelineos.takeoff.pdfpage import Segment, Word, page_words, upright_turn, vector_items
 
 DEFAULT_MAX_PIXELS = 200_000_000
 MAX_PAGE_PT = 200 * 72.0
@@ -25,6 +25,8 @@ MIN_PAGE_PT = 72.0 * 0.5
 RASTER_DEFAULT_DPI = 150.0
 NATIVE_MAX_DPI = 300.0
 """Finest resolution a scan's own pixels are kept at for re-cutting small symbols."""
+OUTLINED_FINE_DPI = NATIVE_MAX_DPI
+"""The finer render of a page without a text layer, which is read as a scan (see ``LoadedPage.outlined``)."""
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/tiff")
 
 
@@ -61,6 +63,12 @@ class LoadedPage:
     source: Path | None = None
     native: np.ndarray | None = None
     """A scan's own pixels (up to NATIVE_MAX_DPI) when finer than ``gray``: small symbols are cut from them."""
+    outlined: bool = False
+    """A PDF page drawn without a text layer, its lettering plotted as lines (AutoCAD's SHX fonts do this):
+    read as a scan is, its information strip by OCR, from a render at OUTLINED_FINE_DPI."""
+    turned: int = 0
+    """Degrees the page was turned (clockwise, from how it is displayed) to read its lettering upright; the
+    page's size, pixels, words and lines are all of the turned page (see :func:`upright_turn`)."""
 
     def normalized(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         """A box in points as fractions of the page (0..1, origin top-left), clamped to the page."""
@@ -204,12 +212,17 @@ def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = D
         if not 0 <= index < doc.page_count:
             raise TakeoffInputError(f"{path}: page {index + 1} does not exist (the file has {doc.page_count}).")
         page = doc[index]
+        scan = kind == "application/pdf" and _pdf_page_is_scan(page)
+        turned = upright_turn(page) if kind == "application/pdf" and not scan else 0
+        if turned:
+            page.set_rotation((page.rotation + turned) % 360)
         width_pt, height_pt = page.rect.width, page.rect.height
         _check_size(path, index, width_pt, height_pt)
-        scan = kind == "application/pdf" and _pdf_page_is_scan(page)
+        words = [] if scan else page_words(page)
+        outlined = kind == "application/pdf" and not scan and not words
         zoom = dpi / 72.0
         _check_pixels(path, index, int(width_pt * zoom), int(height_pt * zoom), max_pixels)
-        own = _native_dpi(page, dpi) if scan else None
+        own = _native_dpi(page, dpi) if scan else OUTLINED_FINE_DPI if outlined else None
         if own is not None and (width_pt * own / 72) * (height_pt * own / 72) > max_pixels:
             own = None
         fine = _render(path, page, own) if own is not None else None
@@ -218,12 +231,12 @@ def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = D
         else:  # one render at the scan's own resolution serves both images
             size = (round(width_pt * zoom), round(height_pt * zoom))
             gray = np.asarray(cv2.resize(fine, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
-        words = [] if scan else page_words(page)
-        loaded = LoadedPage(index, width_pt, height_pt, not scan, gray, gray.shape[1] / width_pt, words)
-        loaded.native = fine
+        raster = scan or outlined
+        loaded = LoadedPage(index, width_pt, height_pt, not raster, gray, gray.shape[1] / width_pt, words)
+        loaded.native, loaded.outlined, loaded.turned = fine, outlined, turned
         if kind in ("application/pdf", "image/svg+xml"):
             loaded.source = path
-        if not scan:
+        if not raster:
             loaded.frames, loaded.lines = vector_items(page)
         if kind == "image/vnd.dxf":
             from pipelineos.takeoff.cad import dxf_fixtures
@@ -245,7 +258,10 @@ def render_clips(
     if not page.is_vector or page.source is None or not boxes:
         return []
     with pymupdf.open(page.source) as doc:
-        content = doc[page.index].get_displaylist()
+        shown = doc[page.index]
+        if page.turned:
+            shown.set_rotation((shown.rotation + page.turned) % 360)
+        content = shown.get_displaylist()
         out = []
         for x0, y0, x1, y1 in boxes:
             zoom = target_px / max(x1 - x0, y1 - y0, 1.0)

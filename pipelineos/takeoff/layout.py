@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from pipelineos.takeoff.inputs import LoadedPage, Word
+from pipelineos.takeoff.inputs import LoadedPage
+from pipelineos.takeoff.pdfpage import Word
 
 Box = tuple[float, float, float, float]
 SHEET_RE = re.compile(r"^(FP|FA|PL|[PMEASCLGIT])-?(\d{1,3}(?:\.\d{1,2})?[A-Z]?)$")

@@ -8,6 +8,8 @@ and pixels agree.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pymupdf
 
 MIN_FRAME_PT = 40.0
@@ -17,6 +19,46 @@ Segment = tuple[float, float, float, float]
 
 Word = tuple[float, float, float, float, str, int, int]
 """x0, y0, x1, y1 (points), text, block number, line number."""
+BBox = tuple[float, float, float, float]
+UPRIGHT_MIN_CHARS = 100
+"""Least lettering on a page for its direction to say which way up the sheet is."""
+UPRIGHT_SHARE = 0.6
+"""Share of the lettering that must run one way for the sheet to be turned to read it."""
+
+
+def upright_turn(page: pymupdf.Page) -> int:
+    """Degrees (clockwise) to turn the page as displayed so that most of its lettering reads left to right.
+
+    0 when it already does, or when the page has too little text to tell. A sheet plotted without its quarter
+    turn shows sideways in a viewer: its schedule and legend would read as columns of single letters, and its
+    tags as tall slivers."""
+    turn = page.rotation_matrix
+    chars: Counter[int | None] = Counter()
+    for block in page.get_text("dict")["blocks"]:
+        for line in block.get("lines", ()):
+            x, y = line["dir"]
+            dx, dy = x * turn.a + y * turn.c, x * turn.b + y * turn.d
+            way = 0 if dx > 0.9 else 270 if dy > 0.9 else 90 if dy < -0.9 else 180 if dx < -0.9 else None
+            chars[way] += sum(len(span["text"].strip()) for span in line["spans"])
+    total = sum(chars.values())
+    ways = [(n, way) for way, n in chars.items() if way is not None]
+    if total < UPRIGHT_MIN_CHARS or not ways:
+        return 0
+    n, way = max(ways)
+    return way if n >= UPRIGHT_SHARE * total else 0
+
+
+def displayed_box(box: BBox, turned: int) -> BBox:
+    """A box normalized to a page turned ``turned`` degrees clockwise (see :func:`upright_turn`), normalized to
+    the page as displayed."""
+    u0, v0, u1, v1 = box
+    if turned == 90:
+        return (v0, 1 - u1, v1, 1 - u0)
+    if turned == 180:
+        return (1 - u1, 1 - v1, 1 - u0, 1 - v0)
+    if turned == 270:
+        return (1 - v1, u0, 1 - v0, u1)
+    return box
 
 
 def page_words(page: pymupdf.Page) -> list[Word]:

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from pipelineos.takeoff.inputs import Word
 from pipelineos.takeoff.layout import text_lines
+from pipelineos.takeoff.pdfpage import Word
 
 LONG_SIDE_IN: dict[str, tuple[float, float]] = {
     "water_closet": (20.0, 36.0),

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipelineos.takeoff.inputs import Segment, Word
 from pipelineos.takeoff.layout import Box, in_regions
 from pipelineos.takeoff.models import ScheduleRow
+from pipelineos.takeoff.pdfpage import Segment, Word
 from pipelineos.takeoff.schedule import normalize_tag, tag_class
 
 MAX_LEADER_PT = 24.0

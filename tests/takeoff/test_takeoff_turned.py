@@ -8,6 +8,7 @@ both in the displayed page, where the boxes it reports are drawn. An image is re
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from takeoff_helpers import f1, score_page
 
 from pipelineos.takeoff.engine import analyze_page
 from pipelineos.takeoff.inputs import load_page, render_page_png
-from pipelineos.takeoff.pdfpage import page_words, vector_items
+from pipelineos.takeoff.pdfpage import displayed_box, page_words, upright_turn, vector_items
 
 
 def _plot_sideways(source: Path, out: Path) -> Path:
@@ -60,6 +61,45 @@ def test_a_sheet_turned_by_its_page_counts_as_the_upright_one(sideways: Path) ->
     assert score.exact, (score.fp, score.fn)
     assert f1(score) >= 0.97
     assert sum("text_tag" in d.methods for d in page.fixtures) >= 0.8 * len(page.fixtures)
+
+
+def _shown_turned(box: list[float], degrees: int) -> list[float]:
+    """A box on the upright sheet, where a viewer shows it on the sheet turned ``degrees`` clockwise."""
+    u0, v0, u1, v1 = box
+    if degrees == 90:
+        return [1 - v1, u0, 1 - v0, u1]
+    if degrees == 180:
+        return [1 - u1, 1 - v1, 1 - u0, 1 - v0]
+    return [v0, 1 - u1, v1, 1 - u0]
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_a_sheet_displayed_sideways_is_read_upright(plan_set: list[Path], tmp_path: Path, degrees: int) -> None:
+    """The page's ``/Rotate`` shows the upright sheet turned: its schedule and tags read as columns of letters.
+    It is read turned back, and its boxes are reported where the viewer shows them."""
+    shown = tmp_path / f"P-101-shown-{degrees}.pdf"
+    with pymupdf.open(plan_set[0]) as doc:
+        doc[0].set_rotation(degrees)
+        doc.save(shown)
+        assert upright_turn(doc[0]) == (360 - degrees) % 360
+    truth = json.loads(plan_set[0].with_name(f"{plan_set[0].stem}.truth.json").read_text())
+    for fixture in truth["fixtures"]:
+        fixture["bbox"] = _shown_turned(fixture["bbox"], degrees)
+    shown.with_name(f"{shown.stem}.truth.json").write_text(json.dumps(truth))
+    page = analyze_page(shown, 0)
+    assert page.sheet_number == "P-101" and len(page.schedule) >= 5
+    assert (page.width_pt > page.height_pt) == (degrees == 180)
+    score = score_page(page, shown)
+    assert score.exact and f1(score) >= 0.97, (score.fp, score.fn)
+    assert sum("text_tag" in d.methods for d in page.fixtures) >= 0.8 * len(page.fixtures)
+    assert any("turned" in note for note in page.notes)
+
+
+def test_boxes_read_turned_come_back_where_they_are_shown() -> None:
+    box = (0.1, 0.2, 0.3, 0.6)
+    for degrees in (90, 180, 270):
+        assert displayed_box(box, degrees) == pytest.approx(_shown_turned(list(box), (360 - degrees) % 360))
+    assert displayed_box(box, 0) == box
 
 
 def test_an_image_is_read_the_way_its_orientation_tag_shows_it(scanned_sheet: Path, tmp_path: Path) -> None:
