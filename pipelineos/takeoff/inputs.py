@@ -17,7 +17,7 @@ from PIL import Image, ImageOps, ImageSequence
 
 from pipelineos.blueprints.filetypes import sniff_content_type
 from pipelineos.takeoff.models import TakeoffInputError
-from pipelineos.takeoff.pdfpage import Segment, Word, page_words, upright_turn, vector_items
+from pipelineos.takeoff.pdfpage import Segment, Word, legible, page_words, upright_turn, vector_items
 
 DEFAULT_MAX_PIXELS = 200_000_000
 MAX_PAGE_PT = 200 * 72.0
@@ -64,8 +64,9 @@ class LoadedPage:
     native: np.ndarray | None = None
     """A scan's own pixels (up to NATIVE_MAX_DPI) when finer than ``gray``: small symbols are cut from them."""
     outlined: bool = False
-    """A PDF page drawn without a text layer, its lettering plotted as lines (AutoCAD's SHX fonts do this):
-    read as a scan is, its information strip by OCR, from a render at OUTLINED_FINE_DPI."""
+    """A PDF page without a legible text layer, its lettering plotted as lines (AutoCAD's SHX fonts do this) or
+    written in a font with no map to Unicode: read as a scan is, its information strip by OCR, from a render at
+    OUTLINED_FINE_DPI."""
     turned: int = 0
     """Degrees the page was turned (clockwise, from how it is displayed) to read its lettering upright; the
     page's size, pixels, words and lines are all of the turned page (see :func:`upright_turn`)."""
@@ -219,7 +220,8 @@ def load_page(path: Path, index: int, *, dpi: float = 150.0, max_pixels: int = D
         width_pt, height_pt = page.rect.width, page.rect.height
         _check_size(path, index, width_pt, height_pt)
         words = [] if scan else page_words(page)
-        outlined = kind == "application/pdf" and not scan and not words
+        outlined = kind == "application/pdf" and not scan and not legible(words)
+        words = [] if outlined else words
         zoom = dpi / 72.0
         _check_pixels(path, index, int(width_pt * zoom), int(height_pt * zoom), max_pixels)
         own = _native_dpi(page, dpi) if scan else OUTLINED_FINE_DPI if outlined else None

@@ -26,6 +26,13 @@ UPRIGHT_SHARE = 0.6
 """Share of the lettering that must run one way for the sheet to be turned to read it."""
 
 
+def legible(words: list[Word]) -> bool:
+    """Whether a text layer says anything: a font without a map to Unicode (some CAD exporters write such)
+    yields words of replacement characters, as good as none."""
+    text = "".join(word[4] for word in words)
+    return any(ch.isalnum() for ch in text) and text.count("\ufffd") < 0.5 * len(text)
+
+
 def upright_turn(page: pymupdf.Page) -> int:
     """Degrees (clockwise) to turn the page as displayed so that most of its lettering reads left to right.
 

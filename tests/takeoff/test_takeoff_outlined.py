@@ -17,6 +17,7 @@ from takeoff_helpers import f1, score_page
 from pipelineos.samples.generator import SheetOptions, generate_sheet
 from pipelineos.takeoff.engine import OUTLINED_NOTE, analyze_page
 from pipelineos.takeoff.inputs import load_page
+from pipelineos.takeoff.pdfpage import legible
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr is not installed")
 
@@ -61,3 +62,11 @@ def test_its_title_block_and_legend_are_read_and_its_fixtures_counted(outlined: 
     assert result.sheet_number == "P-104"
     score = score_page(result, outlined)
     assert f1(score) >= 0.95, (score.fp, score.fn)
+
+
+def test_a_text_layer_of_replacement_characters_is_no_text_layer() -> None:
+    """A font without a map to Unicode gives words of U+FFFD: the page is as good as outlined."""
+    assert legible([(0, 0, 9, 4, "WC-1", 0, 0)])
+    assert not legible([])
+    assert not legible([(0, 0, 9, 4, "\ufffd\ufffd-\ufffd", 0, 0), (0, 9, 9, 13, "\ufffd\ufffd\ufffd1", 0, 1)])
+    assert not legible([(0, 0, 9, 4, "--", 0, 0)])
