@@ -1,5 +1,6 @@
-"""Sheets stored turned and shown upright: by a PDF page's ``/Rotate`` (common CAD output: a sheet plotted
-sideways on a portrait page) or by an image's orientation tag (a phone photo, some scanners).
+"""Sheets stored turned: shown upright by a PDF page's ``/Rotate`` (common CAD output: a sheet plotted sideways
+on a portrait page) or by an image's orientation tag (a phone photo, some scanners); shown on their side (a
+page whose ``/Rotate`` turns an upright sheet, a scan saved as a portrait image).
 
 PyMuPDF renders such a page as displayed but gives its words and drawings unturned; the takeoff must read
 both in the displayed page, where the boxes it reports are drawn. An image is read as a viewer shows it.
@@ -12,6 +13,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pymupdf
 import pytest
 from PIL import Image
@@ -19,6 +21,7 @@ from takeoff_helpers import f1, score_page
 
 from pipelineos.takeoff.engine import analyze_page
 from pipelineos.takeoff.inputs import load_page, render_page_png
+from pipelineos.takeoff.orientation import scan_turn, text_joins
 from pipelineos.takeoff.pdfpage import displayed_box, page_words, upright_turn, vector_items
 
 
@@ -123,3 +126,38 @@ def test_an_image_is_read_the_way_its_orientation_tag_shows_it(scanned_sheet: Pa
     )
     assert f1(sideways) >= 0.9, (sideways.fp, sideways.fn)
     assert abs(f1(sideways) - f1(upright)) < 0.03
+
+
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr is not installed")
+
+
+@needs_tesseract
+def test_a_scan_saved_on_its_side_is_read_upright(scanned_sheet: Path, tmp_path: Path) -> None:
+    """The 1-bit scan saved as a portrait image, a quarter turn counter-clockwise: its lettering runs up the
+    page, its legend and title block are read a quarter turn clockwise, and its boxes land on the image."""
+    side = tmp_path / "P-301-side.tif"
+    with Image.open(scanned_sheet) as scan:
+        scan.rotate(90, expand=True).save(side, dpi=(200, 200))
+    truth = json.loads(scanned_sheet.with_name(f"{scanned_sheet.stem}.truth.json").read_text())
+    for fixture in truth["fixtures"]:
+        fixture["bbox"] = _shown_turned(fixture["bbox"], 270)
+    side.with_name("P-301-side.truth.json").write_text(json.dumps(truth))
+    page = analyze_page(side, 0)
+    upright = analyze_page(scanned_sheet, 0)
+    assert page.sheet_number == upright.sheet_number == "P-301"
+    assert page.height_pt > page.width_pt
+    assert any("turned 90°" in note for note in page.notes)
+    sideways, straight = score_page(page, side), score_page(upright, scanned_sheet)
+    assert f1(sideways) >= 0.9 and abs(f1(sideways) - f1(straight)) < 0.03, (sideways.fp, sideways.fn)
+
+
+@needs_tesseract
+def test_a_portrait_sheet_drawn_so_stays_as_it_is(scanned_sheet: Path) -> None:
+    """Part of the upright scan, cut as a portrait image: its lettering runs across, so it is not turned."""
+    gray = load_page(scanned_sheet, 0).gray
+    portrait = np.ascontiguousarray(gray[:, : int(0.4 * gray.shape[1])])
+    assert portrait.shape[0] > portrait.shape[1]
+    assert scan_turn(portrait) == 0
+    across, down = text_joins(portrait)
+    assert across > 2 * down
+    assert scan_turn(np.ascontiguousarray(np.rot90(gray))) == 90
