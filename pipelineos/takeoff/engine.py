@@ -27,7 +27,7 @@ from pipelineos.takeoff.inputs import LoadedPage, load_page
 from pipelineos.takeoff.layout import Box, analyze_layout, in_regions
 from pipelineos.takeoff.models import Detection, DocumentTakeoff, PageTakeoff, TakeoffInputError
 from pipelineos.takeoff.ocr import scan_words
-from pipelineos.takeoff.orientation import stand_upright
+from pipelineos.takeoff.orientation import stand_upright, upside_down
 from pipelineos.takeoff.pdfpage import Word, displayed_box
 from pipelineos.takeoff.quality import broken_lines_note
 from pipelineos.takeoff.recognize import recognize
@@ -99,14 +99,18 @@ def _read_while_preparing(page: LoadedPage) -> tuple[list[Word], str | None, tup
 
 def _analyze_loaded(page: LoadedPage, provider: Any, user: TemplateSet, result: PageTakeoff) -> None:
     unscaled = None
-    if not page.is_vector and stand_upright(page):
+    reading = not page.is_vector and not page.words and get_settings().takeoff_ocr
+    if reading and stand_upright(page):
         result.width_pt, result.height_pt = page.width_pt, page.height_pt
     if not page.is_vector and (warning := broken_lines_note(page.gray)):
         result.notes.append(warning)
     if page.outlined:
         result.notes.append(OUTLINED_NOTE)
-    if not page.is_vector and not page.words and get_settings().takeoff_ocr:
+    if reading:
         page.words, note, unscaled = _read_while_preparing(page)
+        if note is None and not page.turned and upside_down(page.gray, page.words):
+            stand_upright(page, 180)
+            page.words, note, unscaled = _read_while_preparing(page)
         if note:
             result.notes.append(note)
     layout = analyze_layout(page)

@@ -1,6 +1,7 @@
 """Which way up a scanned sheet stands, and standing it upright.
 
-A sheet scanned and saved as a portrait image lies on its side. Symbol search does not care (every template is
+A sheet scanned and saved as a portrait image lies on its side; one fed into the scanner the other way round
+stands on its head. Symbol search does not care (every template is
 tried in all eight turns and mirrors), but the information strip does: it is found as a column of lines down
 the sheet's right side (or a strip along its bottom), and Tesseract reads only upright lettering. Such a scan is
 therefore turned upright, read so, and its boxes given back as the image shows them (see
@@ -15,6 +16,7 @@ import numpy as np
 from pipelineos.takeoff.inputs import LoadedPage
 from pipelineos.takeoff.layout import SHEET_RE, info_column
 from pipelineos.takeoff.ocr import read_words, tesseract_available
+from pipelineos.takeoff.pdfpage import Word
 from pipelineos.takeoff.schedule import VOCABULARY
 
 MIN_KNOWN_WORDS = 3
@@ -33,13 +35,15 @@ def turned(gray: np.ndarray, degrees: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(gray, -(degrees // 90)))
 
 
-def _known_words(gray: np.ndarray) -> int:
-    """How many words of the image's information strip OCR reads as known words or a sheet number."""
-    column = info_column(gray)
-    if column is None:
-        return 0
-    words = read_words(gray, column[1], 1.0)
+def known_words(words: list[Word]) -> int:
+    """How many of the words are known words (fixture names, legend and schedule headings) or a sheet number."""
     return sum(w[4].upper() in VOCABULARY or bool(SHEET_RE.match(w[4].upper())) for w in words)
+
+
+def _known_words(gray: np.ndarray) -> int:
+    """:func:`known_words` of the image's information strip as OCR reads it."""
+    column = info_column(gray)
+    return 0 if column is None else known_words(read_words(gray, column[1], 1.0))
 
 
 def text_joins(gray: np.ndarray) -> tuple[int, int]:
@@ -81,14 +85,22 @@ def scan_turn(gray: np.ndarray) -> int:
     return degrees if known >= MIN_KNOWN_WORDS else 0
 
 
-def stand_upright(page: LoadedPage) -> int:
-    """Turn a scanned page upright in place (pixels and size; see :attr:`LoadedPage.turned`); the degrees."""
-    degrees = scan_turn(page.gray)
+def upside_down(gray: np.ndarray, words: list[Word]) -> bool:
+    """Whether a landscape scan whose strip OCR read few known words (``words``) reads at least MIN_KNOWN_WORDS,
+    and more, turned over: a sheet fed into the scanner the other way round."""
+    read = known_words(words)
+    return read < MIN_KNOWN_WORDS and _known_words(turned(gray, 180)) >= max(MIN_KNOWN_WORDS, read + 1)
+
+
+def stand_upright(page: LoadedPage, degrees: int | None = None) -> int:
+    """Turn a scanned page in place by ``degrees`` (clockwise; by default, :func:`scan_turn`'s) and note it
+    (pixels and size; see :attr:`LoadedPage.turned`); the degrees."""
+    degrees = scan_turn(page.gray) if degrees is None else degrees
     if degrees:
         page.gray = turned(page.gray, degrees)
         if page.native is not None:
             page.native = turned(page.native, degrees)
         if degrees % 180:
             page.width_pt, page.height_pt = page.height_pt, page.width_pt
-        page.turned = degrees
+        page.turned = (page.turned + degrees) % 360
     return degrees
